@@ -1,0 +1,3 @@
+"""Needlepoint: microneedling treatment courses for acne scars."""
+
+__version__ = "0.1.0"

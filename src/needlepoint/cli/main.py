@@ -1,0 +1,22 @@
+"""The `needlepoint` command: one entry point for the app, the rules engine and operations."""
+
+from __future__ import annotations
+
+import click
+
+from needlepoint import __version__
+from needlepoint.cli import rules
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="needlepoint")
+def cli() -> None:
+    """Needlepoint: microneedling courses for acne scars."""
+
+
+for command in rules.COMMANDS:
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli()
