@@ -1,0 +1,46 @@
+"""Creating, checking and revoking personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from needlepoint.accounts.models import ApiToken, User
+
+TOKEN_PREFIX = "np_"  # noqa: S105 - a marker, not a secret
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_create(user: User, label: str = "") -> tuple[ApiToken, str]:
+    """A new token for `user`; the raw value is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, label=label, prefix=raw[:10], digest=_digest(raw))
+    return token, raw
+
+
+def token_user(raw: str) -> User | None:
+    """The active user behind a raw token, or None when it is unknown or revoked."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+@transaction.atomic
+def token_revoke(user: User, prefix: str | None = None) -> int:
+    """Revoke the user's active tokens (all, or those starting with `prefix`); returns how many."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if prefix:
+        tokens = tokens.filter(prefix__startswith=prefix[:10])
+    return tokens.update(revoked_at=timezone.now())

@@ -1,0 +1,26 @@
+"""The versioned REST API: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from needlepoint import __version__
+from needlepoint.api import patients, problems
+from needlepoint.api.auth import AUTH
+
+api = NinjaAPI(
+    title="Needlepoint API",
+    version="1",
+    description=(
+        "Microneedling courses for acne scars. Authenticate with the web session or a personal "
+        "token (`needlepoint token create --email …`) sent as `Authorization: Bearer <token>`. "
+        "Errors are problem-details JSON (RFC 9457). Every read and write of patient data is "
+        f"audited. Server version {__version__}."
+    ),
+    auth=AUTH,
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+problems.install(api)
+api.add_router("", patients.router)

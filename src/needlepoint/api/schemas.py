@@ -1,0 +1,80 @@
+"""Request and response shapes of the API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, EmailStr, Field
+
+SexCode = Literal["female", "male", "other", "unknown"]
+
+
+class PatientIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    given_name: str = Field(min_length=1, max_length=100)
+    family_name: str = Field(min_length=1, max_length=100)
+    date_of_birth: date
+    sex: SexCode
+    email: EmailStr | Literal[""] = ""
+    phone: str = Field("", max_length=40)
+    address: str = Field("", max_length=1000)
+    fitzpatrick: int | None = Field(None, ge=1, le=6)
+    preferred_language: str = Field("en", max_length=8)
+
+
+class PatientPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    given_name: str | None = Field(None, min_length=1, max_length=100)
+    family_name: str | None = Field(None, min_length=1, max_length=100)
+    date_of_birth: date | None = None
+    sex: SexCode | None = None
+    email: EmailStr | Literal[""] | None = None
+    phone: str | None = Field(None, max_length=40)
+    address: str | None = Field(None, max_length=1000)
+    fitzpatrick: int | None = Field(None, ge=1, le=6)
+    preferred_language: str | None = Field(None, max_length=8)
+    archived: bool | None = None
+
+
+class PatientOut(Schema):
+    id: uuid.UUID
+    record_number: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    sex: str
+    email: str
+    phone: str
+    address: str
+    fitzpatrick: int | None
+    preferred_language: str
+    archived: bool
+    has_portal_account: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_has_portal_account(obj: object) -> bool:
+        return getattr(obj, "user_id", None) is not None
+
+
+class PatientPageOut(Schema):
+    items: list[PatientOut]
+    count: int
+    page: int
+    page_size: int
+    pages: int
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[dict[str, str]] | None = None

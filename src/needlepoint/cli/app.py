@@ -1,0 +1,95 @@
+"""`needlepoint demo`, `serve` and `migrate`: running the web app and the API."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+
+from needlepoint.cli.django_app import data_dir_option, migrate, start_django
+from needlepoint.cli.server import run_server
+from needlepoint.config.environment import secret_key_problem
+
+DEFAULT_DEMO_PASSWORD = "needlepoint-demo"  # noqa: S105 - documented demo default
+
+
+def _demo_secret(data_dir: Path) -> str:
+    """A random secret kept in the demo's data directory, made on first run."""
+    path = data_dir / "demo-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@data_dir_option
+@click.option(
+    "--demo-password",
+    default=DEFAULT_DEMO_PASSWORD,
+    show_default=True,
+    help="Password of every demo account.",
+)
+@click.option("--no-serve", is_flag=True, help="Prepare the demo data and exit.")
+def demo(host: str, port: int, data_dir: Path | None, demo_password: str, no_serve: bool) -> None:
+    """Migrate, seed the demo clinics (idempotent) and serve the app."""
+    start_django(data_dir)
+    from django.conf import settings
+
+    os.environ["SECRET_KEY"] = settings.SECRET_KEY = _demo_secret(settings.DATA_DIR)
+    if host not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS.append(host)
+    migrate()
+    from needlepoint.cli.demo_data import seed_demo
+
+    accounts = seed_demo(demo_password)
+    url = f"http://{host}:{port}/"
+    click.echo(f"Needlepoint demo at {url}  (API docs: {url}api/v1/docs)")
+    click.echo(f"Data directory: {settings.DATA_DIR}")
+    click.echo(f"Demo accounts (password: {demo_password}):")
+    for email, description in accounts:
+        click.echo(f"  {email:<42} {description}")
+    if not no_serve:
+        run_server(host, port, workers=2, access_log=False)
+
+
+@click.command()
+@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server listens
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers",
+    default=lambda: max(2, (os.cpu_count() or 1) * 2 + 1),
+    type=click.IntRange(1, 64),
+    help="Worker processes (default: 2 x cores + 1).",
+)
+@data_dir_option
+def serve(host: str, port: int, workers: int, data_dir: Path | None) -> None:
+    """Serve the app in production mode (configured from the environment)."""
+    problem = secret_key_problem(os.environ.get("SECRET_KEY"))
+    if problem:
+        raise click.UsageError(f"refusing to start in production mode: {problem}.")
+    start_django(data_dir)
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    call_command("check", deploy=True, fail_level="ERROR")
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise click.UsageError("the database has unapplied migrations: run `needlepoint migrate`.")
+    run_server(host, port, workers, access_log=True)
+
+
+@click.command("migrate")
+@data_dir_option
+def migrate_command(data_dir: Path | None) -> None:
+    """Create or upgrade the database schema."""
+    start_django(data_dir)
+    migrate(verbosity=1)
+
+
+COMMANDS = [demo, serve, migrate_command]

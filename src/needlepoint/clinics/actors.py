@@ -1,0 +1,39 @@
+"""Who is acting: a signed-in user resolved to a role in one clinic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+
+from needlepoint.clinics.models import Clinic
+from needlepoint.clinics.roles import Permission, Role, allows
+
+if TYPE_CHECKING:
+    from needlepoint.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User
+    role: Role
+    clinic: Clinic
+    patient_id: Any = None  # set for patients: the one record they may see
+
+    def require(self, permission: Permission) -> None:
+        if not allows(self.role, permission):
+            raise PermissionDenied(f"Your role ({self.role.label}) may not do this.")
+
+
+def actor_for(user: Any) -> Actor | None:
+    """The actor behind an authenticated user, or None for users with no clinic role."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    staff = getattr(user, "staff", None)
+    if staff is not None:
+        return Actor(user=user, role=Role(staff.role), clinic=staff.clinic)
+    patient = getattr(user, "patient", None)
+    if patient is not None and not patient.archived:
+        return Actor(user=user, role=Role.PATIENT, clinic=patient.clinic, patient_id=patient.pk)
+    return None

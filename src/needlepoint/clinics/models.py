@@ -1,0 +1,77 @@
+"""The tenant (clinic) and its staff."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from needlepoint.clinics.roles import STAFF_ROLES, Role
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known IANA time zone (e.g. Europe/London).")
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=50, unique=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    currency = models.CharField(
+        max_length=3,
+        default="USD",
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. USD.")],
+    )
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    record_prefix = models.CharField(
+        max_length=6,
+        validators=[RegexValidator(r"^[A-Z0-9]{1,6}$", "Up to six capital letters or digits.")],
+        help_text="Prefix of the clinic's patient record numbers.",
+    )
+    next_record_number = models.PositiveIntegerField(default=1, editable=False)
+    settings = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Clinic overrides: prices, per-zone depth limits, aftercare windows, escalation.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Staff(models.Model):
+    """A user's membership of one clinic, with a role."""
+
+    ROLE_CHOICES = [(role.value, role.label) for role in STAFF_ROLES]
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="staff")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    profession = models.CharField(max_length=100, blank=True)
+    licence_number = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        verbose_name_plural = "staff"
+        ordering = ("user__full_name",)
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.PRACTITIONER.value) | ~models.Q(licence_number=""),
+                name="practitioner_has_licence",
+                violation_error_message="A practitioner needs a licence number.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.clinic})"

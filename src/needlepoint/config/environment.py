@@ -1,0 +1,46 @@
+"""Reading the environment: data directory, flags and the secret-key policy."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Used only when SECRET_KEY is unset; `needlepoint serve` refuses to run with it.
+INSECURE_SECRET_KEY = "django-insecure-needlepoint-development-only-never-use-in-production"  # noqa: S105
+
+
+def data_dir() -> Path:
+    """The directory holding the embedded database, mail spool and uploads."""
+    configured = os.environ.get("NEEDLEPOINT_DATA_DIR")
+    if configured:
+        path = Path(configured).expanduser()
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+        path = Path(base) / "needlepoint"
+    path.mkdir(parents=True, exist_ok=True)
+    return path.resolve()
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, *, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def secret_key_problem(secret: str | None) -> str | None:
+    """Why a secret key is unfit for production, or None when it is fit."""
+    if not secret:
+        return "SECRET_KEY is not set"
+    if secret == INSECURE_SECRET_KEY or secret.startswith("django-insecure"):
+        return "SECRET_KEY is the insecure development default"
+    if len(secret) < 50 or len(set(secret)) < 5:
+        return "SECRET_KEY is too short or too simple (use at least 50 random characters)"
+    return None

@@ -1,0 +1,65 @@
+"""Writes of patient records: one transaction each, audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.models import Clinic
+from needlepoint.clinics.roles import Permission
+from needlepoint.patients.models import Patient
+from needlepoint.patients.selectors import patient_in_scope
+from needlepoint.safety.audit import audit_record
+
+EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "email",
+    "phone",
+    "address",
+    "fitzpatrick",
+    "preferred_language",
+    "archived",
+)
+
+
+def _next_record_number(clinic: Clinic) -> str:
+    locked = Clinic.objects.select_for_update().get(pk=clinic.pk)
+    number = locked.next_record_number
+    Clinic.objects.filter(pk=clinic.pk).update(next_record_number=number + 1)
+    return f"{locked.record_prefix}-{number:05d}"
+
+
+def _unknown(fields: dict[str, Any]) -> None:
+    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValueError(f"not patient fields: {', '.join(unknown)}")
+
+
+@transaction.atomic
+def patient_create(actor: Actor, **fields: Any) -> Patient:
+    actor.require(Permission.PATIENT_CREATE)
+    _unknown(fields)
+    patient = Patient(clinic=actor.clinic, **fields)
+    patient.full_clean(exclude=["record_number"])
+    patient.record_number = _next_record_number(actor.clinic)
+    patient.save()
+    audit_record(actor, "patient.create", "patient", patient.pk, detail={"fields": sorted(fields)})
+    return patient
+
+
+@transaction.atomic
+def patient_update(actor: Actor, patient_id: object, **fields: Any) -> Patient:
+    _unknown(fields)
+    patient = patient_in_scope(actor, patient_id, Permission.PATIENT_UPDATE)
+    changed = sorted(name for name, value in fields.items() if getattr(patient, name) != value)
+    for name, value in fields.items():
+        setattr(patient, name, value)
+    patient.full_clean()
+    patient.save()
+    audit_record(actor, "patient.update", "patient", patient.pk, detail={"changed": changed})
+    return patient

@@ -1,0 +1,49 @@
+"""Request id for every request, and signing out idle sessions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+from needlepoint.safety.request_context import new_request_id, set_request_id
+
+Handler = Callable[[HttpRequest], HttpResponse]
+LAST_SEEN_KEY = "needlepoint_last_seen"
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = new_request_id(request.headers.get("X-Request-ID"))
+        set_request_id(request_id)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class IdleTimeoutMiddleware:
+    """Ends a signed-in session that has not been used for IDLE_TIMEOUT_SECONDS."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(LAST_SEEN_KEY, now)
+            if now - last_seen > settings.IDLE_TIMEOUT_SECONDS:
+                logout(request)
+                minutes = settings.IDLE_TIMEOUT_SECONDS // 60
+                messages.info(
+                    request, f"You were signed out after {minutes} minutes without activity."
+                )
+            else:
+                request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)

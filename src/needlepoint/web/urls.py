@@ -1,0 +1,29 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from needlepoint.web.views import clinic, patients
+
+urlpatterns = [
+    path("", clinic.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("patients/", patients.patient_list, name="patient-list"),
+    path("patients/new/", patients.patient_create, name="patient-create"),
+    path("patients/<str:patient_id>/", patients.patient_detail, name="patient-detail"),
+    path("patients/<str:patient_id>/edit/", patients.patient_edit, name="patient-edit"),
+    path("staff/", clinic.staff_list, name="staff-list"),
+    path("staff/new/", clinic.staff_create, name="staff-create"),
+    path("staff/<int:staff_id>/edit/", clinic.staff_edit, name="staff-edit"),
+    path("audit/", clinic.audit_list, name="audit-log"),
+    path("portal/", clinic.portal, name="portal"),
+]

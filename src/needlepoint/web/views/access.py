@@ -1,0 +1,41 @@
+"""Resolving the signed-in actor for a page, with its role check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from needlepoint.clinics.actors import Actor, actor_for
+from needlepoint.clinics.roles import Permission, Role
+
+View = Callable[..., HttpResponse]
+
+
+def with_actor(
+    permission: Permission | None = None, *, patients: bool = False
+) -> Callable[[View], View]:
+    """Pass the actor to the view; sign-in page for anonymous users, 403 for the wrong role."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            actor = actor_for(request.user)
+            if actor is None or (actor.role is Role.PATIENT) != patients:
+                raise PermissionDenied("This page is not available to your account.")
+            if permission is not None:
+                actor.require(permission)
+            return view(request, actor, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+__all__ = ["Actor", "with_actor"]

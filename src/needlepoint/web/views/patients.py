@@ -1,0 +1,61 @@
+"""Clinic pages: the patient registry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from needlepoint.clinics.roles import Permission
+from needlepoint.patients import selectors, services
+from needlepoint.web.forms import PatientEditForm, PatientForm, submit
+from needlepoint.web.views.access import Actor, with_actor
+
+
+def page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+@with_actor(Permission.PATIENT_READ)
+def patient_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    archived = request.GET.get("archived") == "1"
+    page = selectors.patient_search(
+        actor, query, page=page_number(request), include_archived=archived
+    )
+    context = {"page": page, "q": query, "archived": archived}
+    template = "patients/_results.html" if request.htmx else "patients/list.html"
+    return render(request, template, context)
+
+
+@with_actor(Permission.PATIENT_CREATE)
+def patient_create(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST":
+        patient = submit(form, lambda **data: services.patient_create(actor, **data))
+        if patient is not None:
+            messages.success(request, f"{patient.full_name} was added.")
+            return redirect("patient-detail", patient_id=patient.pk)
+    return render(request, "patients/form.html", {"form": form, "title": "New patient"})
+
+
+@with_actor(Permission.PATIENT_READ)
+def patient_detail(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
+    patient = selectors.access_patient(actor, patient_id)
+    return render(request, "patients/detail.html", {"patient": patient})
+
+
+@with_actor(Permission.PATIENT_UPDATE)
+def patient_edit(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
+    patient = selectors.access_patient(actor, patient_id)
+    form = PatientEditForm(request.POST or None, instance=patient)
+    if request.method == "POST":
+        saved = submit(form, lambda **data: services.patient_update(actor, patient.pk, **data))
+        if saved is not None:
+            messages.success(request, "Changes saved.")
+            return redirect("patient-detail", patient_id=patient.pk)
+    context = {"form": form, "title": f"Edit {patient.full_name}", "patient": patient}
+    return render(request, "patients/form.html", context)
