@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from needlepoint.api.auth import request_actor
@@ -41,8 +41,8 @@ def list_patients(request: HttpRequest, filters: Query[PatientFilter]) -> Patien
 
 
 @router.post("/patients", response={201: PatientOut, **ERRORS}, summary="Register a patient")
-def create_patient(request: HttpRequest, payload: PatientIn) -> tuple[int, Patient]:
-    return 201, services.patient_create(request_actor(request), **payload.dict())
+def create_patient(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
+    return Status(201, services.patient_create(request_actor(request), **payload.dict()))
 
 
 @router.get(

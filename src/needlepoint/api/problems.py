@@ -44,13 +44,13 @@ def _field(loc: Any) -> str:
     return ".".join(parts) or "body"
 
 
-def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+def _validation(request: HttpRequest, exc: Any) -> HttpResponse:
     errors = [{"field": _field(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid input"
     return problem(request, 422, detail, errors)
 
 
-def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+def _django_validation(request: HttpRequest, exc: Any) -> HttpResponse:
     if hasattr(exc, "error_dict"):
         errors = [
             {"field": field, "message": message}
@@ -62,14 +62,18 @@ def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> Http
     return problem(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
 
 
+def _http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+    return problem(request, exc.status_code, str(exc))
+
+
 def install(api: NinjaAPI) -> None:
-    api.add_exception_handler(ValidationError, lambda r, e: _validation(r, e))
-    api.add_exception_handler(DjangoValidationError, lambda r, e: _django_validation(r, e))
+    api.add_exception_handler(ValidationError, _validation)
+    api.add_exception_handler(DjangoValidationError, _django_validation)
     api.add_exception_handler(
         AuthenticationError,
         lambda r, e: problem(r, 401, "Sign in, or send 'Authorization: Bearer <token>'."),
     )
-    api.add_exception_handler(HttpError, lambda r, e: problem(r, e.status_code, str(e)))
+    api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(Http404, lambda r, e: problem(r, 404, str(e) or "Not found."))
     api.add_exception_handler(
         PermissionDenied, lambda r, e: problem(r, 403, str(e) or "Forbidden.")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, Field
 
 SexCode = Literal["female", "male", "other", "unknown"]
 
@@ -19,7 +19,7 @@ class PatientIn(Schema):
     family_name: str = Field(min_length=1, max_length=100)
     date_of_birth: date
     sex: SexCode
-    email: EmailStr | Literal[""] = ""
+    email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
     address: str = Field("", max_length=1000)
     fitzpatrick: int | None = Field(None, ge=1, le=6)
@@ -33,7 +33,7 @@ class PatientPatch(Schema):
     family_name: str | None = Field(None, min_length=1, max_length=100)
     date_of_birth: date | None = None
     sex: SexCode | None = None
-    email: EmailStr | Literal[""] | None = None
+    email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
     address: str | None = Field(None, max_length=1000)
     fitzpatrick: int | None = Field(None, ge=1, le=6)

@@ -15,7 +15,7 @@ from needlepoint.patients.models import Patient
 class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Patient
-        fields = (
+        fields: tuple[str, ...] = (
             "given_name",
             "family_name",
             "date_of_birth",

@@ -14,6 +14,7 @@ from needlepoint.safety.request_context import new_request_id, set_request_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
 LAST_SEEN_KEY = "needlepoint_last_seen"
+TOUCH_EVERY_SECONDS = 30  # saves a session write per request; idle limits are minutes
 
 
 class RequestIdMiddleware:
@@ -44,6 +45,6 @@ class IdleTimeoutMiddleware:
                 messages.info(
                     request, f"You were signed out after {minutes} minutes without activity."
                 )
-            else:
+            elif now - last_seen >= TOUCH_EVERY_SECONDS or LAST_SEEN_KEY not in request.session:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

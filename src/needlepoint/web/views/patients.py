@@ -27,7 +27,8 @@ def patient_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         actor, query, page=page_number(request), include_archived=archived
     )
     context = {"page": page, "q": query, "archived": archived}
-    template = "patients/_results.html" if request.htmx else "patients/list.html"
+    partial = request.headers.get("HX-Request") == "true"
+    template = "patients/_results.html" if partial else "patients/list.html"
     return render(request, template, context)
 
 

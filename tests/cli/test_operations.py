@@ -1,0 +1,157 @@
+"""The operational subcommands: demo (idempotent seed), token, audit, serve."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from needlepoint.accounts.models import User
+from needlepoint.cli.demo_data import seed_demo
+from needlepoint.cli.main import cli
+from needlepoint.clinics.models import Clinic, Staff
+from needlepoint.patients.models import Patient
+from needlepoint.safety.models import AuditEvent
+
+NEEDLEPOINT = str(Path(sys.executable).with_name("needlepoint"))
+
+
+def _counts() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (Clinic, Staff, User, Patient, AuditEvent))
+
+
+def _state() -> list[tuple[object, ...]]:
+    return list(User.objects.order_by("email").values_list("email", "password"))
+
+
+def test_seed_is_idempotent_and_shows_tenancy(db):
+    seed_demo("demo-password-1")
+    first, users = _counts(), _state()
+    seed_demo("demo-password-1")
+    assert _counts() == first
+    assert _state() == users
+    demo, northside = Clinic.objects.get(slug="demo"), Clinic.objects.get(slug="northside")
+    assert demo.patients.count() >= 12
+    assert northside.patients.exists()
+    practitioner = Staff.objects.get(user__email="practitioner@demo.needlepoint.test")
+    assert practitioner.licence_number
+    portal = Patient.objects.get(user__email="patient@demo.needlepoint.test")
+    assert portal.clinic == demo
+
+
+def test_seed_applies_a_new_demo_password(db):
+    seed_demo("demo-password-1")
+    seed_demo("demo-password-2")
+    assert User.objects.get(email="admin@demo.needlepoint.test").check_password("demo-password-2")
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [NEEDLEPOINT, *args], capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def test_demo_token_and_audit_share_one_data_dir(tmp_path):
+    data = str(tmp_path / "data")
+    first = _run("demo", "--no-serve", "--data-dir", data, "--demo-password", "pw-for-tests-1")
+    assert first.returncode == 0, first.stderr
+    assert "practitioner@demo.needlepoint.test" in first.stdout
+    again = _run("demo", "--no-serve", "--data-dir", data, "--demo-password", "pw-for-tests-1")
+    assert again.returncode == 0, again.stderr
+    token = _run(
+        "token", "create", "--email", "practitioner@demo.needlepoint.test", "--data-dir", data
+    )
+    assert token.returncode == 0, token.stderr
+    assert token.stdout.startswith("np_")
+    listed = _run(
+        "token", "list", "--email", "practitioner@demo.needlepoint.test", "--data-dir", data
+    )
+    assert token.stdout[:10] in listed.stdout
+    assert "active" in listed.stdout
+    revoked = _run(
+        "token", "revoke", "--email", "practitioner@demo.needlepoint.test", "--data-dir", data
+    )
+    assert revoked.stdout.strip() == "revoked 1 token"
+    verify = _run("audit", "verify", "--data-dir", data)
+    assert verify.returncode == 0, verify.stderr
+    assert "intact" in verify.stdout
+
+
+def test_token_for_unknown_email_is_a_clear_error(db):
+    result = CliRunner().invoke(cli, ["token", "create", "--email", "nobody@example.test"])
+    assert result.exit_code == 2
+    assert "no staff member with e-mail 'nobody@example.test'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("secret", "reason"),
+    [
+        (None, "SECRET_KEY is not set"),
+        ("django-insecure-needlepoint-development-only-never-use-in-production", "insecure"),
+        ("short", "too short"),
+    ],
+)
+def test_serve_refuses_an_insecure_secret(secret, reason, monkeypatch):
+    if secret is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", secret)
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 2
+    assert "refusing to start in production mode" in result.output
+    assert reason in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_runs_workers_in_production_mode(tmp_path):
+    env = {
+        **os.environ,
+        "SECRET_KEY": "k" + os.urandom(40).hex(),
+        "NEEDLEPOINT_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+    }
+    assert _run("migrate", env=env).returncode == 0
+    port = _free_port()
+    server = subprocess.Popen(
+        [NEEDLEPOINT, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as page:
+                    assert page.status == 200
+                    assert "Sign in" in page.read().decode()
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                assert time.monotonic() < deadline, "server did not start in 30 s"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert output.count("Booting worker") >= 2
+
+
+def test_every_subcommand_has_help():
+    runner = CliRunner()
+    for name, command in cli.commands.items():
+        assert runner.invoke(cli, [name, "--help"]).exit_code == 0, name
+        for sub in getattr(command, "commands", {}):
+            assert runner.invoke(cli, [name, sub, "--help"]).exit_code == 0, f"{name} {sub}"

@@ -1,0 +1,72 @@
+"""Shared fixtures: two clinics with staff and patients, actors, API clients."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from needlepoint.clinics.actors import Actor, actor_for
+from tests.factories import ClinicFactory, PatientFactory, StaffFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clinic(db):  # type: ignore[no-untyped-def]
+    return ClinicFactory(name="Demo Clinic", record_prefix="DC")
+
+
+@pytest.fixture
+def other_clinic(db):  # type: ignore[no-untyped-def]
+    return ClinicFactory(name="Northside Clinic", record_prefix="NS")
+
+
+@pytest.fixture
+def admin(clinic):  # type: ignore[no-untyped-def]
+    return StaffFactory(clinic=clinic, role="clinic_admin")
+
+
+@pytest.fixture
+def practitioner(clinic):  # type: ignore[no-untyped-def]
+    return StaffFactory(clinic=clinic, role="practitioner", licence_number="LIC-1")
+
+
+@pytest.fixture
+def front_desk(clinic):  # type: ignore[no-untyped-def]
+    return StaffFactory(clinic=clinic, role="front_desk")
+
+
+@pytest.fixture
+def other_practitioner(other_clinic):  # type: ignore[no-untyped-def]
+    return StaffFactory(clinic=other_clinic, role="practitioner", licence_number="LIC-2")
+
+
+@pytest.fixture
+def patient(clinic):  # type: ignore[no-untyped-def]
+    return PatientFactory(clinic=clinic, given_name="Maya", family_name="Thompson")
+
+
+@pytest.fixture
+def other_patient(other_clinic):  # type: ignore[no-untyped-def]
+    return PatientFactory(clinic=other_clinic, given_name="Harriet", family_name="Clarke")
+
+
+@pytest.fixture
+def portal_patient(clinic):  # type: ignore[no-untyped-def]
+    user = UserFactory(email="patient@example.test")
+    return PatientFactory(clinic=clinic, user=user, given_name="Paula", family_name="Portal")
+
+
+def as_actor(staff_or_patient) -> Actor:  # type: ignore[no-untyped-def]
+    actor = actor_for(staff_or_patient.user)
+    assert actor is not None
+    return actor
+
+
+def signed_in(member) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(member.user)
+    return client

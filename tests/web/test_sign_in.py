@@ -1,0 +1,74 @@
+"""Sign-in, lockout after repeated failures, and idle sign-out."""
+
+from __future__ import annotations
+
+import time
+
+from django.test import Client
+
+from needlepoint.web.middleware import LAST_SEEN_KEY
+from tests.factories import PASSWORD
+
+
+def _login(client: Client, email: str, password: str):  # type: ignore[no-untyped-def]
+    return client.post("/accounts/login/", {"username": email, "password": password})
+
+
+def test_sign_in_lands_staff_on_patients_and_patients_on_the_portal(practitioner, portal_patient):
+    staff = Client()
+    assert _login(staff, practitioner.user.email, PASSWORD)["Location"] == "/"
+    assert staff.get("/")["Location"] == "/patients/"
+    patient = Client()
+    _login(patient, portal_patient.user.email, PASSWORD)
+    assert patient.get("/")["Location"] == "/portal/"
+
+
+def test_wrong_password_shows_an_error(practitioner):
+    response = _login(Client(), practitioner.user.email, "wrong")
+    assert response.status_code == 200
+    assert "Please enter a correct" in response.content.decode()
+
+
+def test_lockout_after_five_failures_even_with_the_right_password(practitioner, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, practitioner.user.email, "wrong")
+    locked = _login(client, practitioner.user.email, PASSWORD)
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_need_sign_in(db):
+    response = Client().get("/patients/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/patients/")
+
+
+def test_idle_session_is_signed_out(practitioner, settings):
+    client = Client()
+    client.force_login(practitioner.user)
+    assert client.get("/patients/").status_code == 200
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - settings.IDLE_TIMEOUT_SECONDS - 1
+    session.save()
+    response = client.get("/patients/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_active_session_stays_signed_in(practitioner, settings):
+    client = Client()
+    client.force_login(practitioner.user)
+    client.get("/patients/")
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - settings.IDLE_TIMEOUT_SECONDS + 60
+    session.save()
+    assert client.get("/patients/").status_code == 200
+
+
+def test_logout_is_a_post(practitioner):
+    client = Client()
+    client.force_login(practitioner.user)
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/patients/").status_code == 302
