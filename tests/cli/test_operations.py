@@ -52,34 +52,37 @@ def test_seed_applies_a_new_demo_password(db):
     assert User.objects.get(email="admin@demo.needlepoint.test").check_password("demo-password-2")
 
 
-def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _clean_env(home: Path, **extra: str) -> dict[str, str]:
+    """An environment inherited from nothing but PATH, as a fresh shell would have."""
+    return {"PATH": os.environ["PATH"], "HOME": str(home), **extra}
+
+
+def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [NEEDLEPOINT, *args], capture_output=True, text=True, timeout=120, env=env
     )
 
 
 def test_demo_token_and_audit_share_one_data_dir(tmp_path):
-    data = str(tmp_path / "data")
-    first = _run("demo", "--no-serve", "--data-dir", data, "--demo-password", "pw-for-tests-1")
+    env, practitioner = _clean_env(tmp_path), "practitioner@demo.needlepoint.test"
+
+    def needlepoint(*args: str) -> subprocess.CompletedProcess[str]:
+        return _run(*args, "--data-dir", str(tmp_path / "data"), env=env)
+
+    first = needlepoint("demo", "--no-serve", "--demo-password", "pw-for-tests-1")
     assert first.returncode == 0, first.stderr
-    assert "practitioner@demo.needlepoint.test" in first.stdout
-    again = _run("demo", "--no-serve", "--data-dir", data, "--demo-password", "pw-for-tests-1")
+    assert practitioner in first.stdout
+    again = needlepoint("demo", "--no-serve", "--demo-password", "pw-for-tests-1")
     assert again.returncode == 0, again.stderr
-    token = _run(
-        "token", "create", "--email", "practitioner@demo.needlepoint.test", "--data-dir", data
-    )
+    token = needlepoint("token", "create", "--email", practitioner)
     assert token.returncode == 0, token.stderr
     assert token.stdout.startswith("np_")
-    listed = _run(
-        "token", "list", "--email", "practitioner@demo.needlepoint.test", "--data-dir", data
-    )
+    listed = needlepoint("token", "list", "--email", practitioner)
     assert token.stdout[:10] in listed.stdout
     assert "active" in listed.stdout
-    revoked = _run(
-        "token", "revoke", "--email", "practitioner@demo.needlepoint.test", "--data-dir", data
-    )
+    revoked = needlepoint("token", "revoke", "--email", practitioner)
     assert revoked.stdout.strip() == "revoked 1 token"
-    verify = _run("audit", "verify", "--data-dir", data)
+    verify = needlepoint("audit", "verify")
     assert verify.returncode == 0, verify.stderr
     assert "intact" in verify.stdout
 
@@ -116,12 +119,9 @@ def _free_port() -> int:
 
 
 def test_serve_runs_workers_in_production_mode(tmp_path):
-    env = {
-        **os.environ,
-        "SECRET_KEY": "k" + os.urandom(40).hex(),
-        "NEEDLEPOINT_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": "",
-    }
+    env = _clean_env(
+        tmp_path, SECRET_KEY="k" + os.urandom(40).hex(), NEEDLEPOINT_DATA_DIR=str(tmp_path)
+    )
     assert _run("migrate", env=env).returncode == 0
     port = _free_port()
     server = subprocess.Popen(
