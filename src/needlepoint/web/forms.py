@@ -10,22 +10,13 @@ from django.core.exceptions import ValidationError
 
 from needlepoint.clinics.models import Staff
 from needlepoint.patients.models import Patient
+from needlepoint.patients.services import EDITABLE_FIELDS
 
 
 class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Patient
-        fields: tuple[str, ...] = (
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "sex",
-            "email",
-            "phone",
-            "address",
-            "fitzpatrick",
-            "preferred_language",
-        )
+        fields: tuple[str, ...] = tuple(f for f in EDITABLE_FIELDS if f != "archived")
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}),
             "address": forms.Textarea(attrs={"rows": 3}),
@@ -41,7 +32,7 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class PatientEditForm(PatientForm):
     class Meta(PatientForm.Meta):
-        fields = (*PatientForm.Meta.fields, "archived")
+        fields = EDITABLE_FIELDS
 
 
 class StaffForm(forms.Form):
