@@ -19,8 +19,17 @@ def test_only_clinic_admins_manage_staff_and_read_the_audit_log():
         assert allows(role, Permission.AUDIT_READ) is expected
 
 
-def test_patients_only_read():
-    assert GRANTS[Role.PATIENT] == {Permission.PATIENT_READ}
+def test_patients_read_and_fill_in_their_intake_only():
+    assert GRANTS[Role.PATIENT] == {Permission.PATIENT_READ, Permission.INTAKE_RECORD}
+
+
+def test_clinical_decisions_and_charting_are_for_practitioners_only():
+    for permission in (Permission.SCREENING_DECIDE, Permission.SESSION_CHART):
+        assert [role for role in Role if allows(role, permission)] == [Role.PRACTITIONER]
+
+
+def test_front_desk_sees_no_clinical_records():
+    assert not allows(Role.FRONT_DESK, Permission.CLINICAL_READ)
 
 
 @pytest.mark.parametrize("url", ["/staff/", "/staff/new/", "/audit/"])

@@ -22,20 +22,39 @@ class Permission(StrEnum):
     PATIENT_UPDATE = "patient.update"
     STAFF_MANAGE = "staff.manage"
     AUDIT_READ = "audit.read"
+    CLINICAL_READ = "clinical.read"
+    INTAKE_RECORD = "intake.record"
+    ASSESSMENT_RECORD = "assessment.record"
+    COURSE_PLAN = "course.plan"
+    SCREENING_DECIDE = "screening.decide"  # acknowledge precautions, override blocks
+    SESSION_CHART = "session.chart"
 
 
 STAFF_ROLES = (Role.CLINIC_ADMIN, Role.PRACTITIONER, Role.FRONT_DESK)
 
+REGISTRY = frozenset(
+    {Permission.PATIENT_READ, Permission.PATIENT_CREATE, Permission.PATIENT_UPDATE}
+)
+CLINICAL = frozenset(
+    {
+        Permission.CLINICAL_READ,
+        Permission.INTAKE_RECORD,
+        Permission.ASSESSMENT_RECORD,
+        Permission.COURSE_PLAN,
+        Permission.SCREENING_DECIDE,
+        Permission.SESSION_CHART,
+    }
+)
+
 GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.CLINIC_ADMIN: frozenset(Permission),
-    Role.PRACTITIONER: frozenset(
-        {Permission.PATIENT_READ, Permission.PATIENT_CREATE, Permission.PATIENT_UPDATE}
-    ),
-    Role.FRONT_DESK: frozenset(
-        {Permission.PATIENT_READ, Permission.PATIENT_CREATE, Permission.PATIENT_UPDATE}
-    ),
-    # A patient reads only their own record; the scoping is done by the access functions.
-    Role.PATIENT: frozenset({Permission.PATIENT_READ}),
+    # Clinical decisions and charting belong to licensed practitioners only.
+    Role.CLINIC_ADMIN: REGISTRY
+    | {Permission.STAFF_MANAGE, Permission.AUDIT_READ, Permission.CLINICAL_READ},
+    Role.PRACTITIONER: REGISTRY | CLINICAL,
+    Role.FRONT_DESK: REGISTRY,
+    # A patient reads their own record and fills in their own intake; scoping is done by
+    # the access functions.
+    Role.PATIENT: frozenset({Permission.PATIENT_READ, Permission.INTAKE_RECORD}),
 }
 
 
