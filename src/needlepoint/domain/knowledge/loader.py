@@ -1,0 +1,635 @@
+"""Read the knowledge files and build a validated `Knowledge`.
+
+`build_knowledge` is pure (parsed TOML in, `Knowledge` out) so tests can feed it broken
+documents; `load_knowledge` reads the package's own files once.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import tomllib
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+from importlib import resources
+from typing import TypeVar
+
+from needlepoint.domain.errors import InvalidInput, KnowledgeError
+from needlepoint.domain.knowledge.model import (
+    Advice,
+    AftercareInstruction,
+    AreaItem,
+    Band,
+    Condition,
+    Confidence,
+    CountScale,
+    CourseDefaults,
+    Criteria,
+    Knowledge,
+    Level,
+    Limits,
+    Operator,
+    Phase,
+    PlanRule,
+    PriceRange,
+    PublishedOutcome,
+    QualitativeGrade,
+    QualitativeScale,
+    Question,
+    QuestionKind,
+    Range,
+    RecoveryCourse,
+    ScaleItem,
+    ScarType,
+    ScreeningRule,
+    Severity,
+    Source,
+    Suitability,
+    SymptomKind,
+    Window,
+    Worsening,
+    Zone,
+)
+from needlepoint.domain.parsing import (
+    Fields,
+    as_bool,
+    as_choice,
+    as_currency,
+    as_int,
+    as_list,
+    as_money,
+    as_number,
+    as_object,
+    as_positive_number,
+    as_str,
+    field_path,
+)
+
+DOCUMENTS = (
+    "sources.toml",
+    "contraindications.toml",
+    "scar_scales.toml",
+    "zones.toml",
+    "planning.toml",
+    "aftercare.toml",
+    "recovery.toml",
+    "outcomes.toml",
+)
+SOURCE_KINDS = ("seed", "paper", "regulatory", "secondary", "summary")
+MAX_INTENSITY = 10  # symptoms are rated 0-10
+BASIS = ("sources", "confidence")
+T = TypeVar("T")
+Document = Mapping[str, object]
+
+
+@functools.cache
+def load_knowledge() -> Knowledge:
+    """The knowledge shipped with the package (read once)."""
+    return build_knowledge(read_documents())
+
+
+def read_documents() -> dict[str, Document]:
+    package = resources.files(__package__)
+    documents: dict[str, Document] = {}
+    for name in DOCUMENTS:
+        try:
+            documents[name] = tomllib.loads(package.joinpath(name).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise KnowledgeError(name, str(error)) from None
+    return documents
+
+
+def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
+    with _reading(documents, "sources.toml") as document:
+        sources = _sources(document)
+    read = _Reader(sources)
+    with _reading(documents, "contraindications.toml") as document:
+        questions, rules = read.screening(document)
+    with _reading(documents, "scar_scales.toml") as document:
+        qualitative, goodman_baron, ecca = read.scales(document)
+    grades = [grade.grade for grade in qualitative.grades]
+    with _reading(documents, "zones.toml") as document:
+        max_depth, zones = read.zones(document)
+    with _reading(documents, "planning.toml") as document:
+        scar_types, course, adjuncts, notes = read.planning(document, grades)
+    with _reading(documents, "aftercare.toml") as document:
+        aftercare = read.aftercare(document)
+    with _reading(documents, "recovery.toml") as document:
+        recovery, worsening, advice = read.recovery(document)
+    with _reading(documents, "outcomes.toml") as document:
+        outcomes = read.outcomes(document, scar_types, grades)
+    return Knowledge(
+        sources=sources,
+        questions=questions,
+        screening_rules=rules,
+        qualitative=qualitative,
+        goodman_baron=goodman_baron,
+        ecca=ecca,
+        max_device_depth_mm=max_depth,
+        zones=zones,
+        scar_types=scar_types,
+        course=course,
+        adjuncts=adjuncts,
+        plan_notes=notes,
+        aftercare=aftercare,
+        recovery=recovery,
+        worsening=worsening,
+        advice=advice,
+        outcomes=outcomes,
+    )
+
+
+@contextmanager
+def _reading(documents: Mapping[str, Document], name: str) -> Iterator[Document]:
+    """The document `name`; any invalid value in it becomes a KnowledgeError naming the file."""
+    if name not in documents:
+        raise KnowledgeError(name, "file is missing")
+    try:
+        yield documents[name]
+    except InvalidInput as error:
+        raise KnowledgeError(name, str(error)) from None
+
+
+def read_window(fields: Fields) -> Window:
+    """`starts_after_hours` and `ends_after_hours`, with 0 <= start < end."""
+    start = fields.read("starts_after_hours", as_number, 0)
+    end = fields.read("ends_after_hours", as_number, start)
+    if end == start:
+        raise InvalidInput(fields.path_of("ends_after_hours"), "must be after starts_after_hours")
+    return Window(start, end)
+
+
+def _sources(document: Document) -> dict[str, Source]:
+    sources = {}
+    for source_id, value in document.items():
+        fields = Fields(value, source_id, required=("kind", "citation"))
+        sources[source_id] = Source(
+            id=source_id,
+            kind=fields.read("kind", as_choice, SOURCE_KINDS),
+            citation=fields.read("citation", as_str),
+        )
+    return sources
+
+
+def _list_of(value: object, path: str, read: Callable[[object, str], T]) -> tuple[T, ...]:
+    items = as_list(value, path)
+    return tuple(read(item, field_path(path, index)) for index, item in enumerate(items))
+
+
+def _unique(names: Collection[str], path: str, what: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InvalidInput(path, f"{what} {name!r} is defined twice")
+        seen.add(name)
+
+
+def _confidence(value: object, path: str) -> Confidence:
+    return Confidence(as_choice(value, path, list(Confidence)))
+
+
+def _bands(value: object, path: str) -> tuple[Band, ...]:
+    """Bands in order: each but the last with one limit; limits rise, values never fall."""
+    bands: list[Band] = []
+    items = as_list(value, path, non_empty=True)
+    for index, item in enumerate(items):
+        fields = Fields(
+            item, field_path(path, index), required=("value",), optional=("below", "up_to")
+        )
+        band = Band(
+            value=fields.read("value", as_int, 0),
+            below=fields.maybe("below", as_positive_number),
+            up_to=fields.maybe("up_to", as_positive_number),
+        )
+        if ("below" in fields and "up_to" in fields) or (band.limit is None) != (
+            index == len(items) - 1
+        ):
+            raise InvalidInput(
+                fields.path, "give one limit (below or up_to), and none on the last band"
+            )
+        if bands and band.limit is not None and band.limit <= (bands[-1].limit or 0):
+            raise InvalidInput(fields.path, "bands overlap or are out of order")
+        if bands and band.value < bands[-1].value:
+            raise InvalidInput(fields.path, "band values must not fall as the amount rises")
+        bands.append(band)
+    return tuple(bands)
+
+
+def _range_int(fields: Fields, minimum: int, maximum: int) -> Range[int]:
+    low = fields.read("min", as_int, minimum, maximum)
+    return Range(low, fields.read("max", as_int, low, maximum))
+
+
+class _Reader:
+    """Builds each part of the knowledge, checking that every cited source exists."""
+
+    def __init__(self, sources: Mapping[str, Source]) -> None:
+        self._source_ids = frozenset(sources)
+
+    def sources(self, value: object, path: str) -> tuple[str, ...]:
+        ids = _list_of(value, path, as_str)
+        if not ids:
+            raise InvalidInput(path, "must cite at least one source")
+        for index, source_id in enumerate(ids):
+            if source_id not in self._source_ids:
+                raise InvalidInput(field_path(path, index), f"unknown source id {source_id!r}")
+        return ids
+
+    # contraindications.toml
+
+    def screening(
+        self, document: Document
+    ) -> tuple[tuple[Question, ...], tuple[ScreeningRule, ...]]:
+        fields = Fields(document, "", required=("question", "rule"))
+        questions = fields.read("question", _list_of, self.question)
+        _unique([question.name for question in questions], "question", "question")
+        by_name = {question.name: question for question in questions}
+        rules = fields.read("rule", _list_of, lambda value, path: self.rule(value, path, by_name))
+        _unique([rule.code for rule in rules], "rule", "rule code")
+        return questions, rules
+
+    def question(self, value: object, path: str) -> Question:
+        fields = Fields(
+            value,
+            path,
+            required=("name", "text", "kind"),
+            optional=("min", "max", "choices", "required", "null_answer"),
+        )
+        kind = QuestionKind(fields.read("kind", as_choice, list(QuestionKind)))
+        numeric = kind in (QuestionKind.INTEGER, QuestionKind.NUMBER)
+        expected = (
+            {"min", "max"} if numeric else {"choices"} if kind is QuestionKind.CHOICE else set()
+        )
+        for name in ("min", "max", "choices"):
+            if (name in fields) != (name in expected):
+                problem = "is required" if name in expected else "does not apply"
+                raise InvalidInput(fields.path_of(name), f"{problem} for a {kind} question")
+        minimum = fields.maybe("min", as_number, 0)
+        maximum = fields.maybe("max", as_number, (minimum or 0) + 1)
+        return Question(
+            name=fields.read("name", as_str),
+            text=fields.read("text", as_str),
+            kind=kind,
+            minimum=minimum,
+            maximum=maximum,
+            choices=fields.maybe("choices", _list_of, as_str) or (),
+            required=fields.maybe("required", as_bool) is not False,
+            null_answer=fields.maybe("null_answer", as_str),
+        )
+
+    def rule(self, value: object, path: str, questions: Mapping[str, Question]) -> ScreeningRule:
+        required = ("code", "question", "when", "severity", "message", "requires_acknowledgement")
+        fields = Fields(value, path, required=(*required, *BASIS), optional=("note",))
+        question = questions[fields.read("question", as_choice, questions)]
+        return ScreeningRule(
+            code=fields.read("code", as_str),
+            question=question.name,
+            when=fields.read("when", self.condition, question),
+            severity=Severity(fields.read("severity", as_choice, list(Severity))),
+            message=fields.read("message", as_str),
+            requires_acknowledgement=fields.read("requires_acknowledgement", as_bool),
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+            note=fields.maybe("note", as_str),
+        )
+
+    def condition(self, value: object, path: str, question: Question) -> Condition:
+        table = as_object(value, path, allowed=list(Operator))
+        if len(table) != 1:
+            raise InvalidInput(path, f"must hold exactly one of: {', '.join(Operator)}")
+        [(name, operand)] = table.items()
+        operator, operand_path = Operator(name), field_path(path, name)
+        if question.kind is QuestionKind.BOOLEAN and operator is Operator.EQUALS:
+            return Condition(operator, as_bool(operand, operand_path))
+        if question.kind is QuestionKind.CHOICE and operator is Operator.EQUALS:
+            return Condition(operator, as_choice(operand, operand_path, question.choices))
+        if question.kind in (QuestionKind.INTEGER, QuestionKind.NUMBER):
+            low, high = question.minimum or 0, question.maximum
+            return Condition(operator, as_number(operand, operand_path, low, high))
+        raise InvalidInput(operand_path, f"does not apply to the {question.kind} question")
+
+    # scar_scales.toml
+
+    def scales(self, document: Document) -> tuple[QualitativeScale, CountScale, CountScale]:
+        fields = Fields(document, "", required=("qualitative", "goodman_baron", "ecca"))
+        return (
+            fields.read("qualitative", self.qualitative),
+            fields.read("goodman_baron", self.count_scale),
+            fields.read("ecca", self.count_scale),
+        )
+
+    def qualitative(self, value: object, path: str) -> QualitativeScale:
+        fields = Fields(value, path, required=("title", "grade", *BASIS))
+        grades = fields.read("grade", _list_of, self.grade)
+        if not grades or [grade.grade for grade in grades] != list(range(1, len(grades) + 1)):
+            raise InvalidInput(
+                fields.path_of("grade"), "grades must be numbered 1, 2, 3... in order"
+            )
+        return QualitativeScale(
+            title=fields.read("title", as_str),
+            grades=grades,
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+        )
+
+    def grade(self, value: object, path: str) -> QualitativeGrade:
+        fields = Fields(value, path, required=("grade", "level", "definition"))
+        return QualitativeGrade(
+            grade=fields.read("grade", as_int, 1),
+            level=fields.read("level", as_str),
+            definition=fields.read("definition", as_str),
+        )
+
+    def count_scale(self, value: object, path: str) -> CountScale:
+        fields = Fields(
+            value,
+            path,
+            required=("title", "count_bands", "items", *BASIS),
+            optional=("area", "note"),
+        )
+        items = {
+            name: self.scale_item(item, field_path(fields.path_of("items"), name))
+            for name, item in fields.read("items", as_object).items()
+        }
+        if not items:
+            raise InvalidInput(fields.path_of("items"), "must list at least one item")
+        area = fields.maybe("area", self.area_item)
+        if area is not None and area.name in items:
+            raise InvalidInput(fields.path_of("area"), f"{area.name!r} is also an item")
+        return CountScale(
+            name=path,
+            title=fields.read("title", as_str),
+            items=items,
+            count_bands=fields.read("count_bands", _bands),
+            area=area,
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+            note=fields.maybe("note", as_str),
+        )
+
+    def scale_item(self, value: object, path: str) -> ScaleItem:
+        fields = Fields(value, path, required=("label", "weight"))
+        return ScaleItem(
+            label=fields.read("label", as_str), weight=fields.read("weight", as_int, 1)
+        )
+
+    def area_item(self, value: object, path: str) -> AreaItem:
+        fields = Fields(value, path, required=("name", "label", "bands"))
+        return AreaItem(
+            name=fields.read("name", as_str),
+            label=fields.read("label", as_str),
+            bands=fields.read("bands", _bands),
+        )
+
+    # zones.toml
+
+    def zones(self, document: Document) -> tuple[float, dict[str, Zone]]:
+        fields = Fields(document, "", required=("max_device_depth_mm", "zones"))
+        max_depth = fields.read("max_device_depth_mm", as_positive_number)
+        zones = {
+            name: self.zone(name, value, field_path("zones", name), max_depth)
+            for name, value in fields.read("zones", as_object).items()
+        }
+        return max_depth, zones
+
+    def zone(self, name: str, value: object, path: str, max_depth: float) -> Zone:
+        required = ("label", "thin", "depth_mm", "limit_mm", *BASIS)
+        fields = Fields(value, path, required=required, optional=("note",))
+        limit = fields.read("limit_mm", as_positive_number, max_depth)
+        depth = Fields(
+            fields.values["depth_mm"], fields.path_of("depth_mm"), required=("min", "max")
+        )
+        deepest = depth.read("max", as_positive_number, limit)
+        return Zone(
+            name=name,
+            label=fields.read("label", as_str),
+            thin=fields.read("thin", as_bool),
+            depth_mm=Range(depth.read("min", as_positive_number, deepest), deepest),
+            limit_mm=limit,
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+            note=fields.maybe("note", as_str),
+        )
+
+    # planning.toml
+
+    def planning(
+        self, document: Document, grades: Collection[int]
+    ) -> tuple[dict[str, ScarType], CourseDefaults, tuple[PlanRule, ...], tuple[PlanRule, ...]]:
+        fields = Fields(
+            document, "", required=("course", "price_per_session", "scar_types", "adjunct", "note")
+        )
+        scar_types = {
+            name: self.scar_type(name, value, field_path("scar_types", name))
+            for name, value in fields.read("scar_types", as_object).items()
+        }
+        price = fields.read("price_per_session", self.price)
+        course = fields.read("course", self.course, price, grades)
+
+        def plan_rule(value: object, path: str) -> PlanRule:
+            return self.plan_rule(value, path, scar_types, grades)
+
+        adjuncts = fields.read("adjunct", _list_of, plan_rule)
+        notes = fields.read("note", _list_of, plan_rule)
+        _unique([rule.code for rule in adjuncts], "adjunct", "adjunct code")
+        _unique([rule.code for rule in notes], "note", "note code")
+        return scar_types, course, adjuncts, notes
+
+    def scar_type(self, name: str, value: object, path: str) -> ScarType:
+        fields = Fields(value, path, required=("label", "microneedling", "reason", *BASIS))
+        return ScarType(
+            name=name,
+            label=fields.read("label", as_str),
+            microneedling=Suitability(fields.read("microneedling", as_choice, list(Suitability))),
+            reason=fields.read("reason", as_str),
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+        )
+
+    def price(self, value: object, path: str) -> PriceRange:
+        fields = Fields(value, path, required=("min", "max", "currency", "sources"))
+        low, high = fields.read("min", as_money), fields.read("max", as_money)
+        if high < low:
+            raise InvalidInput(fields.path_of("max"), "must not be below min")
+        return PriceRange(
+            low, high, fields.read("currency", as_currency), fields.read("sources", self.sources)
+        )
+
+    def course(
+        self, value: object, path: str, price: PriceRange, grades: Collection[int]
+    ) -> CourseDefaults:
+        fields = Fields(
+            value,
+            path,
+            required=("interval_weeks", "sessions_by_grade", *BASIS),
+            optional=("note",),
+        )
+
+        def sessions_row(row: object, row_path: str) -> tuple[int, Range[int]]:
+            row_fields = Fields(row, row_path, required=("grade", "min", "max"))
+            return row_fields.read("grade", as_int, 1), _range_int(row_fields, 1, 20)
+
+        rows = fields.read("sessions_by_grade", _list_of, sessions_row)
+        if sorted(grade for grade, _ in rows) != sorted(grades):
+            raise InvalidInput(
+                fields.path_of("sessions_by_grade"), "must give each qualitative grade exactly once"
+            )
+        interval = Fields(
+            fields.values["interval_weeks"],
+            fields.path_of("interval_weeks"),
+            required=("min", "max"),
+        )
+        return CourseDefaults(
+            sessions_by_grade=dict(rows),
+            interval_weeks=_range_int(interval, 1, 52),
+            price_per_session=price,
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+            note=fields.maybe("note", as_str),
+        )
+
+    def criteria(
+        self, value: object, path: str, scar_types: Collection[str], grades: Collection[int]
+    ) -> Criteria:
+        fields = Fields(value, path, optional=("scar_types", "min_grade", "min_fitzpatrick"))
+        names = fields.maybe(
+            "scar_types", _list_of, lambda item, at: as_choice(item, at, scar_types)
+        )
+        return Criteria(
+            scar_types=frozenset(names or ()),
+            min_grade=fields.maybe("min_grade", as_int, min(grades), max(grades)),
+            min_fitzpatrick=fields.maybe("min_fitzpatrick", as_int, 1, 6),
+        )
+
+    def plan_rule(
+        self, value: object, path: str, scar_types: Collection[str], grades: Collection[int]
+    ) -> PlanRule:
+        fields = Fields(value, path, required=("code", "when", "text", *BASIS))
+        return PlanRule(
+            code=fields.read("code", as_str),
+            when=fields.read("when", self.criteria, scar_types, grades),
+            text=fields.read("text", as_str),
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+        )
+
+    # aftercare.toml
+
+    def aftercare(self, document: Document) -> tuple[AftercareInstruction, ...]:
+        instructions = Fields(document, "", required=("instruction",)).read(
+            "instruction", _list_of, self.instruction
+        )
+        _unique([item.code for item in instructions], "instruction", "instruction code")
+        return instructions
+
+    def instruction(self, value: object, path: str) -> AftercareInstruction:
+        required = ("code", "title", "text", "starts_after_hours", "ends_after_hours", *BASIS)
+        fields = Fields(value, path, required=required, optional=("note",))
+        return AftercareInstruction(
+            code=fields.read("code", as_str),
+            title=fields.read("title", as_str),
+            text=fields.read("text", as_str),
+            window=read_window(fields),
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+            note=fields.maybe("note", as_str),
+        )
+
+    # recovery.toml
+
+    def recovery(
+        self, document: Document
+    ) -> tuple[dict[str, RecoveryCourse], Worsening, dict[Level, Advice]]:
+        fields = Fields(document, "", required=("course", "worsening", "advice"))
+        courses = fields.read("course", _list_of, self.recovery_course)
+        _unique([course.symptom for course in courses], "course", "symptom")
+        advice = Fields(fields.values["advice"], "advice", required=list(Level))
+        return (
+            {course.symptom: course for course in courses},
+            fields.read("worsening", self.worsening),
+            {Level(level): advice.read(level, self.advice, Level(level)) for level in Level},
+        )
+
+    def recovery_course(self, value: object, path: str) -> RecoveryCourse:
+        fields = Fields(value, path, required=("symptom", "label", "kind", "phases", *BASIS))
+        kind = SymptomKind(fields.read("kind", as_choice, list(SymptomKind)))
+        phases = fields.read("phases", _list_of, lambda item, at: self.phase(item, at, kind))
+        if not phases or phases[0].from_hour != 0:
+            raise InvalidInput(fields.path_of("phases"), "the first phase must start at hour 0")
+        for index, (earlier, later) in enumerate(itertools.pairwise(phases), start=1):
+            if later.from_hour <= earlier.from_hour:
+                raise InvalidInput(
+                    field_path(fields.path_of("phases"), index),
+                    "phases overlap or are out of order",
+                )
+        ended = [
+            replace(phase, to_hour=later.from_hour) for phase, later in itertools.pairwise(phases)
+        ]
+        return RecoveryCourse(
+            symptom=fields.read("symptom", as_str),
+            label=fields.read("label", as_str),
+            kind=kind,
+            phases=(*ended, phases[-1]),
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+        )
+
+    def phase(self, value: object, path: str, kind: SymptomKind) -> Phase:
+        """One phase, open-ended until `recovery_course` sets where the next one starts."""
+        grading = ("expected_max", "monitor_max") if kind is SymptomKind.SCALE else ("level",)
+        fields = Fields(
+            value, path, required=("from_hour", *grading), optional=("normal", "concern")
+        )
+        response: Limits | Level
+        if kind is SymptomKind.SCALE:
+            expected = fields.read("expected_max", as_int, 0, MAX_INTENSITY)
+            response = Limits(expected, fields.read("monitor_max", as_int, expected, MAX_INTENSITY))
+        else:
+            response = Level(fields.read("level", as_choice, list(Level)))
+        phase = Phase(
+            from_hour=fields.read("from_hour", as_number, 0),
+            to_hour=None,
+            response=response,
+            normal=fields.maybe("normal", as_str),
+            concern=fields.maybe("concern", as_str),
+        )
+        if phase.normal is None and (kind is SymptomKind.SCALE or response is Level.EXPECTED):
+            raise InvalidInput(fields.path_of("normal"), "is required: say what is usual")
+        if phase.concern is None and isinstance(response, Level) and response is not Level.EXPECTED:
+            raise InvalidInput(fields.path_of("concern"), "is required: say why it matters")
+        return phase
+
+    def worsening(self, value: object, path: str) -> Worsening:
+        fields = Fields(value, path, required=("after_hours", "level", "concern", *BASIS))
+        return Worsening(
+            after_hours=fields.read("after_hours", as_number, 0),
+            level=Level(fields.read("level", as_choice, list(Level))),
+            concern=fields.read("concern", as_str),
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+        )
+
+    def advice(self, value: object, path: str, level: Level) -> Advice:
+        fields = Fields(value, path, required=("text", "sources"))
+        return Advice(level, fields.read("text", as_str), fields.read("sources", self.sources))
+
+    # outcomes.toml
+
+    def outcomes(
+        self, document: Document, scar_types: Collection[str], grades: Collection[int]
+    ) -> tuple[PublishedOutcome, ...]:
+        def outcome(value: object, path: str) -> PublishedOutcome:
+            required = ("study", "text", "scale", "sessions", "when", *BASIS)
+            fields = Fields(value, path, required=required)
+            return PublishedOutcome(
+                study=fields.read("study", as_str),
+                text=fields.read("text", as_str),
+                scale=fields.read("scale", as_str),
+                sessions=fields.read("sessions", as_int, 1, 20),
+                when=fields.read("when", self.criteria, scar_types, grades),
+                sources=fields.read("sources", self.sources),
+                confidence=fields.read("confidence", _confidence),
+            )
+
+        return Fields(document, "", required=("outcome",)).read("outcome", _list_of, outcome)

@@ -1,0 +1,390 @@
+"""Typed, frozen form of the knowledge files; `loader` builds it, the rules read it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from needlepoint.domain.ranking import Ranked
+
+N = TypeVar("N", int, float, Decimal)
+Answer = bool | int | float | str | None
+
+
+class Confidence(StrEnum):
+    """How firmly a value stands on its sources: the fact sheet's tags, seeds and decisions."""
+
+    SEED = "seed"
+    VERIFIED = "verified"
+    SECONDARY = "secondary"
+    RECALLED = "recalled"
+    UNVERIFIED = "unverified"
+    INFERENCE = "inference"
+    DECISION = "decision"
+
+
+class Severity(Ranked):
+    """A screening finding's weight, least to most severe."""
+
+    PRECAUTION = "precaution"
+    DEFERRAL = "deferral"
+    CONTRAINDICATION = "contraindication"
+
+
+class Level(Ranked):
+    """A triage level, least to most urgent."""
+
+    EXPECTED = "expected"
+    MONITOR = "monitor"
+    CONTACT_CLINIC = "contact_clinic"
+    URGENT = "urgent"
+
+
+class QuestionKind(StrEnum):
+    BOOLEAN = "boolean"
+    INTEGER = "integer"
+    NUMBER = "number"
+    CHOICE = "choice"
+
+
+class Operator(StrEnum):
+    EQUALS = "equals"
+    BELOW = "below"
+    AT_LEAST = "at_least"
+
+
+class Suitability(StrEnum):
+    """What microneedling does with a scar type."""
+
+    TREAT = "treat"
+    EXCLUDE = "exclude"  # not needled; the rest of the course can go ahead
+    CONTRAINDICATED = "contraindicated"  # no course at all
+
+
+class SymptomKind(StrEnum):
+    SCALE = "scale"  # 0-10
+    FLAG = "flag"  # present or not
+
+
+@dataclass(frozen=True)
+class Range(Generic[N]):
+    min: N
+    max: N
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    kind: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    text: str
+    kind: QuestionKind
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    required: bool = True
+    null_answer: str | None = None  # what a JSON null means when it is an answer, e.g. "never"
+
+
+@dataclass(frozen=True)
+class Condition:
+    operator: Operator
+    value: bool | int | float | str
+
+    def holds(self, answer: Answer) -> bool:
+        if answer is None:
+            return False
+        if self.operator is Operator.EQUALS:
+            return answer == self.value
+        if isinstance(answer, bool | str) or isinstance(self.value, bool | str):
+            return False  # the loader allows ordering operators on numeric questions only
+        if self.operator is Operator.BELOW:
+            return answer < self.value
+        return answer >= self.value
+
+
+@dataclass(frozen=True)
+class ScreeningRule:
+    code: str
+    question: str
+    when: Condition
+    severity: Severity
+    message: str
+    requires_acknowledgement: bool
+    sources: tuple[str, ...]
+    confidence: Confidence
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Band:
+    """One step of a banded score; a band with neither limit is the open last step."""
+
+    value: int
+    below: float | None = None
+    up_to: float | None = None
+
+    @property
+    def limit(self) -> float | None:
+        return self.below if self.below is not None else self.up_to
+
+    def contains(self, amount: float) -> bool:
+        if self.below is not None:
+            return amount < self.below
+        return self.up_to is None or amount <= self.up_to
+
+
+def band_value(bands: tuple[Band, ...], amount: float) -> int:
+    """The value of the first band holding `amount`; none (0) scores 0."""
+    if amount == 0:
+        return 0
+    return next(band.value for band in bands if band.contains(amount))
+
+
+@dataclass(frozen=True)
+class ScaleItem:
+    label: str
+    weight: int
+
+
+@dataclass(frozen=True)
+class AreaItem:
+    """A row scored by area in cm² rather than by count (Goodman & Baron hypertrophic)."""
+
+    name: str
+    label: str
+    bands: tuple[Band, ...]
+
+
+@dataclass(frozen=True)
+class CountScale:
+    """A scale scored as the sum over items of weight x the band of the item's count."""
+
+    name: str
+    title: str
+    items: Mapping[str, ScaleItem]
+    count_bands: tuple[Band, ...]
+    area: AreaItem | None
+    sources: tuple[str, ...]
+    confidence: Confidence
+    note: str | None = None
+
+    @property
+    def max_score(self) -> int:
+        top_count = self.count_bands[-1].value
+        top_area = self.area.bands[-1].value if self.area else 0
+        return sum(item.weight for item in self.items.values()) * top_count + top_area
+
+
+@dataclass(frozen=True)
+class QualitativeGrade:
+    grade: int
+    level: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class QualitativeScale:
+    title: str
+    grades: tuple[QualitativeGrade, ...]
+    sources: tuple[str, ...]
+    confidence: Confidence
+
+
+@dataclass(frozen=True)
+class Zone:
+    name: str
+    label: str
+    thin: bool
+    depth_mm: Range[float]
+    limit_mm: float
+    sources: tuple[str, ...]
+    confidence: Confidence
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """When a planning rule applies; an empty field matches everything."""
+
+    scar_types: frozenset[str] = frozenset()
+    min_grade: int | None = None
+    min_fitzpatrick: int | None = None
+
+    def matches(self, scar_types: Collection[str], grade: int, fitzpatrick: int) -> bool:
+        return (
+            (not self.scar_types or not self.scar_types.isdisjoint(scar_types))
+            and (self.min_grade is None or grade >= self.min_grade)
+            and (self.min_fitzpatrick is None or fitzpatrick >= self.min_fitzpatrick)
+        )
+
+
+@dataclass(frozen=True)
+class ScarType:
+    name: str
+    label: str
+    microneedling: Suitability
+    reason: str
+    sources: tuple[str, ...]
+    confidence: Confidence
+
+
+@dataclass(frozen=True)
+class PlanRule:
+    """An adjunct or a planning note that applies when its criteria match."""
+
+    code: str
+    when: Criteria
+    text: str
+    sources: tuple[str, ...]
+    confidence: Confidence
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class PriceRange:
+    min: Decimal
+    max: Decimal
+    currency: str
+    sources: tuple[str, ...]
+
+    @classmethod
+    def single(cls, price: Money) -> PriceRange:
+        """A clinic's own price: its basis is the clinic, not a source."""
+        return cls(price.amount, price.amount, price.currency, ())
+
+
+@dataclass(frozen=True)
+class CourseDefaults:
+    sessions_by_grade: Mapping[int, Range[int]]
+    interval_weeks: Range[int]
+    price_per_session: PriceRange
+    sources: tuple[str, ...]
+    confidence: Confidence
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Window:
+    """Hours after the session during which an instruction applies."""
+
+    starts_after_hours: float
+    ends_after_hours: float
+
+
+@dataclass(frozen=True)
+class AftercareInstruction:
+    code: str
+    title: str
+    text: str
+    window: Window
+    sources: tuple[str, ...]
+    confidence: Confidence
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Scale intensity up to `expected_max` is expected, up to `monitor_max` monitor, then more."""
+
+    expected_max: int
+    monitor_max: int
+
+    def level_for(self, intensity: int) -> Level:
+        if intensity <= self.expected_max:
+            return Level.EXPECTED
+        return Level.MONITOR if intensity <= self.monitor_max else Level.CONTACT_CLINIC
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Part of a symptom's expected course, from `from_hour` until `to_hour` (None: for good).
+
+    A scale symptom is graded by `response` limits; a flag symptom, when present, is at the
+    `response` level.
+    """
+
+    from_hour: float
+    to_hour: float | None
+    response: Limits | Level
+    normal: str | None = None  # what is usual in this phase
+    concern: str | None = None  # why it matters when above expected
+
+    def contains(self, hours: float) -> bool:
+        return self.from_hour <= hours and (self.to_hour is None or hours < self.to_hour)
+
+
+@dataclass(frozen=True)
+class RecoveryCourse:
+    symptom: str
+    label: str
+    kind: SymptomKind
+    phases: tuple[Phase, ...]
+    sources: tuple[str, ...]
+    confidence: Confidence
+
+    def phase_at(self, hours: float) -> Phase:
+        return next(phase for phase in self.phases if phase.contains(hours))
+
+
+@dataclass(frozen=True)
+class Worsening:
+    """A scale symptom rising between two check-ins this long after the session escalates."""
+
+    after_hours: float
+    level: Level
+    concern: str
+    sources: tuple[str, ...]
+    confidence: Confidence
+
+
+@dataclass(frozen=True)
+class Advice:
+    level: Level
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PublishedOutcome:
+    study: str
+    text: str
+    scale: str
+    sessions: int
+    when: Criteria
+    sources: tuple[str, ...]
+    confidence: Confidence
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    sources: Mapping[str, Source]
+    questions: tuple[Question, ...]
+    screening_rules: tuple[ScreeningRule, ...]
+    qualitative: QualitativeScale
+    goodman_baron: CountScale
+    ecca: CountScale
+    max_device_depth_mm: float
+    zones: Mapping[str, Zone]
+    scar_types: Mapping[str, ScarType]
+    course: CourseDefaults
+    adjuncts: tuple[PlanRule, ...]
+    plan_notes: tuple[PlanRule, ...]
+    aftercare: tuple[AftercareInstruction, ...]
+    recovery: Mapping[str, RecoveryCourse]
+    worsening: Worsening
+    advice: Mapping[Level, Advice]
+    outcomes: tuple[PublishedOutcome, ...]

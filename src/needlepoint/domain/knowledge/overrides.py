@@ -1,0 +1,80 @@
+"""A clinic's overrides of the default knowledge: prices, depth limits, aftercare windows.
+
+`merge_overrides` is the one place where they meet the defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from needlepoint.domain.errors import KnowledgeError
+from needlepoint.domain.knowledge.loader import read_window
+from needlepoint.domain.knowledge.model import Knowledge, Money, PriceRange, Window
+from needlepoint.domain.parsing import (
+    Fields,
+    as_currency,
+    as_money,
+    as_object,
+    as_positive_number,
+    field_path,
+)
+
+
+@dataclass(frozen=True)
+class ClinicOverrides:
+    price_per_session: Money | None = None
+    depth_limits_mm: Mapping[str, float] = field(default_factory=dict)
+    aftercare_windows: Mapping[str, Window] = field(default_factory=dict)
+
+
+def parse_overrides(data: object, knowledge: Knowledge) -> ClinicOverrides:
+    """JSON: `price_per_session`, `depth_limits_mm` ({ZONE: mm}), `aftercare` ({CODE: window})."""
+    fields = Fields(data, "", optional=("price_per_session", "depth_limits_mm", "aftercare"))
+    codes = [instruction.code for instruction in knowledge.aftercare]
+    windows = fields.maybe("aftercare", as_object, codes) or {}
+    window_fields = ("starts_after_hours", "ends_after_hours")
+    return ClinicOverrides(
+        price_per_session=fields.maybe("price_per_session", read_money),
+        depth_limits_mm=fields.maybe("depth_limits_mm", read_depth_limits, knowledge) or {},
+        aftercare_windows={
+            code: read_window(Fields(window, field_path("aftercare", code), required=window_fields))
+            for code, window in windows.items()
+        },
+    )
+
+
+def read_money(value: object, path: str) -> Money:
+    fields = Fields(value, path, required=("amount", "currency"))
+    return Money(fields.read("amount", as_money), fields.read("currency", as_currency))
+
+
+def read_depth_limits(value: object, path: str, knowledge: Knowledge) -> dict[str, float]:
+    """Depth limits per known zone, each above 0 and at most the deepest device setting."""
+    return {
+        zone: as_positive_number(limit, field_path(path, zone), knowledge.max_device_depth_mm)
+        for zone, limit in as_object(value, path, allowed=knowledge.zones).items()
+    }
+
+
+def merge_overrides(knowledge: Knowledge, overrides: ClinicOverrides) -> Knowledge:
+    """The knowledge a clinic works with: its overrides on top of the defaults."""
+    unknown = set(overrides.depth_limits_mm) - set(knowledge.zones)
+    unknown |= set(overrides.aftercare_windows) - {item.code for item in knowledge.aftercare}
+    if unknown:
+        raise KnowledgeError("clinic overrides", f"unknown zone or instruction: {sorted(unknown)}")
+    course = knowledge.course
+    if overrides.price_per_session is not None:
+        course = replace(course, price_per_session=PriceRange.single(overrides.price_per_session))
+    return replace(
+        knowledge,
+        course=course,
+        zones={
+            name: replace(zone, limit_mm=overrides.depth_limits_mm.get(name, zone.limit_mm))
+            for name, zone in knowledge.zones.items()
+        },
+        aftercare=tuple(
+            replace(item, window=overrides.aftercare_windows.get(item.code, item.window))
+            for item in knowledge.aftercare
+        ),
+    )

@@ -1,0 +1,188 @@
+"""The knowledge files: load, validate, cite, and take a clinic's overrides."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from needlepoint.domain.errors import InvalidInput, KnowledgeError
+from needlepoint.domain.knowledge import (
+    ClinicOverrides,
+    Knowledge,
+    build_knowledge,
+    merge_overrides,
+    parse_overrides,
+    read_documents,
+)
+from needlepoint.domain.knowledge.model import Confidence, Window
+from needlepoint.domain.serialization import to_json
+
+
+def _cited_ids(value: object) -> set[str]:
+    """Every source id cited anywhere in the knowledge."""
+    if isinstance(value, dict):
+        found = set(value["sources"]) if isinstance(value.get("sources"), list) else set()
+        return found.union(*(_cited_ids(item) for item in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_cited_ids(item) for item in value))
+    return set()
+
+
+def _broken(change: Any) -> dict[str, Any]:
+    documents = copy.deepcopy(read_documents())
+    change(documents)
+    return documents
+
+
+def test_the_shipped_knowledge_loads(knowledge: Knowledge) -> None:
+    assert knowledge.goodman_baron.max_score == 78  # per-row scoring, as decided
+    assert knowledge.ecca.max_score == 540
+    assert {f"seed-00{n}" for n in range(5)} <= set(knowledge.sources)
+    assert len(knowledge.screening_rules) >= 17
+
+
+def test_every_source_is_cited_and_every_citation_exists(knowledge: Knowledge) -> None:
+    data = to_json(
+        {key: getattr(knowledge, key) for key in knowledge.__dataclass_fields__ if key != "sources"}
+    )
+    assert _cited_ids(data) == set(knowledge.sources)
+
+
+def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:
+    assert knowledge.goodman_baron.confidence is Confidence.RECALLED
+    assert knowledge.ecca.confidence is Confidence.RECALLED
+    assert knowledge.zones["temples"].confidence is Confidence.DECISION
+    assert knowledge.worsening.confidence is Confidence.INFERENCE
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["aftercare.toml"]["instruction"][0]["sources"].append("nobody-2099"),
+            r"aftercare\.toml: instruction\[0\]\.sources\[3\]: unknown source id 'nobody-2099'",
+        ),
+        (
+            lambda d: d["recovery.toml"]["course"][0]["phases"][2].update(from_hour=12),
+            r"recovery\.toml: course\[0\]\.phases\[2\]: phases overlap or are out of order",
+        ),
+        (
+            lambda d: d["contraindications.toml"]["rule"][0].pop("severity"),
+            r"contraindications\.toml: rule\[0\]\.severity: is required",
+        ),
+        (
+            lambda d: d.pop("zones.toml"),
+            r"zones\.toml: file is missing",
+        ),
+        (
+            lambda d: d["aftercare.toml"]["instruction"][1].update(ends_after_hours=0),
+            r"aftercare\.toml: instruction\[1\]\.ends_after_hours: must be after starts_after",
+        ),
+        (
+            lambda d: d["aftercare.toml"]["instruction"].append(
+                d["aftercare.toml"]["instruction"][0]
+            ),
+            r"instruction code 'gentle_skincare' is defined twice",
+        ),
+        (
+            lambda d: d["scar_scales.toml"]["ecca"]["count_bands"].reverse(),
+            r"scar_scales\.toml: ecca\.count_bands\[0\]: give one limit",
+        ),
+        (
+            lambda d: d["scar_scales.toml"]["ecca"]["count_bands"][1].update(up_to=3),
+            r"ecca\.count_bands\[1\]: bands overlap or are out of order",
+        ),
+        (
+            lambda d: d["contraindications.toml"]["rule"][0].update(when={"below": 3}),
+            r"rule\[0\]\.when\.below: does not apply to the boolean question",
+        ),
+        (
+            lambda d: d["contraindications.toml"]["rule"][0].update(question="shoe_size"),
+            r"rule\[0\]\.question: must be one of",
+        ),
+        (
+            lambda d: d["zones.toml"]["zones"]["forehead"].update(limit_mm=9),
+            r"zones\.forehead\.limit_mm: must be a number from 0 to 3",
+        ),
+        (
+            lambda d: d["recovery.toml"]["course"][6]["phases"][0].pop("concern"),
+            r"recovery\.toml: course\[6\]\.phases\[0\]\.concern: is required",
+        ),
+        (
+            lambda d: d["planning.toml"]["course"]["sessions_by_grade"].pop(),
+            r"planning\.toml: course\.sessions_by_grade: must give each qualitative grade",
+        ),
+        (
+            lambda d: d["outcomes.toml"]["outcome"][0]["when"].update(min_grade=7),
+            r"outcomes\.toml: outcome\[0\]\.when\.min_grade: must be an integer from 1 to 4",
+        ),
+    ],
+)
+def test_broken_knowledge_is_a_clear_error(change: Any, message: str) -> None:
+    with pytest.raises(KnowledgeError, match=message):
+        build_knowledge(_broken(change))
+
+
+def test_thin_zones_are_shallower_than_the_cheeks(knowledge: Knowledge) -> None:
+    cheeks = min(knowledge.zones[z].depth_mm.min for z in ("left_cheek", "right_cheek"))
+    for name in ("periorbital", "forehead", "nose", "temples"):
+        zone = knowledge.zones[name]
+        assert zone.thin
+        assert zone.depth_mm.max < cheeks
+        assert zone.limit_mm < knowledge.zones["left_cheek"].limit_mm
+
+
+def test_aftercare_defaults_are_the_seeds_values(knowledge: Knowledge) -> None:
+    windows = {item.code: item.window for item in knowledge.aftercare}
+    assert windows["no_makeup"] == Window(0, 24)
+    assert windows["avoid_heat_and_sweat"] == Window(0, 48)
+    assert windows["avoid_sun"] == Window(0, 14 * 24)
+    sunscreen = next(item for item in knowledge.aftercare if item.code == "sunscreen")
+    assert "SPF 30" in sunscreen.text
+
+
+def test_merge_overrides_is_the_one_place_for_clinic_values(knowledge: Knowledge) -> None:
+    overrides = parse_overrides(
+        {
+            "price_per_session": {"amount": 350, "currency": "EUR"},
+            "depth_limits_mm": {"left_cheek": 1.2},
+            "aftercare": {"no_makeup": {"starts_after_hours": 0, "ends_after_hours": 48}},
+        },
+        knowledge,
+    )
+    merged = merge_overrides(knowledge, overrides)
+    assert merged.course.price_per_session.min == merged.course.price_per_session.max
+    assert merged.course.price_per_session.min == Decimal(350)
+    assert merged.course.price_per_session.currency == "EUR"
+    assert merged.zones["left_cheek"].limit_mm == 1.2
+    assert merged.zones["right_cheek"].limit_mm == knowledge.zones["right_cheek"].limit_mm
+    assert {i.code: i.window for i in merged.aftercare}["no_makeup"] == Window(0, 48)
+    assert merge_overrides(knowledge, ClinicOverrides()) == knowledge
+
+
+def test_merge_refuses_unknown_names(knowledge: Knowledge) -> None:
+    with pytest.raises(KnowledgeError, match="unknown zone or instruction"):
+        merge_overrides(knowledge, ClinicOverrides(depth_limits_mm={"elbow": 1.0}))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"depth_limits_mm": {"elbow": 1}}, r"^depth_limits_mm\.elbow: unknown field"),
+        ({"depth_limits_mm": {"nose": 4}}, r"^depth_limits_mm\.nose: must be a number from 0 to 3"),
+        ({"depth_limits_mm": {"nose": 0}}, r"^depth_limits_mm\.nose: must be greater than 0"),
+        (
+            {"aftercare": {"no_makeup": {"starts_after_hours": 5, "ends_after_hours": 2}}},
+            r"^aftercare\.no_makeup\.ends_after_hours: must be a number of at least 5",
+        ),
+        ({"aftercare": {"tanning": {}}}, r"^aftercare\.tanning: unknown field"),
+        ({"price_per_session": {"amount": -1, "currency": "USD"}}, r"price_per_session\.amount"),
+        ({"discount": 1}, r"^discount: unknown field"),
+    ],
+)
+def test_bad_overrides_name_the_field(knowledge: Knowledge, data: object, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        parse_overrides(data, knowledge)
