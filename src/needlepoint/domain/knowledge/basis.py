@@ -1,0 +1,425 @@
+"""The clinical basis as Markdown: each rule, its value and its sources, from the knowledge.
+
+`docs/clinical-basis.md` is this text (`needlepoint knowledge basis`); a test keeps them equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from needlepoint.domain.knowledge.model import (
+    Band,
+    Condition,
+    Confidence,
+    CountScale,
+    Criteria,
+    Knowledge,
+    Level,
+    Operator,
+    Phase,
+    Question,
+    QuestionKind,
+)
+
+CONFIDENCE_MEANINGS = {
+    Confidence.SEED: "the seed articles' value: the product default",
+    Confidence.VERIFIED: "read in the cited source (often its abstract)",
+    Confidence.SECONDARY: "from secondary pages (clinic, consumer or summary sites) only: weak",
+    Confidence.RECALLED: "recalled from the primary paper, not re-read: to verify",
+    Confidence.UNVERIFIED: "not found or conflicting: conservative default",
+    Confidence.INFERENCE: "clinical inference from the literature, not guideline text",
+    Confidence.DECISION: "a product decision where the sources are silent: conservative default",
+}
+
+
+def render_basis(knowledge: Knowledge) -> str:
+    sections = [
+        _introduction(),
+        _screening(knowledge),
+        _scales(knowledge),
+        _zones(knowledge),
+        _planning(knowledge),
+        _aftercare(knowledge),
+        _recovery(knowledge),
+        _outcomes(knowledge),
+        _sources(knowledge),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    def cell(value: object) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _cite(sources: Iterable[str]) -> str:
+    return ", ".join(f"`{source}`" for source in sources)
+
+
+def _hours(hours: float | None) -> str:
+    if hours is None:
+        return "onwards"
+    return f"{hours:g} h" if hours < 72 or hours % 24 else f"{hours / 24:g} days"
+
+
+def _introduction() -> str:
+    return "\n".join(
+        [
+            "# Clinical basis",
+            "",
+            "Generated from the knowledge files in `src/needlepoint/domain/knowledge/` by",
+            "`needlepoint knowledge basis`: edit those files, not this page. Needlepoint is",
+            "decision support and documentation for licensed practitioners; it never diagnoses.",
+            "Every rule below names its sources (listed at the end) and how firmly it stands on",
+            "them:",
+            "",
+            _table(["Confidence", "Meaning"], CONFIDENCE_MEANINGS.items()),
+            "",
+            "A clinic may override the price per session, the depth limit of each zone and the",
+            "window of each aftercare instruction; everything else changes by editing the files.",
+        ]
+    )
+
+
+def _answer_kind(question: Question) -> str:
+    if question.kind is QuestionKind.CHOICE:
+        text = " / ".join(question.choices)
+    elif question.kind is QuestionKind.BOOLEAN:
+        text = "yes / no"
+    else:
+        text = f"{question.kind} {question.minimum:g}-{question.maximum:g}"
+    return text + (f"; null = {question.null_answer}" if question.null_answer else "")
+
+
+def _condition(question: str, condition: Condition) -> str:
+    value = condition.value
+    if condition.operator is Operator.EQUALS:
+        shown = ("yes" if value else "no") if isinstance(value, bool) else value
+        return f"`{question}` = {shown}"
+    sign = "<" if condition.operator is Operator.BELOW else ">="
+    return (
+        f"`{question}` {sign} {value:g}"
+        if isinstance(value, float)
+        else f"`{question}` {sign} {value}"
+    )
+
+
+def _screening(knowledge: Knowledge) -> str:
+    return "\n".join(
+        [
+            "## Screening",
+            "",
+            "The verdict is the most severe that applies: `not_eligible` (a contraindication)",
+            "> `defer` (a deferral: a temporary state, treat once resolved) > `incomplete` (a",
+            "required question unanswered) > `eligible_with_precautions` (a precaution) >",
+            "`eligible`.",
+            "",
+            "### Questions",
+            "",
+            _table(
+                ["Question", "Asks", "Answer", "Required"],
+                (
+                    (f"`{q.name}`", q.text, _answer_kind(q), "yes" if q.required else "no")
+                    for q in knowledge.questions
+                ),
+            ),
+            "",
+            "### Rules",
+            "",
+            _table(
+                ["Finding", "When", "Severity", "Acknowledge", "Message", "Confidence", "Sources"],
+                (
+                    (
+                        f"`{rule.code}`",
+                        _condition(rule.question, rule.when),
+                        rule.severity,
+                        "yes" if rule.requires_acknowledgement else "no",
+                        rule.message + (f" *Note: {rule.note}*" if rule.note else ""),
+                        rule.confidence,
+                        _cite(rule.sources),
+                    )
+                    for rule in knowledge.screening_rules
+                ),
+            ),
+        ]
+    )
+
+
+def _bands(bands: Sequence[Band], unit: str) -> str:
+    steps = []
+    for index, band in enumerate(bands):
+        if band.below is not None:
+            condition = f"below {band.below:g}"
+        elif band.up_to is not None:
+            condition = f"up to {band.up_to:g}"
+        else:
+            previous = bands[index - 1]
+            bound = previous.limit or 0
+            condition = f"{bound:g} or more" if previous.below is not None else f"above {bound:g}"
+        steps.append(f"{condition} {unit}: {band.value}")
+    return "; ".join(steps)
+
+
+def _count_scale(scale: CountScale) -> str:
+    lines = [
+        f"### {scale.title}",
+        "",
+        "Score = sum over rows of weight x the value of the row's count"
+        f" ({_bands(scale.count_bands, 'lesions')}; none: 0). Maximum {scale.max_score}."
+        f" Confidence: {scale.confidence}."
+        f" Sources: {_cite(scale.sources)}." + (f" {scale.note}" if scale.note else ""),
+        "",
+        _table(
+            ["Row", "Scar type", "Weight"],
+            ((f"`{name}`", item.label, item.weight) for name, item in scale.items.items()),
+        ),
+    ]
+    if scale.area:
+        lines += [
+            "",
+            f"`{scale.area.name}` ({scale.area.label}, input `{scale.area.name}_area_cm2`): "
+            f"{_bands(scale.area.bands, 'cm²')}; none: 0.",
+        ]
+    return "\n".join(lines)
+
+
+def _scales(knowledge: Knowledge) -> str:
+    qualitative = knowledge.qualitative
+    return "\n".join(
+        [
+            "## Scar scales",
+            "",
+            "Counts from every zone are summed first, then scored (the scales are global).",
+            "",
+            f"### {qualitative.title}",
+            "",
+            f"Confidence: {qualitative.confidence}. Sources: {_cite(qualitative.sources)}.",
+            "",
+            _table(
+                ["Grade", "Level", "Definition"],
+                ((g.grade, g.level, g.definition) for g in qualitative.grades),
+            ),
+            "",
+            _count_scale(knowledge.goodman_baron),
+            "",
+            _count_scale(knowledge.ecca),
+        ]
+    )
+
+
+def _zones(knowledge: Knowledge) -> str:
+    return "\n".join(
+        [
+            "## Zones and needle depth",
+            "",
+            "A plan proposes each zone's default depth range, kept within the zone's limit (the",
+            "clinic may change limits, never above the deepest device setting,",
+            f"{knowledge.max_device_depth_mm:g} mm). Options for the practitioner, not directives.",
+            "",
+            _table(
+                [
+                    "Zone",
+                    "Thin skin",
+                    "Default depth",
+                    "Default limit",
+                    "Confidence",
+                    "Sources",
+                    "Note",
+                ],
+                (
+                    (
+                        f"`{zone.name}`",
+                        "yes" if zone.thin else "no",
+                        f"{zone.depth_mm.min:g}-{zone.depth_mm.max:g} mm",
+                        f"{zone.limit_mm:g} mm",
+                        zone.confidence,
+                        _cite(zone.sources),
+                        zone.note or "",
+                    )
+                    for zone in knowledge.zones.values()
+                ),
+            ),
+        ]
+    )
+
+
+def _criteria(criteria: Criteria) -> str:
+    parts = []
+    if criteria.scar_types:
+        parts.append("scar types: " + ", ".join(sorted(criteria.scar_types)))
+    if criteria.min_grade is not None:
+        parts.append(f"grade >= {criteria.min_grade}")
+    if criteria.min_fitzpatrick is not None:
+        parts.append(f"Fitzpatrick >= {criteria.min_fitzpatrick}")
+    return "; ".join(parts) or "always"
+
+
+def _planning(knowledge: Knowledge) -> str:
+    course, price = knowledge.course, knowledge.course.price_per_session
+    return "\n".join(
+        [
+            "## Course planning",
+            "",
+            f"Sessions {course.interval_weeks.min}-{course.interval_weeks.max} weeks apart;"
+            " sessions by qualitative grade below. Confidence:"
+            f" {course.confidence}. Sources: {_cite(course.sources)}."
+            + (f" {course.note}" if course.note else ""),
+            "",
+            _table(
+                ["Grade", "Sessions"],
+                (
+                    (grade, f"{r.min}-{r.max}")
+                    for grade, r in sorted(course.sessions_by_grade.items())
+                ),
+            ),
+            "",
+            "Cost = sessions x price per session; without a clinic price,"
+            f" {price.min}-{price.max} {price.currency} a session."
+            f" Sources: {_cite(price.sources)}.",
+            "",
+            "### Scar types",
+            "",
+            _table(
+                ["Scar type", "Microneedling", "Reason", "Confidence", "Sources"],
+                (
+                    (f"`{s.name}`", s.microneedling, s.reason, s.confidence, _cite(s.sources))
+                    for s in knowledge.scar_types.values()
+                ),
+            ),
+            "",
+            "`treat`: planned; `exclude`: left out of the needled area, the rest can be planned;",
+            "`contraindicated`: no course.",
+            "",
+            "### Adjuncts and notes",
+            "",
+            _table(
+                ["Kind", "Code", "When", "Text", "Confidence", "Sources"],
+                (
+                    (
+                        kind,
+                        f"`{rule.code}`",
+                        _criteria(rule.when),
+                        rule.text,
+                        rule.confidence,
+                        _cite(rule.sources),
+                    )
+                    for kind, rules in (
+                        ("adjunct", knowledge.adjuncts),
+                        ("note", knowledge.plan_notes),
+                    )
+                    for rule in rules
+                ),
+            ),
+        ]
+    )
+
+
+def _aftercare(knowledge: Knowledge) -> str:
+    return "\n".join(
+        [
+            "## Aftercare",
+            "",
+            "Windows are elapsed time after the session was performed.",
+            "",
+            _table(
+                ["Code", "Instruction", "From", "Until", "Confidence", "Sources", "Note"],
+                (
+                    (
+                        f"`{item.code}`",
+                        f"**{item.title}.** {item.text}",
+                        _hours(item.window.starts_after_hours),
+                        _hours(item.window.ends_after_hours),
+                        item.confidence,
+                        _cite(item.sources),
+                        item.note or "",
+                    )
+                    for item in knowledge.aftercare
+                ),
+            ),
+        ]
+    )
+
+
+def _graded_as(phase: Phase) -> str:
+    if isinstance(phase.response, Level):
+        return f"`{phase.response}`"
+    limits = phase.response
+    return (
+        f"expected <= {limits.expected_max}, monitor <= {limits.monitor_max}, else contact_clinic"
+    )
+
+
+def _recovery(knowledge: Knowledge) -> str:
+    worsening = knowledge.worsening
+    lines = [
+        "## Recovery courses and triage",
+        "",
+        "Levels, least to most urgent: `expected`, `monitor`, `contact_clinic`, `urgent`. A",
+        "check-in takes the most severe level of its symptoms, each judged against the phase of",
+        "its course at the hours since the session. Scale symptoms are rated 0-10; flags are",
+        "present or not.",
+        "",
+        _table(
+            ["Symptom", "From", "Until", "Graded as", "What is usual", "Why it matters", "Sources"],
+            (
+                (
+                    f"`{course.symptom}` ({course.kind})",
+                    _hours(phase.from_hour),
+                    _hours(phase.to_hour),
+                    _graded_as(phase),
+                    phase.normal or "",
+                    phase.concern or "",
+                    _cite(course.sources),
+                )
+                for course in knowledge.recovery.values()
+                for phase in course.phases
+            ),
+        ),
+        "",
+        f"Worsening: a scale symptom higher than at the previous check-in, reported"
+        f" {_hours(worsening.after_hours)} or more after the session, is `{worsening.level}`:"
+        f" {worsening.concern} Confidence: {worsening.confidence}. Sources:"
+        f" {_cite(worsening.sources)}.",
+        "",
+        _table(
+            ["Level", "Advice to the patient", "Sources"],
+            ((f"`{a.level}`", a.text, _cite(a.sources)) for a in knowledge.advice.values()),
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _outcomes(knowledge: Knowledge) -> str:
+    return "\n".join(
+        [
+            "## Published outcomes",
+            "",
+            "Shown with a plan when they apply: each study's own result on its own scale, never a",
+            "single headline percentage.",
+            "",
+            _table(
+                ["Study", "Scale", "Sessions", "Shown when", "Result", "Sources"],
+                (
+                    (o.study, o.scale, o.sessions, _criteria(o.when), o.text, _cite(o.sources))
+                    for o in knowledge.outcomes
+                ),
+            ),
+        ]
+    )
+
+
+def _sources(knowledge: Knowledge) -> str:
+    return "\n".join(
+        [
+            "## Sources",
+            "",
+            _table(
+                ["Id", "Kind", "Citation"],
+                ((f"`{s.id}`", s.kind, s.citation) for s in knowledge.sources.values()),
+            ),
+        ]
+    )
