@@ -1,0 +1,1 @@
+"""Notifications: reminders, e-mail and calendar feeds built from domain decisions."""
