@@ -286,7 +286,13 @@ def _planning(knowledge: Knowledge) -> str:
             _table(
                 ["Scar type", "Microneedling", "Reason", "Confidence", "Sources"],
                 (
-                    (f"`{s.name}`", s.microneedling, s.reason, s.confidence, _cite(s.sources))
+                    (
+                        f"`{s.name}` ({s.label})",
+                        s.microneedling,
+                        s.reason,
+                        s.confidence,
+                        _cite(s.sources),
+                    )
                     for s in knowledge.scar_types.values()
                 ),
             ),
@@ -402,9 +408,17 @@ def _outcomes(knowledge: Knowledge) -> str:
             "single headline percentage.",
             "",
             _table(
-                ["Study", "Scale", "Sessions", "Shown when", "Result", "Sources"],
+                ["Study", "Scale", "Sessions", "Shown when", "Result", "Confidence", "Sources"],
                 (
-                    (o.study, o.scale, o.sessions, _criteria(o.when), o.text, _cite(o.sources))
+                    (
+                        o.study,
+                        o.scale,
+                        o.sessions,
+                        _criteria(o.when),
+                        o.text,
+                        o.confidence,
+                        _cite(o.sources),
+                    )
                     for o in knowledge.outcomes
                 ),
             ),

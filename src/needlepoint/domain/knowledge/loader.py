@@ -266,7 +266,7 @@ class _Reader:
                 problem = "is required" if name in expected else "does not apply"
                 raise InvalidInput(fields.path_of(name), f"{problem} for a {kind} question")
         minimum = fields.maybe("min", as_number, 0)
-        maximum = fields.maybe("max", as_number, (minimum or 0) + 1)
+        maximum = fields.maybe("max", as_number, minimum or 0)
         return Question(
             name=fields.read("name", as_str),
             text=fields.read("text", as_str),
@@ -358,7 +358,6 @@ class _Reader:
         if area is not None and area.name in items:
             raise InvalidInput(fields.path_of("area"), f"{area.name!r} is also an item")
         return CountScale(
-            name=path,
             title=fields.read("title", as_str),
             items=items,
             count_bands=fields.read("count_bands", _bands),

@@ -168,7 +168,6 @@ class AreaItem:
 class CountScale:
     """A scale scored as the sum over items of weight x the band of the item's count."""
 
-    name: str
     title: str
     items: Mapping[str, ScaleItem]
     count_bands: tuple[Band, ...]
