@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import Knowledge, Level, Limits, RecoveryCourse, SymptomKind
+from needlepoint.domain.knowledge.model import (
+    Advice,
+    Knowledge,
+    Level,
+    Limits,
+    RecoveryCourse,
+    SymptomKind,
+)
 from needlepoint.domain.parsing import (
     Fields,
     as_aware_datetime,
@@ -68,12 +75,6 @@ class ExpectedCourse:
     hours_since_session: float
     days_since_session: int
     symptoms: tuple[CourseNote, ...]
-
-
-@dataclass(frozen=True)
-class Advice:
-    text: str
-    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,6 @@ def triage(checkin: CheckIn, knowledge: Knowledge) -> Triage:
         reasons += _worsening(checkin.previous.symptoms, checkin.symptoms, knowledge)
     reasons.sort(key=lambda reason: -reason.level.rank)
     level = most_severe((reason.level for reason in reasons), Level.EXPECTED)
-    advice = knowledge.advice[level]
     return Triage(
         level=level,
         reasons=tuple(reasons),
@@ -149,7 +149,7 @@ def triage(checkin: CheckIn, knowledge: Knowledge) -> Triage:
                 if (normal := course.phase_at(hours).normal) is not None
             ),
         ),
-        advice=Advice(advice.text, advice.sources),
+        advice=knowledge.advice[level],
     )
 
 
