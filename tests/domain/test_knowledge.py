@@ -116,6 +116,10 @@ def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:
             r"planning\.toml: course\.sessions_by_grade: must give each qualitative grade",
         ),
         (
+            lambda d: d["planning.toml"]["course"].update(minimum_interval_weeks=5),
+            r"course\.minimum_interval_weeks: must be an integer from 1 to 4",
+        ),
+        (
             lambda d: d["outcomes.toml"]["outcome"][0]["when"].update(min_grade=7),
             r"outcomes\.toml: outcome\[0\]\.when\.min_grade: must be an integer from 1 to 4",
         ),

@@ -264,7 +264,8 @@ def _planning(knowledge: Knowledge) -> str:
         [
             "## Course planning",
             "",
-            f"Sessions {course.interval_weeks.min}-{course.interval_weeks.max} weeks apart;"
+            f"Sessions {course.interval_weeks.min}-{course.interval_weeks.max} weeks apart"
+            f" (a practitioner may plan {course.minimum_interval_weeks} at the shortest);"
             " sessions by qualitative grade below. Confidence:"
             f" {course.confidence}. Sources: {_cite(course.sources)}."
             + (f" {course.note}" if course.note else ""),

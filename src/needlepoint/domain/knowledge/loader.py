@@ -461,7 +461,7 @@ class _Reader:
         fields = Fields(
             value,
             path,
-            required=("interval_weeks", "sessions_by_grade", *BASIS),
+            required=("interval_weeks", "minimum_interval_weeks", "sessions_by_grade", *BASIS),
             optional=("note",),
         )
 
@@ -479,9 +479,13 @@ class _Reader:
             fields.path_of("interval_weeks"),
             required=("min", "max"),
         )
+        interval_weeks = _range_int(interval, 1, 52)
         return CourseDefaults(
             sessions_by_grade=dict(rows),
-            interval_weeks=_range_int(interval, 1, 52),
+            interval_weeks=interval_weeks,
+            minimum_interval_weeks=fields.read(
+                "minimum_interval_weeks", as_int, 1, interval_weeks.min
+            ),
             price_per_session=price,
             sources=fields.read("sources", self.sources),
             confidence=fields.read("confidence", _confidence),

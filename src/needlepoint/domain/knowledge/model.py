@@ -270,6 +270,7 @@ class PriceRange:
 class CourseDefaults:
     sessions_by_grade: Mapping[int, Range[int]]
     interval_weeks: Range[int]
+    minimum_interval_weeks: int
     price_per_session: PriceRange
     sources: tuple[str, ...]
     confidence: Confidence
