@@ -28,6 +28,10 @@ class Permission(StrEnum):
     COURSE_PLAN = "course.plan"
     SCREENING_DECIDE = "screening.decide"  # acknowledge precautions, override blocks
     SESSION_CHART = "session.chart"
+    LOT_READ = "lot.read"
+    LOT_MANAGE = "lot.manage"  # add lots, record recalls
+    CONSENT_TEMPLATE_MANAGE = "consent_template.manage"
+    CONSENT_RECORD = "consent.record"  # sign and revoke consents; a patient only their own
 
 
 STAFF_ROLES = (Role.CLINIC_ADMIN, Role.PRACTITIONER, Role.FRONT_DESK)
@@ -56,6 +60,22 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     # the access functions.
     Role.PATIENT: frozenset({Permission.PATIENT_READ, Permission.INTAKE_RECORD}),
 }
+
+# Lots: all staff read, admins and practitioners add and recall. Consent: admins publish the
+# templates; staff record signatures and revocations, a patient their own (the services check).
+GRANTS[Role.CLINIC_ADMIN] |= {
+    Permission.LOT_READ,
+    Permission.LOT_MANAGE,
+    Permission.CONSENT_TEMPLATE_MANAGE,
+    Permission.CONSENT_RECORD,
+}
+GRANTS[Role.PRACTITIONER] |= {
+    Permission.LOT_READ,
+    Permission.LOT_MANAGE,
+    Permission.CONSENT_RECORD,
+}
+GRANTS[Role.FRONT_DESK] |= {Permission.LOT_READ, Permission.CONSENT_RECORD}
+GRANTS[Role.PATIENT] |= {Permission.CONSENT_RECORD}
 
 
 def allows(role: Role, permission: Permission) -> bool:

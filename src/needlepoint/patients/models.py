@@ -98,3 +98,121 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class ConsentKind(models.TextChoices):
+    TREATMENT = "treatment", "Treatment"
+    PHOTO = "photo", "Photo"
+
+
+class PhotoUse(models.TextChoices):
+    CLINICAL_RECORD = "clinical_record", "Clinical record"
+    TEACHING = "teaching", "Teaching"
+    MARKETING = "marketing", "Marketing"
+
+
+class ConsentTemplate(models.Model):
+    """One version of a clinic's consent text; never edited: a change is a new version."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="consent_templates")
+    kind = models.CharField(max_length=10, choices=ConsentKind.choices)
+    version = models.PositiveIntegerField(editable=False)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ("kind", "-version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "kind", "version"], name="unique_consent_template_version"
+            ),
+            models.UniqueConstraint(
+                fields=["clinic", "kind"],
+                condition=models.Q(active=True),
+                name="one_active_consent_template_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+
+class Consent(models.Model):
+    """A patient's signature on one version of a consent template; revocable."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
+    template = models.ForeignKey(ConsentTemplate, on_delete=models.PROTECT, related_name="consents")
+    signed_name = models.CharField(max_length=200, help_text="The typed signature.")
+    signature_drawing = models.TextField(
+        blank=True, help_text="The drawn signature as a PNG data URL, if one was drawn."
+    )
+    signed_at = models.DateTimeField()
+    signed_ip = models.GenericIPAddressField(null=True, blank=True)
+    photo_uses = models.JSONField(default=list, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-signed_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(signed_name=""), name="consent_has_typed_signature"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | ~models.Q(revoked_reason=""),
+                name="revoked_consent_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["clinic", "patient", "signed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.template} signed by {self.signed_name}"
+
+    @property
+    def uses_now(self) -> list[str]:
+        """The photo uses still consented: those signed for, less any withdrawn since."""
+        if self.revoked_at is not None:
+            return []
+        withdrawn = {use for r in self.revocations.all() for use in r.uses}
+        return [use for use in self.photo_uses if use not in withdrawn]
+
+    @property
+    def uses_now_labels(self) -> list[str]:
+        return [PhotoUse(use).label for use in self.uses_now]
+
+    @property
+    def photo_use_labels(self) -> list[str]:
+        return [PhotoUse(use).label for use in self.photo_uses]
+
+
+class ConsentRevocation(models.Model):
+    """A withdrawal of a whole consent or, for photographs, of some of its uses."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="revocations")
+    uses = models.JSONField(default=list, blank=True, help_text="The photo uses withdrawn.")
+    reason = models.TextField()
+    revoked_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("revoked_at", "id")
+
+    def __str__(self) -> str:
+        return f"revocation of {self.consent_id} at {self.revoked_at:%Y-%m-%d}"
+
+    @property
+    def use_labels(self) -> list[str]:
+        return [PhotoUse(use).label for use in self.uses]

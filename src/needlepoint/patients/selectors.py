@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.roles import Permission, Role
-from needlepoint.patients.models import Patient
+from needlepoint.patients.models import Consent, ConsentKind, ConsentTemplate, Patient, PhotoUse
 from needlepoint.safety.audit import audit_record
 
 MAX_PAGE_SIZE = 100
@@ -87,3 +89,129 @@ def patient_search(
         detail={"query": query, "page": page, "ids": [str(p.pk) for p in rows]},
     )
     return PatientPage(rows, count, page, page_size)
+
+
+# Consent templates and signed consents.
+
+
+def consent_template_list(actor: Actor, kind: str | None = None) -> QuerySet[ConsentTemplate]:
+    """The clinic's consent templates, newest version first; a patient sees the active ones."""
+    actor.require(Permission.CONSENT_RECORD)
+    templates = ConsentTemplate.objects.filter(clinic=actor.clinic).select_related("created_by")
+    if actor.role is Role.PATIENT:
+        templates = templates.filter(active=True)
+    if kind is not None:
+        templates = templates.filter(kind=kind)
+    return templates.order_by("kind", "-version")
+
+
+def consent_template_in_scope(actor: Actor, template_id: object) -> ConsentTemplate:
+    """One of the clinic's consent templates by id, else 404."""
+    try:
+        key = int(str(template_id))
+    except ValueError:
+        raise Http404("No such consent template.") from None
+    template = consent_template_list(actor).filter(pk=key).first()
+    if template is None:
+        raise Http404("No such consent template.")
+    return template
+
+
+def consent_template_active(actor: Actor, kind: str) -> ConsentTemplate | None:
+    """The version of the `kind` template that patients sign now, if the clinic has one."""
+    return consent_template_list(actor, kind).filter(active=True).first()
+
+
+def _consents(actor: Actor) -> QuerySet[Consent]:
+    consents = Consent.objects.filter(clinic=actor.clinic)
+    if actor.role is Role.PATIENT:
+        consents = consents.filter(patient_id=actor.patient_id)
+    return consents.select_related("template", "patient", "recorded_by").prefetch_related(
+        "revocations__recorded_by"
+    )
+
+
+def consent_in_scope(
+    actor: Actor, consent_id: object, permission: Permission, *, for_update: bool = False
+) -> Consent:
+    """One consent the actor may see (a patient: only their own), else 404; not audited."""
+    actor.require(permission)
+    try:
+        key = uuid.UUID(str(consent_id))
+    except ValueError:
+        raise Http404("No such consent.") from None
+    consents = _consents(actor)
+    if for_update:
+        consents = consents.select_for_update(of=("self",))
+    consent = consents.filter(pk=key).first()
+    if consent is None:
+        raise Http404("No such consent.")
+    return consent
+
+
+@dataclass(frozen=True)
+class ConsentStatus:
+    """What a patient has consented to at one moment.
+
+    Per kind, the most recently signed consent is the one in force (an older template version
+    still counts); signing again replaces the earlier consent, and revoking the latest leaves
+    nothing in force for that kind.
+    """
+
+    treatment: Consent | None
+    photo: Consent | None
+    photo_uses: tuple[str, ...]
+    consents: list[Consent]  # every consent signed by then, newest first
+
+    @property
+    def treatment_consented(self) -> bool:
+        return self.treatment is not None
+
+    @property
+    def photo_use_labels(self) -> list[str]:
+        return [PhotoUse(use).label for use in self.photo_uses]
+
+    @property
+    def current_ids(self) -> frozenset[object]:
+        return frozenset(c.pk for c in (self.treatment, self.photo) if c is not None)
+
+    def allows_photo_use(self, use: str) -> bool:
+        return use in self.photo_uses
+
+
+def _uses_at(consent: Consent, at: datetime | None) -> list[str]:
+    if at is None:
+        return consent.uses_now
+    if consent.revoked_at is not None and consent.revoked_at <= at:
+        return []
+    withdrawn = {use for r in consent.revocations.all() if r.revoked_at <= at for use in r.uses}
+    return [use for use in consent.photo_uses if use not in withdrawn]
+
+
+def consent_status(consents: Iterable[Consent], at: datetime | None = None) -> ConsentStatus:
+    """The status given a patient's consents (with their templates and revocations), now or
+    at an earlier moment `at`. Pure: no queries beyond the prefetched relations."""
+    signed = sorted(
+        (c for c in consents if at is None or c.signed_at <= at),
+        key=lambda c: c.signed_at,
+        reverse=True,
+    )
+
+    def in_force(kind: str) -> Consent | None:
+        latest = next((c for c in signed if c.template.kind == kind), None)
+        if latest is None:
+            return None
+        revoked = latest.revoked_at is not None and (at is None or latest.revoked_at <= at)
+        return None if revoked else latest
+
+    treatment, photo = in_force(ConsentKind.TREATMENT), in_force(ConsentKind.PHOTO)
+    uses = tuple(_uses_at(photo, at)) if photo is not None else ()
+    return ConsentStatus(treatment, photo if uses else None, uses, signed)
+
+
+def consents_now(actor: Actor, patient_id: object) -> ConsentStatus:
+    """A patient's consents and what they consent to now; scoped (404) and audited."""
+    patient = patient_in_scope(actor, patient_id, Permission.PATIENT_READ)
+    status = consent_status(_consents(actor).filter(patient=patient))
+    audit_record(actor, "consent.read", "patient", patient.pk)
+    return status

@@ -61,3 +61,41 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head at event #{self.last_event_id}"
+
+
+class LotKind(models.TextChoices):
+    CARTRIDGE = "cartridge", "Needle cartridge"
+    PRODUCT = "product", "Product"
+
+
+class Lot(models.Model):
+    """A batch of needle cartridges or of a product, with its expiry and recall status."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="lots")
+    kind = models.CharField(max_length=10, choices=LotKind.choices)
+    manufacturer = models.CharField(max_length=200)
+    product_name = models.CharField(max_length=200)
+    lot_number = models.CharField(max_length=60)
+    expiry_date = models.DateField()
+    received_at = models.DateField("received on", null=True, blank=True)
+    recalled_at = models.DateTimeField(null=True, blank=True)
+    recall_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("expiry_date", "lot_number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "kind", "lot_number"],
+                name="unique_lot_number_per_clinic_and_kind",
+                violation_error_message="This clinic already has a lot with this number.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recalled_at__isnull=True) | ~models.Q(recall_reason=""),
+                name="recalled_lot_has_reason",
+                violation_error_message="A recall needs a reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot_number} ({self.product_name})"

@@ -1,14 +1,19 @@
-"""Reading the audit log: a clinic admin sees their own clinic's events."""
+"""Reading the audit log (a clinic admin sees their own clinic's events) and the clinic's lots."""
 
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.roles import Permission
-from needlepoint.safety.models import AuditEvent
+from needlepoint.safety.models import AuditEvent, Lot
 
 
 def audit_log(
@@ -33,3 +38,75 @@ def audit_log(
     if until:
         events = events.filter(at__date__lte=until)
     return events
+
+
+def clinic_today(clinic: Clinic) -> date:
+    """Today's date in the clinic's time zone."""
+    return timezone.localdate(timezone.now(), ZoneInfo(clinic.time_zone))
+
+
+def _lots(actor: Actor) -> QuerySet[Lot]:
+    actor.require(Permission.LOT_READ)
+    return Lot.objects.filter(clinic=actor.clinic).select_related("clinic")
+
+
+def lot_list(actor: Actor, query: str = "", include_expired: bool = False) -> QuerySet[Lot]:
+    """The clinic's lots matching `query` (number, product, manufacturer), soonest expiry first.
+
+    Without `include_expired`, lots past their expiry date are left out; recalled lots that
+    have not expired stay in the list (marked by their status) so that no one misses a recall.
+    """
+    lots = _lots(actor)
+    if not include_expired:
+        lots = lots.filter(expiry_date__gte=clinic_today(actor.clinic))
+    for term in query.split():
+        lots = lots.filter(
+            Q(lot_number__icontains=term)
+            | Q(product_name__icontains=term)
+            | Q(manufacturer__icontains=term)
+        )
+    return lots
+
+
+def lot_in_scope(actor: Actor, lot_id: object, *, for_update: bool = False) -> Lot:
+    """One lot of the actor's clinic by id, else 404."""
+    try:
+        key = int(str(lot_id))
+    except ValueError:
+        raise Http404("No such lot.") from None
+    lots = _lots(actor)
+    if for_update:
+        lots = lots.select_for_update(of=("self",))
+    lot = lots.filter(pk=key).first()
+    if lot is None:
+        raise Http404("No such lot.")
+    return lot
+
+
+def lot_by_number(actor: Actor, lot_number: str, kind: str | None = None) -> Lot:
+    """The clinic's lot with this number (case and surrounding spaces ignored), else 404.
+
+    A cartridge and a product may share a number: pass `kind` to choose; without it such a
+    number is refused as ambiguous.
+    """
+    lots = _lots(actor).filter(lot_number__iexact=lot_number.strip())
+    if kind is not None:
+        lots = lots.filter(kind=kind)
+    found = list(lots[:2])
+    if not found:
+        raise Http404(f"No lot {lot_number.strip()} in this clinic.")
+    if len(found) > 1:
+        raise ValidationError(
+            {"lot_number": f"Both a cartridge and a product have lot {found[0].lot_number}."}
+        )
+    return found[0]
+
+
+def lots_usable(actor: Actor, kind: str | None = None) -> QuerySet[Lot]:
+    """The lots that may be used today (not expired, not recalled), for choosing in a chart."""
+    lots = _lots(actor).filter(
+        expiry_date__gte=clinic_today(actor.clinic), recalled_at__isnull=True
+    )
+    if kind is not None:
+        lots = lots.filter(kind=kind)
+    return lots
