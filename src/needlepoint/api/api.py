@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from needlepoint import __version__
-from needlepoint.api import patients, problems
+from needlepoint.api import consents, lots, patients, problems
 from needlepoint.api.auth import AUTH
 
 api = NinjaAPI(
@@ -24,3 +24,5 @@ api = NinjaAPI(
 )
 problems.install(api)
 api.add_router("", patients.router)
+api.add_router("", lots.router)
+api.add_router("", consents.router)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from needlepoint.web.views import clinic, patients
+from needlepoint.web.views import clinic, consents, lots, patients
 
 urlpatterns = [
     path("", clinic.home, name="home"),
@@ -26,4 +26,40 @@ urlpatterns = [
     path("staff/<int:staff_id>/edit/", clinic.staff_edit, name="staff-edit"),
     path("audit/", clinic.audit_list, name="audit-log"),
     path("portal/", clinic.portal, name="portal"),
+    path("lots/", lots.lot_list, name="lot-list"),
+    path("lots/new/", lots.lot_create, name="lot-create"),
+    path("lots/<int:lot_id>/recall/", lots.lot_recall, name="lot-recall"),
+    path("consent-templates/", consents.consent_templates, name="consent-templates"),
+    path(
+        "consent-templates/new/",
+        consents.consent_template_publish,
+        name="consent-template-publish",
+    ),
+    path(
+        "patients/<str:patient_id>/consents/",
+        consents.patient_consents,
+        name="patient-consents",
+    ),
+    path(
+        "patients/<str:patient_id>/consents/summary/",
+        consents.patient_consents_summary,
+        name="patient-consents-summary",
+    ),
+    path(
+        "patients/<str:patient_id>/consents/sign/<str:kind>/",
+        consents.patient_consent_sign,
+        name="patient-consent-sign",
+    ),
+    path("consents/<str:consent_id>/revoke/", consents.consent_revoke, name="consent-revoke"),
+    path("portal/consents/", consents.portal_consents, name="portal-consents"),
+    path(
+        "portal/consents/sign/<str:kind>/",
+        consents.portal_consent_sign,
+        name="portal-consent-sign",
+    ),
+    path(
+        "portal/consents/<str:consent_id>/revoke/",
+        consents.portal_consent_revoke,
+        name="portal-consent-revoke",
+    ),
 ]
