@@ -153,8 +153,8 @@ def test_list_search_and_expired_lots(practitioner):
         recalled,
     }
     assert list(selectors.lot_list(actor, "skinceuticals serum")) == [serum]
-    assert selectors.lots_usable(actor) == [usable, serum]
-    assert selectors.lots_usable(actor, kind="product") == [serum]
+    assert list(selectors.lots_usable(actor)) == [usable, serum]
+    assert list(selectors.lots_usable(actor, kind="product")) == [serum]
 
 
 def test_lookup_by_number(practitioner):
