@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
 from needlepoint.accounts.models import User
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic, Staff
-from needlepoint.patients.models import Patient
+from needlepoint.patients.models import ConsentTemplate, Patient
 from needlepoint.patients.services import patient_create
+from needlepoint.safety.models import Lot
+from needlepoint.safety.selectors import clinic_today
+from needlepoint.safety.services import lot_create, lot_recall
 
 CLINICS = [
     {
@@ -143,4 +146,157 @@ def seed_demo(password: str) -> list[tuple[str, str]]:
         clinic=clinics["demo"], given_name=given, family_name=family, user__isnull=True
     ).update(user=portal_user)
     accounts.append((portal_email, f"Demo Clinic: patient portal ({given} {family})"))
+    for clinic in clinics.values():
+        _seed_lots_and_consent(clinic)
     return accounts
+
+
+# Lots and consent forms: created once per clinic, so that seeding again changes nothing.
+
+# (kind, manufacturer, product, lot number, expiry in days from today, recall reason)
+LOTS = {
+    "demo": [
+        (
+            "cartridge",
+            "Acme Dermal Devices",
+            "MicroPen sterile cartridge, 12 needles",
+            "ADD-C12-2405",
+            420,
+            "",
+        ),
+        (
+            "cartridge",
+            "Acme Dermal Devices",
+            "MicroPen sterile cartridge, 36 needles",
+            "ADD-C36-2311",
+            -45,
+            "",
+        ),
+        (
+            "product",
+            "Lumen Skin Laboratories",
+            "Sterile hyaluronic acid serum 1%, 5 mL",
+            "LSL-HA-2407",
+            300,
+            "",
+        ),
+        (
+            "product",
+            "Northbridge Pharma",
+            "Lidocaine 4% topical cream, 30 g",
+            "NBP-LC4-2402",
+            200,
+            "Field safety notice FSN-031: some tubes may be under strength; quarantine them "
+            "and return to the supplier.",
+        ),
+    ],
+    "northside": [
+        (
+            "cartridge",
+            "Acme Dermal Devices",
+            "MicroPen sterile cartridge, 12 needles",
+            "ADD-C12-2409",
+            480,
+            "",
+        ),
+        (
+            "cartridge",
+            "Acme Dermal Devices",
+            "MicroPen sterile cartridge, 16 needles",
+            "ADD-C16-2312",
+            -20,
+            "",
+        ),
+        (
+            "product",
+            "Lumen Skin Laboratories",
+            "Sterile hyaluronic acid serum 1%, 5 mL",
+            "LSL-HA-2403",
+            150,
+            "Supplier notice: sterility of this lot cannot be assured; do not use.",
+        ),
+    ],
+}
+
+TREATMENT_CONSENT = """\
+I ask {clinic} to treat my acne scars with microneedling (collagen induction therapy), as a \
+course of sessions planned with my practitioner.
+
+What the treatment involves: a device with fine sterile needles makes many small punctures in \
+the skin, to a depth chosen for each area of my face. A numbing cream is usually applied \
+first, and a serum may be applied during or after treatment. Most people need three to six \
+sessions, four to six weeks apart. Improvement is gradual and usually partial; results vary \
+and are not guaranteed.
+
+What to expect: redness, swelling and a feeling like sunburn for one to three days; pinpoint \
+bleeding during treatment that stops quickly; tight, dry or flaking skin for a few days.
+
+Risks include: bruising, especially around the eyes; infection, including a flare of cold \
+sores if I have had them before; post-inflammatory hyperpigmentation (darker patches that can \
+last weeks to months, more likely in darker skin and after sun exposure); a temporary acne \
+flare or milia; and, rarely, granulomas (firm lumps), an allergic reaction (for example to a \
+serum or the numbing cream), scarring or track marks.
+
+I have told the clinic about my medical history, medicines (including isotretinoin in the \
+last six months and blood thinners), allergies, pregnancy or breastfeeding, and any keloid \
+scars or cold sores. I will follow the aftercare instructions, protect my skin from the sun, \
+and contact the clinic about anything that worries me, such as increasing pain, pus, fever or \
+spreading redness.
+
+I have been able to ask questions and I understand the alternatives, including no treatment, \
+chemical peels, lasers and subcision. I may withdraw this consent at any time by telling the \
+clinic."""
+
+PHOTO_CONSENT = """\
+{clinic} takes standard photographs of my face before and during my course of treatment, in \
+the same poses and lighting, so that my practitioner and I can see how my acne scars respond.
+
+I choose which of these uses I agree to:
+- Clinical record: kept in my record to plan and follow my treatment; seen only by the \
+clinic's staff caring for me.
+- Teaching: shown to health professionals in teaching, conferences or publications, with my \
+name and identifying details removed (my face may still be recognisable).
+- Marketing: used on the clinic's website, social media or printed material, where I may be \
+recognised.
+
+The photographs are stored securely with my record and I will not be paid for any use. \
+Declining teaching or marketing does not affect my care. I may withdraw this consent, or any \
+one use, at any time in the patient portal or by telling the clinic; photographs already \
+published (for example in print) may not be recalled, but they will not be used that way \
+again."""
+
+CONSENT_TEMPLATES = [
+    ("treatment", "Consent to microneedling for acne scars", TREATMENT_CONSENT),
+    ("photo", "Consent to photographs of my treatment", PHOTO_CONSENT),
+]
+
+
+def _seed_lots_and_consent(clinic: Clinic) -> None:
+    creator = _creator(clinic)
+    today = clinic_today(clinic)
+    for kind, manufacturer, product, number, expires_in, recall in LOTS[clinic.slug]:
+        if Lot.objects.filter(clinic=clinic, kind=kind, lot_number=number).exists():
+            continue
+        lot = lot_create(
+            creator,
+            kind=kind,
+            manufacturer=manufacturer,
+            product_name=product,
+            lot_number=number,
+            expiry_date=today + timedelta(days=expires_in),
+            received_at=today - timedelta(days=60),
+        )
+        if recall:
+            lot_recall(creator, lot.pk, recall)
+    # Version 1 of each form, loaded as an operator would (Northside has no clinic admin).
+    for kind, title, body in CONSENT_TEMPLATES:
+        ConsentTemplate.objects.get_or_create(
+            clinic=clinic,
+            kind=kind,
+            version=1,
+            defaults={
+                "title": title,
+                "body": body.format(clinic=clinic.name),
+                "created_by": creator.user,
+            },
+        )
