@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 
@@ -20,6 +21,11 @@ class Actor:
     role: Role
     clinic: Clinic
     patient_id: Any = None  # set for patients: the one record they may see
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The clinic's time zone: patients and staff see clinic-local times."""
+        return ZoneInfo(self.clinic.time_zone)
 
     def require(self, permission: Permission) -> None:
         if not allows(self.role, permission):

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "needlepoint.clinics",
     "needlepoint.patients",
     "needlepoint.safety",
+    "needlepoint.intakes",
+    "needlepoint.courses",
     "needlepoint.web",
 ]
 
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "needlepoint.web.middleware.IdleTimeoutMiddleware",
+    "needlepoint.web.middleware.ClinicTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -1,0 +1,136 @@
+"""Reads of assessments, courses and sessions: scoped to the actor's clinic and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.roles import Permission, Role
+from needlepoint.courses.models import Assessment, Course, Session
+from needlepoint.intakes.models import Screening
+from needlepoint.patients.selectors import patient_in_scope
+from needlepoint.safety.audit import audit_record
+from needlepoint.safety.models import Lot
+from needlepoint.safety.selectors import lot_in_scope
+
+M = TypeVar("M", Assessment, Course, Session)
+
+
+def _pk(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise Http404("No such record.") from None
+
+
+def _scoped(actor: Actor, queryset: QuerySet[M], permission: Permission, pk: object) -> M:
+    actor.require(permission)
+    queryset = queryset.filter(clinic=actor.clinic)
+    if actor.role is Role.PATIENT:
+        queryset = queryset.filter(patient_id=actor.patient_id)
+    found = queryset.filter(pk=_pk(pk)).first()
+    if found is None:
+        raise Http404("No such record.")
+    return found
+
+
+def assessment_in_scope(actor: Actor, assessment_id: object, permission: Permission) -> Assessment:
+    return _scoped(actor, Assessment.objects.select_related("patient"), permission, assessment_id)
+
+
+def course_in_scope(actor: Actor, course_id: object, permission: Permission) -> Course:
+    return _scoped(
+        actor, Course.objects.select_related("patient", "assessment"), permission, course_id
+    )
+
+
+def session_in_scope(actor: Actor, session_id: object, permission: Permission) -> Session:
+    queryset = Session.objects.select_related(
+        "patient", "course", "screening", "cartridge_lot", "practitioner__user", "signed_by__user"
+    )
+    return _scoped(actor, queryset, permission, session_id)
+
+
+def access_session(actor: Actor, session_id: object) -> Session:
+    session = session_in_scope(actor, session_id, Permission.CLINICAL_READ)
+    audit_record(
+        actor, "session.read", "patient", session.patient_id, detail={"session": session.pk}
+    )
+    return session
+
+
+def access_course(actor: Actor, course_id: object) -> Course:
+    course = course_in_scope(actor, course_id, Permission.CLINICAL_READ)
+    audit_record(actor, "course.read", "patient", course.patient_id, detail={"course": course.pk})
+    return course
+
+
+def access_assessment(actor: Actor, assessment_id: object) -> Assessment:
+    assessment = assessment_in_scope(actor, assessment_id, Permission.CLINICAL_READ)
+    audit_record(
+        actor,
+        "assessment.read",
+        "patient",
+        assessment.patient_id,
+        detail={"assessment": assessment.pk},
+    )
+    return assessment
+
+
+def clinic_day(actor: Actor, day: date) -> tuple[datetime, datetime]:
+    """The start and end of a calendar day in the clinic's time zone."""
+    zone = ZoneInfo(actor.clinic.time_zone)
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    return start, start + timedelta(days=1)
+
+
+def lot_sessions(actor: Actor, lot_id: object) -> tuple[Lot, list[Session]]:
+    """Who was treated with this lot: every session that used it, as cartridge or product."""
+    actor.require(Permission.CLINICAL_READ)
+    lot = lot_in_scope(actor, lot_id)
+    sessions = list(
+        Session.objects.filter(clinic=actor.clinic)
+        .filter(Q(cartridge_lot=lot) | Q(product_lots=lot))
+        .select_related("patient", "practitioner__user")
+        .distinct()
+        .order_by("started_at", "scheduled_at")
+    )
+    audit_record(
+        actor,
+        "lot.sessions",
+        "lot",
+        lot.pk,
+        detail={"patients": sorted({str(s.patient_id) for s in sessions})},
+    )
+    return lot, sessions
+
+
+@dataclass(frozen=True)
+class ClinicalSummary:
+    screening: Screening | None
+    assessments: list[Assessment]
+    courses: list[Course]
+
+
+def clinical_summary(actor: Actor, patient_id: object) -> ClinicalSummary:
+    """The latest screening, the assessments and the courses of a patient, for their page."""
+    patient = patient_in_scope(actor, patient_id, Permission.CLINICAL_READ)
+    screening = (
+        Screening.objects.filter(patient=patient)
+        .select_related("intake", "override")
+        .order_by("-intake__version")
+        .first()
+    )
+    summary = ClinicalSummary(
+        screening,
+        list(Assessment.objects.filter(patient=patient)),
+        list(Course.objects.filter(patient=patient).prefetch_related("sessions")),
+    )
+    audit_record(actor, "clinical.summary", "patient", patient.pk)
+    return summary

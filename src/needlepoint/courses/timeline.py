@@ -1,0 +1,174 @@
+"""A patient's history in order: intakes and verdicts, assessments, plans, sessions,
+aftercare, consents and lot recalls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+
+from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.clinics.roles import Permission
+from needlepoint.courses.models import Assessment, Course, Session
+from needlepoint.domain.aftercare import aftercare_items
+from needlepoint.intakes.models import Screening
+from needlepoint.patients.models import Consent
+from needlepoint.patients.selectors import patient_in_scope
+from needlepoint.safety.audit import audit_record
+
+VERDICT_LABELS = {
+    "eligible": "Eligible",
+    "eligible_with_precautions": "Eligible with precautions",
+    "incomplete": "Incomplete: safety questions unanswered",
+    "defer": "Defer treatment",
+    "not_eligible": "Not eligible",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+    flag: bool = False  # needs attention (a block, a recalled lot)
+
+
+def _screenings(patient_id: UUID) -> list[Entry]:
+    rows = Screening.objects.filter(patient_id=patient_id).select_related("intake", "override")
+    return [
+        Entry(
+            s.screened_at,
+            "screening",
+            f"Intake v{s.intake.version} ({s.intake.get_context_display()}): "
+            f"{VERDICT_LABELS.get(s.verdict, s.verdict)}",
+            ", ".join(f["code"].replace("_", " ") for f in s.findings),
+            reverse("screening-detail", args=[s.pk]),
+            flag=s.verdict in ("defer", "not_eligible") and not hasattr(s, "override"),
+        )
+        for s in rows
+    ]
+
+
+def _assessments(patient_id: UUID) -> list[Entry]:
+    entries = []
+    for a in Assessment.objects.filter(patient_id=patient_id):
+        gb, ecca = a.scores.get("goodman_baron"), a.scores.get("ecca")
+        parts = [f"grade {a.qualitative_grade}"]
+        parts += [f"Goodman & Baron {gb['score']}"] if gb else []
+        parts += [f"ECCA {ecca['score']}"] if ecca else []
+        entries.append(
+            Entry(
+                a.assessed_at,
+                "assessment",
+                "Scar assessment",
+                ", ".join(parts),
+                reverse("assessment-detail", args=[a.pk]),
+            )
+        )
+    return entries
+
+
+def _courses(patient_id: UUID) -> list[Entry]:
+    return [
+        Entry(
+            c.created_at,
+            "course",
+            f"Course planned: {c.sessions_planned} sessions, every {c.interval_weeks} weeks",
+            c.get_status_display(),
+            reverse("course-detail", args=[c.pk]),
+        )
+        for c in Course.objects.filter(patient_id=patient_id)
+    ]
+
+
+def _sessions(actor: Actor, patient_id: UUID) -> list[Entry]:
+    zone = ZoneInfo(actor.clinic.time_zone)
+    knowledge = clinic_knowledge(actor.clinic)
+    entries = []
+    sessions = (
+        Session.objects.filter(patient_id=patient_id)
+        .select_related("cartridge_lot")
+        .prefetch_related("product_lots", "addenda")
+    )
+    for s in sessions:
+        url = reverse("session-detail", args=[s.pk])
+        when = s.started_at or s.scheduled_at
+        entries.append(
+            Entry(
+                when,
+                "session",
+                f"Session {s.number}: {s.get_status_display()}",
+                _chart_summary(s),
+                url,
+            )
+        )
+        entries += [
+            Entry(a.at, "addendum", f"Addendum to session {s.number}", a.text, url)
+            for a in s.addenda.all()
+        ]
+        if s.status == Session.Status.SIGNED and s.ended_at:
+            items = aftercare_items(s.ended_at, zone, knowledge).items
+            last = max(item.ends_at for item in items)
+            entries.append(
+                Entry(
+                    s.ended_at,
+                    "aftercare",
+                    f"Aftercare after session {s.number}",
+                    f"{len(items)} instructions, the last until {last:%d %b %Y %H:%M}",
+                    url,
+                )
+            )
+        for lot in [s.cartridge_lot, *s.product_lots.all()]:
+            if lot is not None and lot.recalled_at is not None:
+                entries.append(
+                    Entry(
+                        lot.recalled_at,
+                        "recall",
+                        f"Recalled lot {lot.lot_number} was used in session {s.number}",
+                        lot.recall_reason,
+                        reverse("lot-sessions", args=[lot.pk]),
+                        flag=True,
+                    )
+                )
+    return entries
+
+
+def _chart_summary(s: Session) -> str:
+    if not s.zones:
+        return f"scheduled {s.scheduled_at:%d %b %Y}"
+    zones = ", ".join(f"{z.replace('_', ' ')} {v.get('depth_mm')} mm" for z, v in s.zones.items())
+    return f"{s.get_device_display()}; {zones}"
+
+
+def _consents(patient_id: UUID) -> list[Entry]:
+    entries = []
+    for c in Consent.objects.filter(patient_id=patient_id).select_related("template"):
+        uses = f" ({', '.join(c.photo_uses)})" if c.photo_uses else ""
+        entries.append(
+            Entry(c.signed_at, "consent", f"{c.template.title} v{c.template.version} signed{uses}")
+        )
+        if c.revoked_at:
+            entries.append(
+                Entry(c.revoked_at, "consent", f"{c.template.title} revoked", c.revoked_reason)
+            )
+    return entries
+
+
+def patient_timeline(actor: Actor, patient_id: UUID) -> list[Entry]:
+    """Everything that happened to the patient, newest first."""
+    patient = patient_in_scope(actor, patient_id, Permission.CLINICAL_READ)
+    entries = [
+        *_screenings(patient.pk),
+        *_assessments(patient.pk),
+        *_courses(patient.pk),
+        *_sessions(actor, patient.pk),
+        *_consents(patient.pk),
+    ]
+    audit_record(actor, "timeline.read", "patient", patient.pk)
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -1,0 +1,97 @@
+"""Intake versions (never overwritten) and the screening computed from each."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from needlepoint.clinics.models import Clinic, Staff
+from needlepoint.patients.models import Patient
+
+BLOCKING_VERDICTS = ("defer", "not_eligible", "incomplete")
+
+
+class Intake(models.Model):
+    class Context(models.TextChoices):
+        INITIAL = "initial", "Medical history"
+        PRE_SESSION = "pre_session", "Before a session: anything changed?"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="intakes")
+    version = models.PositiveIntegerField()
+    context = models.CharField(max_length=20, choices=Context.choices, default=Context.INITIAL)
+    answers = models.JSONField(help_text="Answers keyed by question name; null = unanswered.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_by_role = models.CharField(max_length=20)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("patient", "-version")
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "version"], name="one_intake_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Intake v{self.version} of {self.patient_id}"
+
+
+class Screening(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="screenings")
+    intake = models.OneToOneField(Intake, on_delete=models.PROTECT, related_name="screening")
+    verdict = models.CharField(max_length=30)
+    findings = models.JSONField(help_text="The rules engine's findings, with their sources.")
+    missing = models.JSONField(default=list)
+    screened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-screened_at",)
+
+    def __str__(self) -> str:
+        return f"{self.verdict} ({self.screened_at:%Y-%m-%d})"
+
+    def unacknowledged(self) -> list[dict[str, object]]:
+        """Findings that need a practitioner's acknowledgement and have none yet."""
+        done = {ack.finding_code for ack in self.acknowledgements.all()}
+        return [
+            f for f in self.findings if f.get("requires_acknowledgement") and f["code"] not in done
+        ]
+
+    def blocks_treatment(self) -> bool:
+        """A block stands until overridden; open acknowledgements block too."""
+        overridden = hasattr(self, "override")
+        return (self.verdict in BLOCKING_VERDICTS and not overridden) or bool(self.unacknowledged())
+
+
+class Acknowledgement(models.Model):
+    """A practitioner accepting a precaution (e.g. recent isotretinoin), with a note."""
+
+    screening = models.ForeignKey(
+        Screening, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    finding_code = models.CharField(max_length=60)
+    note = models.TextField()
+    practitioner = models.ForeignKey(Staff, on_delete=models.PROTECT)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["screening", "finding_code"], name="one_acknowledgement_per_finding"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.finding_code} acknowledged"
+
+
+class Override(models.Model):
+    """A practitioner's reasoned exception to a blocking verdict."""
+
+    screening = models.OneToOneField(Screening, on_delete=models.PROTECT, related_name="override")
+    reason = models.TextField()
+    practitioner = models.ForeignKey(Staff, on_delete=models.PROTECT)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"override of screening {self.screening_id}"

@@ -1,0 +1,83 @@
+"""Clinical test data shared by the service, page, API and browser tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from needlepoint.clinics.actors import Actor
+from needlepoint.courses import services
+from needlepoint.courses.models import Course
+from needlepoint.safety.models import Lot
+
+# An intake with every safety question answered and nothing to find (Fitzpatrick II).
+CLEAR: dict[str, Any] = {
+    "age": 30,
+    "pregnant": False,
+    "breastfeeding": False,
+    "active_acne_in_area": False,
+    "active_infection_in_area": False,
+    "herpes_simplex_history": False,
+    "keloid_history": False,
+    "isotretinoin_months_ago": None,
+    "anticoagulants": False,
+    "bleeding_disorder": False,
+    "diabetes": "none",
+    "immunosuppressed": False,
+    "skin_condition_flare_in_area": False,
+    "open_wound_or_sunburn_in_area": False,
+    "anaesthetic_allergy": False,
+    "fitzpatrick": 2,
+}
+
+ZONES: dict[str, Any] = {
+    "left_cheek": {
+        "goodman_baron": {"counts": {"moderate_atrophic": 12, "shallow_broad_atrophic": 3}},
+        "ecca": {"counts": {"boxcar": 12, "rolling": 3}},
+    },
+    "right_cheek": {
+        "goodman_baron": {"counts": {"moderate_atrophic": 8}},
+        "ecca": {"counts": {"boxcar": 8}},
+    },
+}
+
+
+def make_lot(
+    clinic: Any,
+    number: str,
+    *,
+    kind: str = "cartridge",
+    expires: date | None = None,
+    recalled: bool = False,
+) -> Lot:
+    return Lot.objects.create(
+        clinic=clinic,
+        kind=kind,
+        manufacturer="Acme",
+        product_name="12-pin cartridge",
+        lot_number=number,
+        expiry_date=expires or date.today() + timedelta(days=365),
+        recalled_at=timezone.now() - timedelta(days=1) if recalled else None,
+        recall_reason="Sterility breach" if recalled else "",
+    )
+
+
+def planned_course(
+    actor: Actor, patient_id: object, first_session_at: datetime | None = None
+) -> Course:
+    """An assessed patient with a three-session course on the cheeks, starting now."""
+    assessment = services.assessment_record(
+        actor, patient_id, qualitative_grade=2, zones=ZONES, scar_types=["boxcar"]
+    )
+    return services.course_create(
+        actor,
+        assessment.pk,
+        sessions_planned=3,
+        interval_weeks=4,
+        zone_depths_mm={"left_cheek": 1.0},
+        adjuncts=[],
+        price_per_session=200,
+        first_session_at=first_session_at or timezone.now(),
+    )

@@ -1,0 +1,48 @@
+"""A patient who has been screened and assessed, ready for a course plan."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from needlepoint.courses import services
+from needlepoint.intakes.services import intake_record
+from tests.clinical_data import CLEAR, ZONES
+from tests.conftest import as_actor
+
+
+@pytest.fixture
+def screened(practitioner, patient):  # type: ignore[no-untyped-def]
+    return intake_record(as_actor(practitioner), patient.pk, CLEAR)
+
+
+@pytest.fixture
+def assessment(practitioner, patient, screened):  # type: ignore[no-untyped-def]
+    return services.assessment_record(
+        as_actor(practitioner),
+        patient.pk,
+        qualitative_grade=3,
+        zones=ZONES,
+        scar_types=["boxcar", "rolling"],
+    )
+
+
+@pytest.fixture
+def first_session_at(clinic) -> datetime:  # type: ignore[no-untyped-def]
+    return datetime.now(ZoneInfo(clinic.time_zone)).replace(microsecond=0) + timedelta(hours=1)
+
+
+@pytest.fixture
+def course(practitioner, assessment, first_session_at):  # type: ignore[no-untyped-def]
+    return services.course_create(
+        as_actor(practitioner),
+        assessment.pk,
+        sessions_planned=4,
+        interval_weeks=6,
+        zone_depths_mm={"left_cheek": 1.5, "right_cheek": 1.5},
+        adjuncts=["subcision"],
+        price_per_session=350,
+        first_session_at=first_session_at,
+    )
