@@ -35,7 +35,9 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def page(django_db_setup, browser, live_server):  # type: ignore[no-untyped-def]
+    # django_db_setup first: the live server must stop before the test database is dropped.
+
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 768})
     page = context.new_page()
     page.set_default_timeout(10_000)

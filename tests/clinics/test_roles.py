@@ -19,8 +19,12 @@ def test_only_clinic_admins_manage_staff_and_read_the_audit_log():
         assert allows(role, Permission.AUDIT_READ) is expected
 
 
-def test_patients_read_and_fill_in_their_intake_only():
-    assert GRANTS[Role.PATIENT] == {Permission.PATIENT_READ, Permission.INTAKE_RECORD}
+def test_patients_read_fill_in_their_intake_and_sign_their_consents_only():
+    assert GRANTS[Role.PATIENT] == {
+        Permission.PATIENT_READ,
+        Permission.INTAKE_RECORD,
+        Permission.CONSENT_RECORD,
+    }
 
 
 def test_clinical_decisions_and_charting_are_for_practitioners_only():

@@ -14,10 +14,13 @@ def _login(client: Client, email: str, password: str):  # type: ignore[no-untype
     return client.post("/accounts/login/", {"username": email, "password": password})
 
 
-def test_sign_in_lands_staff_on_patients_and_patients_on_the_portal(practitioner, portal_patient):
+def test_sign_in_lands_each_role_on_its_start_page(practitioner, front_desk, portal_patient):
     staff = Client()
     assert _login(staff, practitioner.user.email, PASSWORD)["Location"] == "/"
-    assert staff.get("/")["Location"] == "/patients/"
+    assert staff.get("/")["Location"] == "/dashboard/"
+    desk = Client()
+    _login(desk, front_desk.user.email, PASSWORD)
+    assert desk.get("/")["Location"] == "/patients/"
     patient = Client()
     _login(patient, portal_patient.user.email, PASSWORD)
     assert patient.get("/")["Location"] == "/portal/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from needlepoint import __version__
-from needlepoint.api import consents, lots, patients, problems
+from needlepoint.api import clinical, consents, lots, patients, problems
 from needlepoint.api.auth import AUTH
 
 api = NinjaAPI(
@@ -26,3 +26,4 @@ problems.install(api)
 api.add_router("", patients.router)
 api.add_router("", lots.router)
 api.add_router("", consents.router)
+api.add_router("", clinical.router)

@@ -7,12 +7,11 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from needlepoint.api.auth import request_actor
-from needlepoint.api.schemas import PatientIn, PatientOut, PatientPageOut, PatientPatch, Problem
+from needlepoint.api.schemas import ERRORS, PatientIn, PatientOut, PatientPageOut, PatientPatch
 from needlepoint.patients import selectors, services
 from needlepoint.patients.models import Patient
 
 router = Router(tags=["patients"])
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
 class PatientFilter(Schema):

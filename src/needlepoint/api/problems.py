@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from needlepoint.courses.services import ChartConflict
+
 TITLES = {
     400: "Bad request",
     401: "Not authenticated",
@@ -78,3 +80,4 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(
         PermissionDenied, lambda r, e: problem(r, 403, str(e) or "Forbidden.")
     )
+    api.add_exception_handler(ChartConflict, lambda r, e: problem(r, 409, str(e)))

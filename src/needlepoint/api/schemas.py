@@ -78,3 +78,6 @@ class Problem(Schema):
     detail: str
     instance: str
     errors: list[dict[str, str]] | None = None
+
+
+ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
+from needlepoint.clinics.actors import actor_for
 from needlepoint.safety.request_context import new_request_id, set_request_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -47,4 +49,19 @@ class IdleTimeoutMiddleware:
                 )
             elif now - last_seen >= TOUCH_EVERY_SECONDS or LAST_SEEN_KEY not in request.session:
                 request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class ClinicTimeZoneMiddleware:
+    """Dates and times on pages are shown in the signed-in clinic's time zone."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        actor = actor_for(getattr(request, "user", None))
+        if actor is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(actor.zone)
         return self.get_response(request)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from needlepoint.web.views import clinic, consents, lots, patients
+from needlepoint.web.views import clinic, clinical, consents, lots, patients, sessions
 
 urlpatterns = [
     path("", clinic.home, name="home"),
@@ -62,4 +62,21 @@ urlpatterns = [
         consents.portal_consent_revoke,
         name="portal-consent-revoke",
     ),
+    path("dashboard/", clinical.dashboard, name="dashboard"),
+    path("patients/<str:patient_id>/intake/", clinical.intake_new, name="intake-new"),
+    path("patients/<str:patient_id>/timeline/", clinical.timeline, name="patient-timeline"),
+    path(
+        "patients/<str:patient_id>/assessments/new/",
+        clinical.assessment_new,
+        name="assessment-new",
+    ),
+    path("screenings/<int:screening_id>/", clinical.screening_detail, name="screening-detail"),
+    path("assessments/score/", clinical.assessment_score, name="assessment-score"),
+    path("assessments/<int:assessment_id>/", clinical.assessment_detail, name="assessment-detail"),
+    path("assessments/<int:assessment_id>/plan/", clinical.course_plan, name="course-plan"),
+    path("courses/<int:course_id>/", clinical.course_detail, name="course-detail"),
+    path("sessions/<int:session_id>/", sessions.session_detail, name="session-detail"),
+    path("sessions/<int:session_id>/chart/", sessions.session_chart, name="session-chart"),
+    path("sessions/<int:session_id>/addenda/", sessions.session_addendum, name="session-addendum"),
+    path("lots/<int:lot_id>/sessions/", sessions.lot_sessions, name="lot-sessions"),
 ]

@@ -24,7 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     if actor is None:
         return render(request, "no_role.html", status=403)
-    return redirect("portal" if actor.role is Role.PATIENT else "patient-list")
+    landing = {Role.PATIENT: "portal", Role.FRONT_DESK: "patient-list"}
+    return redirect(landing.get(actor.role, "dashboard"))
 
 
 @with_actor(Permission.STAFF_MANAGE)

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from needlepoint.clinics.roles import Permission
+from needlepoint.clinics.roles import Permission, allows
+from needlepoint.courses.selectors import clinical_summary
 from needlepoint.patients import selectors, services
 from needlepoint.web.forms import PatientEditForm, PatientForm, submit
 from needlepoint.web.views.access import Actor, with_actor
@@ -46,7 +47,12 @@ def patient_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 @with_actor(Permission.PATIENT_READ)
 def patient_detail(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
     patient = selectors.access_patient(actor, patient_id)
-    return render(request, "patients/detail.html", {"patient": patient})
+    clinical = (
+        clinical_summary(actor, patient.pk)
+        if allows(actor.role, Permission.CLINICAL_READ)
+        else None
+    )
+    return render(request, "patients/detail.html", {"patient": patient, "clinical": clinical})
 
 
 @with_actor(Permission.PATIENT_UPDATE)

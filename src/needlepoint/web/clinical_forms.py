@@ -1,0 +1,234 @@
+"""Forms built from the clinical knowledge: intake questions, scar counts, plan, chart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+
+from needlepoint.courses.models import Session
+from needlepoint.domain.knowledge import Knowledge
+from needlepoint.domain.knowledge.model import CountScale, Question, QuestionKind
+from needlepoint.safety.models import Lot
+
+YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
+NEVER = "never"
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _question_field(question: Question, initial: object) -> tuple[forms.Field, object]:
+    """A form field for one intake question and its initial value from an earlier answer."""
+    label = question.text
+    if question.kind is QuestionKind.BOOLEAN:
+        field = forms.ChoiceField(
+            label=label, choices=YES_NO, required=False, widget=forms.RadioSelect
+        )
+        return field, {True: "yes", False: "no"}.get(initial, "")  # type: ignore[call-overload]
+    if question.kind is QuestionKind.CHOICE:
+        choices = [("", "Not answered"), *((c, c.capitalize()) for c in question.choices)]
+        return forms.ChoiceField(label=label, choices=choices, required=False), initial or ""
+    low, high = question.minimum, question.maximum
+    number: forms.Field = (
+        forms.IntegerField(
+            label=label,
+            required=False,
+            min_value=None if low is None else int(low),
+            max_value=None if high is None else int(high),
+        )
+        if question.kind is QuestionKind.INTEGER
+        else forms.FloatField(label=label, required=False, min_value=low, max_value=high)
+    )
+    if question.null_answer:
+        number.help_text = f"Leave empty and tick “{question.null_answer}” if so."
+    return number, initial
+
+
+class IntakeForm(forms.Form):
+    """The intake questions of the knowledge, in its order; unanswered stays unanswered."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        *args: Any,
+        answers: Mapping[str, object] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = knowledge.questions
+        previous = answers or {}
+        for question in self.questions:
+            field, initial = _question_field(question, previous.get(question.name))
+            self.fields[question.name] = field
+            self.initial[question.name] = initial
+            if question.null_answer:
+                self.fields[f"{question.name}_{NEVER}"] = forms.BooleanField(
+                    label=question.null_answer.capitalize(), required=False
+                )
+                self.initial[f"{question.name}_{NEVER}"] = (
+                    question.name in previous and previous[question.name] is None
+                )
+
+    def answers(self) -> dict[str, object]:
+        """The rules engine's intake JSON: absent means unanswered; null only where it has a
+        meaning (e.g. never taken)."""
+        data = self.cleaned_data
+        result: dict[str, object] = {}
+        for question in self.questions:
+            value = data.get(question.name)
+            if question.null_answer and data.get(f"{question.name}_{NEVER}"):
+                result[question.name] = None
+            elif question.kind is QuestionKind.BOOLEAN and value:
+                result[question.name] = value == "yes"
+            elif value not in (None, ""):
+                result[question.name] = value
+        return result
+
+
+def assessment_field_name(scale: str, zone: str, item: str) -> str:
+    return f"{scale}__{zone}__{item}"
+
+
+class AssessmentForm(forms.Form):
+    """Qualitative grade, scar types and lesion counts per zone for both scales."""
+
+    qualitative_grade = forms.TypedChoiceField(
+        coerce=int, label="Goodman & Baron qualitative grade"
+    )
+    scar_types = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, label="Scar types present"
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, knowledge: Knowledge, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.knowledge = knowledge
+        self.fields["qualitative_grade"].choices = [  # type: ignore[attr-defined]
+            (g.grade, f"{g.grade}: {g.level}") for g in knowledge.qualitative.grades
+        ]
+        self.fields["scar_types"].choices = [  # type: ignore[attr-defined]
+            (name, scar.label) for name, scar in knowledge.scar_types.items()
+        ]
+        for zone in knowledge.zones:
+            for scale_name, scale in self.scales():
+                for item, row in scale.items.items():
+                    self.fields[assessment_field_name(scale_name, zone, item)] = forms.IntegerField(
+                        label=row.label, required=False, min_value=0, max_value=10_000
+                    )
+                if scale.area:
+                    area = assessment_field_name(scale_name, zone, f"{scale.area.name}_area_cm2")
+                    self.fields[area] = forms.FloatField(
+                        label=scale.area.label, required=False, min_value=0, max_value=2000
+                    )
+
+    def scales(self) -> list[tuple[str, CountScale]]:
+        return [("goodman_baron", self.knowledge.goodman_baron), ("ecca", self.knowledge.ecca)]
+
+    def zone_rows(self) -> list[tuple[str, list[tuple[str, list[forms.BoundField]]]]]:
+        """(zone label, [(scale title, fields)]) for the template."""
+        rows = []
+        for zone_name, zone in self.knowledge.zones.items():
+            scales = []
+            for scale_name, scale in self.scales():
+                prefix = f"{scale_name}__{zone_name}__"
+                scales.append((scale.title, [self[n] for n in self.fields if n.startswith(prefix)]))
+            rows.append((zone.label, scales))
+        return rows
+
+    def zones(self) -> dict[str, dict[str, object]]:
+        """Counts per zone in the rules engine's shape, leaving out empty zones and scales."""
+        zones: dict[str, dict[str, Any]] = {}
+        for name, value in self.cleaned_data.items():
+            if "__" not in name or value in (None, 0):
+                continue
+            scale, zone, item = name.split("__")
+            section = zones.setdefault(zone, {}).setdefault(scale, {})
+            if item.endswith("_area_cm2"):
+                section[item] = value
+            else:
+                section.setdefault("counts", {})[item] = value
+        return zones
+
+
+class CoursePlanForm(forms.Form):
+    sessions_planned = forms.IntegerField(min_value=1, max_value=12, label="Number of sessions")
+    interval_weeks = forms.IntegerField(min_value=1, max_value=52, label="Weeks between sessions")
+    price_per_session = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2)
+    first_session_at = forms.DateTimeField(widget=DATETIME, label="First session")
+    adjuncts = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, knowledge: Knowledge, zones: list[str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["adjuncts"].choices = [  # type: ignore[attr-defined]
+            (rule.code, rule.code.replace("_", " ")) for rule in knowledge.adjuncts
+        ]
+        self.zone_names = zones
+        for zone in zones:
+            limit = knowledge.zones[zone].limit_mm
+            self.fields[f"depth__{zone}"] = forms.FloatField(
+                label=f"{knowledge.zones[zone].label} depth (mm)",
+                min_value=0.1,
+                max_value=3.0,
+                help_text=f"Clinic limit {limit:g} mm",
+            )
+
+    def plan(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        depths = {zone: data.pop(f"depth__{zone}") for zone in self.zone_names}
+        return {**data, "zone_depths_mm": depths}
+
+
+class ChartForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    anaesthetic = forms.CharField(max_length=200, required=False, label="Topical anaesthetic")
+    numbing_applied_at = forms.DateTimeField(
+        widget=DATETIME, required=False, label="Numbing applied"
+    )
+    numbing_removed_at = forms.DateTimeField(
+        widget=DATETIME, required=False, label="Numbing removed"
+    )
+    device = forms.ChoiceField(choices=[("", "—"), *Session.Device.choices], required=False)
+    device_id = forms.CharField(max_length=100, required=False, label="Device id / serial")
+    cartridge_lot = forms.ModelChoiceField(
+        queryset=Lot.objects.none(), required=False, label="Cartridge lot"
+    )
+    product_lots = forms.ModelMultipleChoiceField(
+        queryset=Lot.objects.none(), required=False, label="Products applied (lots)"
+    )
+    endpoint = forms.ChoiceField(
+        choices=[("", "—"), *Session.Endpoint.choices], required=False, label="Endpoint reached"
+    )
+    adjuncts = forms.CharField(
+        max_length=300, required=False, help_text="Adjuncts done, comma-separated."
+    )
+    immediate_reactions = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    started_at = forms.DateTimeField(widget=DATETIME, required=False, label="Treatment started")
+    ended_at = forms.DateTimeField(widget=DATETIME, required=False, label="Treatment ended")
+
+    def __init__(
+        self, zones: list[str], zone_labels: Mapping[str, str], lots: Any, *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cartridge, products = self.fields["cartridge_lot"], self.fields["product_lots"]
+        cartridge.queryset = lots.filter(kind="cartridge")  # type: ignore[attr-defined]
+        products.queryset = lots.filter(kind="product")  # type: ignore[attr-defined]
+        self.zone_names = zones
+        for zone in zones:
+            self.fields[f"depth__{zone}"] = forms.FloatField(
+                label=f"{zone_labels[zone]} depth (mm)", required=False, min_value=0, max_value=3.0
+            )
+            self.fields[f"passes__{zone}"] = forms.IntegerField(
+                label=f"{zone_labels[zone]} passes", required=False, min_value=1, max_value=20
+            )
+
+    def chart(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        zones = {}
+        for zone in self.zone_names:
+            depth, passes = data.pop(f"depth__{zone}"), data.pop(f"passes__{zone}")
+            if depth:
+                zones[zone] = {"depth_mm": depth, "passes": passes}
+        data["zones"] = zones
+        data["adjuncts"] = [a.strip() for a in data["adjuncts"].split(",") if a.strip()]
+        data["product_lots"] = list(data["product_lots"])
+        return data

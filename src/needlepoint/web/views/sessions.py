@@ -1,0 +1,180 @@
+"""Session pages: re-screening, the chart (with conflict detection), signing, addenda; and
+who was treated with a lot."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.clinics.roles import Permission
+from needlepoint.courses import selectors, services
+from needlepoint.courses.models import Session
+from needlepoint.intakes.selectors import latest_answers
+from needlepoint.safety.selectors import lots_usable
+from needlepoint.web.clinical_forms import ChartForm, IntakeForm
+from needlepoint.web.views.access import Actor, with_actor
+
+
+def _chart_initial(session: Session) -> dict[str, Any]:
+    initial: dict[str, Any] = {name: getattr(session, name) for name in services.CHART_FIELDS}
+    initial["adjuncts"] = ", ".join(session.adjuncts)
+    initial["revision"] = session.revision
+    initial["product_lots"] = list(session.product_lots.all())
+    planned = session.course.zone_depths_mm
+    for zone in planned:
+        values = session.zones.get(zone, {})
+        initial[f"depth__{zone}"] = values.get("depth_mm", planned[zone])
+        initial[f"passes__{zone}"] = values.get("passes")
+    for name in ("numbing_applied_at", "numbing_removed_at", "started_at", "ended_at"):
+        if initial[name]:
+            initial[name] = timezone.localtime(initial[name])
+    return initial
+
+
+def _chart_form(actor: Actor, session: Session, data: Any = None) -> ChartForm:
+    knowledge = clinic_knowledge(actor.clinic)
+    zones = list(session.course.zone_depths_mm)
+    labels = {name: zone.label for name, zone in knowledge.zones.items()}
+    return ChartForm(zones, labels, lots_usable(actor), data, initial=_chart_initial(session))
+
+
+@with_actor(Permission.CLINICAL_READ)
+def session_detail(request: HttpRequest, actor: Actor, session_id: int) -> HttpResponse:
+    session = selectors.access_session(actor, session_id)
+    context: dict[str, Any] = {
+        "session": session,
+        "patient": session.patient,
+        "course": session.course,
+    }
+    if session.locked:
+        return render(request, "clinical/session.html", context)
+    if session.screening is None:
+        knowledge = clinic_knowledge(actor.clinic)
+        form = IntakeForm(
+            knowledge, request.POST or None, answers=latest_answers(actor, session.patient_id)
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.session_start(actor, session.pk, form.answers())
+                return redirect("session-detail", session_id=session.pk)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+        return render(request, "clinical/session.html", {**context, "intake_form": form})
+    context["chart_form"] = _chart_form(actor, session)
+    context["blocked"] = session.screening.blocks_treatment()
+    return render(request, "clinical/session.html", context)
+
+
+@with_actor(Permission.SESSION_CHART)
+def session_chart(request: HttpRequest, actor: Actor, session_id: int) -> HttpResponse:
+    session = selectors.access_session(actor, session_id)
+    form = _chart_form(actor, session, request.POST)
+    context: dict[str, Any] = {
+        "session": session,
+        "patient": session.patient,
+        "course": session.course,
+    }
+    if form.is_valid():
+        chart = form.chart()
+        revision, lots = chart.pop("revision"), chart.pop("product_lots")
+        try:
+            saved = services.session_chart_save(
+                actor, session.pk, revision=revision, product_lots=lots, **chart
+            )
+            if "sign" in request.POST:
+                services.session_sign(actor, session.pk, revision=saved.revision)
+                messages.success(
+                    request, "Chart signed. It is now locked; corrections go in addenda."
+                )
+            else:
+                messages.success(request, "Chart saved.")
+            return redirect("session-detail", session_id=session.pk)
+        except services.ChartConflict as conflict:
+            context["conflict"] = conflict
+            data = request.POST.copy()
+            data["revision"] = str(conflict.session.revision)  # saving again is a deliberate choice
+            form = _chart_form(actor, session, data)
+            form.is_valid()
+        except ValidationError as error:
+            for field, problems in getattr(
+                error, "message_dict", {"__all__": error.messages}
+            ).items():
+                target = field.replace("zones.", "depth__") if field.startswith("zones.") else field
+                form.add_error(target if target in form.fields else None, problems)
+    session.refresh_from_db()
+    context.update(
+        chart_form=form, blocked=bool(session.screening and session.screening.blocks_treatment())
+    )
+    return render(
+        request, "clinical/session.html", context, status=409 if "conflict" in context else 200
+    )
+
+
+@with_actor(Permission.SESSION_CHART)
+def session_addendum(request: HttpRequest, actor: Actor, session_id: int) -> HttpResponse:
+    try:
+        services.addendum_add(actor, session_id, request.POST.get("text", ""))
+        messages.success(request, "Addendum added.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("session-detail", session_id=session_id)
+
+
+@with_actor(Permission.CLINICAL_READ)
+def lot_sessions(request: HttpRequest, actor: Actor, lot_id: int) -> HttpResponse:
+    """Who was treated with this lot; `?format=csv` downloads the list."""
+    lot, sessions = selectors.lot_sessions(actor, lot_id)
+    if request.GET.get("format") != "csv":
+        return render(request, "clinical/lot_sessions.html", {"lot": lot, "sessions": sessions})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lot-{lot.lot_number}-sessions.csv"'
+    writer = csv.writer(response)
+    cell = _csv_cell
+    writer.writerow(
+        [
+            "record_number",
+            "patient",
+            "date_of_birth",
+            "phone",
+            "email",
+            "session",
+            "treated_at",
+            "practitioner",
+            "lot_number",
+            "lot_kind",
+        ]
+    )
+    for s in sessions:
+        treated = timezone.localtime(s.started_at or s.scheduled_at, actor.zone)
+        writer.writerow(
+            [
+                cell(value)
+                for value in (
+                    s.patient.record_number,
+                    s.patient.full_name,
+                    s.patient.date_of_birth.isoformat(),
+                    s.patient.phone,
+                    s.patient.email,
+                    s.number,
+                    treated.isoformat(),
+                    s.practitioner.user.full_name if s.practitioner else "",
+                    lot.lot_number,
+                    lot.kind,
+                )
+            ]
+        )
+    return response
+
+
+def _csv_cell(value: object) -> object:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

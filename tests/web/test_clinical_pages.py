@@ -1,0 +1,157 @@
+"""The clinician pages, from intake to a signed chart, through the Django test client."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from needlepoint.courses import services
+from needlepoint.courses.models import Course, Session
+from needlepoint.intakes.models import Screening
+from tests.clinical_data import CLEAR, make_lot, planned_course
+from tests.conftest import as_actor, signed_in
+
+
+def _intake_post(**changes: str) -> dict[str, str]:
+    answers = {
+        "age": "30",
+        "pregnant": "no",
+        "breastfeeding": "no",
+        "active_acne_in_area": "no",
+        "active_infection_in_area": "no",
+        "herpes_simplex_history": "no",
+        "keloid_history": "no",
+        "isotretinoin_months_ago_never": "on",
+        "anticoagulants": "no",
+        "bleeding_disorder": "no",
+        "diabetes": "none",
+        "immunosuppressed": "no",
+        "skin_condition_flare_in_area": "no",
+        "open_wound_or_sunburn_in_area": "no",
+        "anaesthetic_allergy": "no",
+        "fitzpatrick": "3",
+    }
+    return {**answers, **changes}
+
+
+def test_intake_page_screens_and_shows_findings_with_their_basis(practitioner, patient):
+    client = signed_in(practitioner)
+    assert "Currently pregnant" in client.get(f"/patients/{patient.pk}/intake/").content.decode()
+    response = client.post(
+        f"/patients/{patient.pk}/intake/",
+        _intake_post(isotretinoin_months_ago_never="", isotretinoin_months_ago="2"),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Eligible with precautions" in page
+    assert "isotretinoin_recent" in page
+    assert "Basis:" in page
+    assert "<cite" in page
+    screening = Screening.objects.get()
+    client.post(
+        f"/screenings/{screening.pk}/",
+        {"finding_code": "isotretinoin_recent", "note": "Stopped 3 months ago."},
+    )
+    assert not screening.unacknowledged()
+
+
+def test_unanswered_questions_make_the_intake_incomplete(practitioner, patient):
+    client = signed_in(practitioner)
+    page = client.post(
+        f"/patients/{patient.pk}/intake/", _intake_post(anticoagulants=""), follow=True
+    ).content.decode()
+    assert "Incomplete" in page
+    assert "Takes anticoagulant or antiplatelet medicine" in page
+
+
+def test_live_scores_partial(practitioner):
+    response = signed_in(practitioner).post(
+        "/assessments/score/",
+        {"qualitative_grade": "3", "goodman_baron__left_cheek__moderate_atrophic": "12"},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert '<span data-score="goodman_baron">4</span>' in page
+    assert "moderate atrophic" in page
+
+
+def test_from_assessment_to_signed_chart(practitioner, patient, clinic):
+    client = signed_in(practitioner)
+    client.post(f"/patients/{patient.pk}/intake/", _intake_post())
+    saved = client.post(
+        f"/patients/{patient.pk}/assessments/new/",
+        {
+            "qualitative_grade": "3",
+            "scar_types": ["boxcar"],
+            "goodman_baron__left_cheek__moderate_atrophic": "12",
+            "ecca__left_cheek__boxcar": "12",
+        },
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    plan_page = client.get(saved["Location"] + "plan/").content.decode()
+    assert "Published results" in plan_page
+    first = (timezone.localtime() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    created = client.post(
+        saved["Location"] + "plan/",
+        {
+            "sessions_planned": "4",
+            "interval_weeks": "6",
+            "price_per_session": "300",
+            "first_session_at": first,
+            "depth__left_cheek": "1.5",
+        },
+    )
+    assert created.status_code == 302, created.content.decode()[:3000]
+    course = Course.objects.get()
+    session = course.sessions.get(number=1)
+    assert "anything changed" in client.get(f"/sessions/{session.pk}/").content.decode()
+    client.post(f"/sessions/{session.pk}/", _intake_post())
+    lot = make_lot(clinic, "C-1")
+    start = timezone.localtime().replace(second=0, microsecond=0)
+    chart = {
+        "revision": "0",
+        "device": "pen",
+        "device_id": "P1",
+        "cartridge_lot": str(lot.pk),
+        "depth__left_cheek": "1.5",
+        "passes__left_cheek": "3",
+        "endpoint": "pinpoint_bleeding",
+        "started_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ended_at": (start + timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
+        "sign": "1",
+    }
+    response = client.post(f"/sessions/{session.pk}/chart/", chart, follow=True)
+    assert "Chart signed" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == Session.Status.SIGNED
+    timeline = client.get(f"/patients/{patient.pk}/timeline/").content.decode()
+    assert "Session 1: Signed" in timeline
+    assert "Aftercare after session 1" in timeline
+    csv_text = client.get(f"/lots/{lot.pk}/sessions/?format=csv").content.decode()
+    assert patient.record_number in csv_text
+    assert "'+1" not in csv_text or patient.phone.startswith("+")
+
+
+def test_chart_conflict_keeps_both_versions(practitioner, patient):
+    actor = as_actor(practitioner)
+    course = planned_course(actor, patient.pk)
+    session = course.sessions.get(number=1)
+    services.session_start(actor, session.pk, CLEAR)
+    services.session_chart_save(actor, session.pk, revision=0, device_id="THEIRS")
+    response = signed_in(practitioner).post(
+        f"/sessions/{session.pk}/chart/", {"revision": "0", "device_id": "MINE", "save": "1"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else saved this chart" in page
+    assert "THEIRS" in page
+    assert 'value="MINE"' in page
+    session.refresh_from_db()
+    assert session.device_id == "THEIRS"
+
+
+def test_dashboard_lists_todays_sessions_and_recall_alerts(practitioner, patient, clinic):
+    client = signed_in(practitioner)
+    page = client.get("/dashboard/").content.decode()
+    assert "No sessions today." in page
