@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from needlepoint.courses import services
 from needlepoint.courses.models import Course, Session
 from needlepoint.intakes.models import Screening
+from needlepoint.safety.services import lot_recall
 from tests.clinical_data import CLEAR, make_lot, planned_course
 from tests.conftest import as_actor, signed_in
+from tests.factories import PatientFactory
 
 
 def _intake_post(**changes: str) -> dict[str, str]:
@@ -155,3 +158,63 @@ def test_dashboard_lists_todays_sessions_and_recall_alerts(practitioner, patient
     client = signed_in(practitioner)
     page = client.get("/dashboard/").content.decode()
     assert "No sessions today." in page
+
+
+def test_patient_fills_in_the_intake_and_is_not_shown_a_verdict(portal_patient):
+    client = signed_in(portal_patient)
+    response = client.post("/portal/intake/", _intake_post(pregnant="yes"), follow=True)
+    page = response.content.decode()
+    assert "Your clinic will go through your answers" in page
+    assert "Defer" not in page
+    screening = Screening.objects.get(patient=portal_patient)
+    assert (screening.verdict, screening.intake.recorded_by_role) == ("defer", "patient")
+
+
+def test_session_page_shows_what_is_consented_now(practitioner, patient):
+    course = planned_course(as_actor(practitioner), patient.pk)
+    page = signed_in(practitioner).get(f"/sessions/{course.sessions.first().pk}/").content.decode()
+    assert "no treatment consent" in page
+
+
+def test_recalled_lot_is_flagged_on_timeline_and_dashboard(practitioner, patient, clinic):
+    actor = as_actor(practitioner)
+    course = planned_course(actor, patient.pk)
+    session = course.sessions.get(number=1)
+    services.session_start(actor, session.pk, CLEAR)
+    lot = make_lot(clinic, "R-9")
+    services.session_chart_save(actor, session.pk, revision=0, cartridge_lot=lot)
+    lot_recall(as_actor(practitioner), lot.pk, "Needle tips blunt")
+    client = signed_in(practitioner)
+    assert (
+        "Recalled lot R-9 was used in session 1"
+        in client.get(f"/patients/{patient.pk}/timeline/").content.decode()
+    )
+    assert (
+        f"Recalled lot R-9 used on {patient.full_name}"
+        in client.get("/dashboard/").content.decode()
+    )
+
+
+def _clinical_history(actor, patient) -> None:  # type: ignore[no-untyped-def]
+    course = planned_course(actor, patient.pk)
+    session = course.sessions.get(number=1)
+    services.session_start(actor, session.pk, CLEAR)
+    services.session_chart_save(actor, session.pk, revision=0, device_id="D")
+
+
+@pytest.mark.parametrize("page", ["/dashboard/", "/patients/{id}/", "/patients/{id}/timeline/"])
+def test_page_query_counts_stay_constant_as_data_grows(
+    practitioner, patient, page, django_assert_max_num_queries
+):
+    actor = as_actor(practitioner)
+    client = signed_in(practitioner)
+    url = page.format(id=patient.pk)
+    _clinical_history(actor, patient)
+    client.get(url)
+    with django_assert_max_num_queries(60) as few:
+        client.get(url)
+    for _ in range(3):
+        _clinical_history(actor, patient)
+        _clinical_history(actor, PatientFactory(clinic=patient.clinic))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)

@@ -63,6 +63,7 @@ urlpatterns = [
         name="portal-consent-revoke",
     ),
     path("dashboard/", clinical.dashboard, name="dashboard"),
+    path("portal/intake/", clinical.portal_intake, name="portal-intake"),
     path("patients/<str:patient_id>/intake/", clinical.intake_new, name="intake-new"),
     path("patients/<str:patient_id>/timeline/", clinical.timeline, name="patient-timeline"),
     path(

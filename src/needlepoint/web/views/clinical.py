@@ -222,3 +222,23 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
         "clinical/dashboard.html",
         {"board": dashboards.dashboard(actor, today), "today": today},
     )
+
+
+@with_actor(patients=True)
+def portal_intake(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The patient answers the medical-history questions before the visit. The verdict is for
+    the clinic: the patient is only told the answers reached it."""
+    knowledge = clinic_knowledge(actor.clinic)
+    form = IntakeForm(
+        knowledge, request.POST or None, answers=latest_answers(actor, actor.patient_id)
+    )
+    if request.method == "POST":
+        saved = submit(
+            form, lambda **_: intake_services.intake_record(actor, actor.patient_id, form.answers())
+        )
+        if saved is not None:
+            messages.success(
+                request, "Thank you. Your clinic will go through your answers with you."
+            )
+            return redirect("portal")
+    return render(request, "portal/intake.html", {"form": form})

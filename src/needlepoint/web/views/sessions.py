@@ -17,6 +17,7 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.courses import selectors, services
 from needlepoint.courses.models import Session
 from needlepoint.intakes.selectors import latest_answers
+from needlepoint.patients.selectors import consents_now
 from needlepoint.safety.selectors import lots_usable
 from needlepoint.web.clinical_forms import ChartForm, IntakeForm
 from needlepoint.web.views.access import Actor, with_actor
