@@ -106,4 +106,8 @@ def test_roles_and_tenancy(front_desk, other_practitioner, practitioner, clinic)
     assert missing.status_code == 404
     assert missing["Content-Type"] == "application/problem+json"
     assert client.get("/api/v1/lots?include_expired=true").json() == []
+    huge = client.post(
+        f"/api/v1/lots/{2**70}/recall", {"reason": "x"}, content_type="application/json"
+    )
+    assert huge.status_code == 404
     assert Client().get("/api/v1/lots").status_code == 401

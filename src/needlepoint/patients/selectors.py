@@ -111,6 +111,8 @@ def consent_template_in_scope(actor: Actor, template_id: object) -> ConsentTempl
         key = int(str(template_id))
     except ValueError:
         raise Http404("No such consent template.") from None
+    if not 0 < key < 2**63:
+        raise Http404("No such consent template.")
     template = consent_template_list(actor).filter(pk=key).first()
     if template is None:
         raise Http404("No such consent template.")

@@ -74,6 +74,8 @@ def lot_in_scope(actor: Actor, lot_id: object, *, for_update: bool = False) -> L
         key = int(str(lot_id))
     except ValueError:
         raise Http404("No such lot.") from None
+    if not 0 < key < 2**63:
+        raise Http404("No such lot.")
     lots = _lots(actor)
     if for_update:
         lots = lots.select_for_update(of=("self",))
