@@ -10,6 +10,8 @@ from django.utils import timezone
 from needlepoint.courses import services
 from needlepoint.courses.models import Course, Session
 from needlepoint.intakes.models import Screening
+from needlepoint.patients.models import ConsentTemplate
+from needlepoint.patients.services import consent_sign
 from needlepoint.safety.services import lot_recall
 from tests.clinical_data import CLEAR, make_lot, planned_course
 from tests.conftest import as_actor, signed_in
@@ -170,10 +172,20 @@ def test_patient_fills_in_the_intake_and_is_not_shown_a_verdict(portal_patient):
     assert (screening.verdict, screening.intake.recorded_by_role) == ("defer", "patient")
 
 
-def test_session_page_shows_what_is_consented_now(practitioner, patient):
-    course = planned_course(as_actor(practitioner), patient.pk)
-    page = signed_in(practitioner).get(f"/sessions/{course.sessions.first().pk}/").content.decode()
-    assert "no treatment consent" in page
+def test_session_page_shows_what_is_consented_now(practitioner, patient, clinic):
+    actor = as_actor(practitioner)
+    course = planned_course(actor, patient.pk)
+    url = f"/sessions/{course.sessions.first().pk}/"
+    assert "no treatment consent" in signed_in(practitioner).get(url).content.decode()
+    for kind, uses in (("treatment", []), ("photo", ["clinical_record", "teaching"])):
+        template = ConsentTemplate.objects.create(
+            clinic=clinic, kind=kind, version=1, title=kind, body="…", created_by=actor.user
+        )
+        consent_sign(actor, patient.pk, template.pk, patient.full_name, photo_uses=uses)
+    page = signed_in(practitioner).get(url).content.decode()
+    assert "no treatment consent" not in page
+    assert "treatment (v1)" in page
+    assert "Clinical record, Teaching" in page
 
 
 def test_recalled_lot_is_flagged_on_timeline_and_dashboard(practitioner, patient, clinic):

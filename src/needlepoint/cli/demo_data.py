@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from needlepoint.accounts.models import User
+from needlepoint.cli.demo_clinical import seed_histories
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic, Staff
 from needlepoint.patients.models import ConsentTemplate, Patient
@@ -148,6 +149,7 @@ def seed_demo(password: str) -> list[tuple[str, str]]:
     accounts.append((portal_email, f"Demo Clinic: patient portal ({given} {family})"))
     for clinic in clinics.values():
         _seed_lots_and_consent(clinic)
+    seed_histories(clinics["demo"])
     return accounts
 
 

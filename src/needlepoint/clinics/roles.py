@@ -49,33 +49,28 @@ CLINICAL = frozenset(
         Permission.SESSION_CHART,
     }
 )
+LOTS = frozenset({Permission.LOT_READ, Permission.LOT_MANAGE})
 
 GRANTS: dict[Role, frozenset[Permission]] = {
-    # Clinical decisions and charting belong to licensed practitioners only.
+    # Clinical decisions and charting belong to licensed practitioners only; admins read
+    # clinical records, manage staff, lots and consent forms.
     Role.CLINIC_ADMIN: REGISTRY
-    | {Permission.STAFF_MANAGE, Permission.AUDIT_READ, Permission.CLINICAL_READ},
-    Role.PRACTITIONER: REGISTRY | CLINICAL,
-    Role.FRONT_DESK: REGISTRY,
-    # A patient reads their own record and fills in their own intake; scoping is done by
-    # the access functions.
-    Role.PATIENT: frozenset({Permission.PATIENT_READ, Permission.INTAKE_RECORD}),
+    | LOTS
+    | {
+        Permission.STAFF_MANAGE,
+        Permission.AUDIT_READ,
+        Permission.CLINICAL_READ,
+        Permission.CONSENT_TEMPLATE_MANAGE,
+        Permission.CONSENT_RECORD,
+    },
+    Role.PRACTITIONER: REGISTRY | CLINICAL | LOTS | {Permission.CONSENT_RECORD},
+    Role.FRONT_DESK: REGISTRY | {Permission.LOT_READ, Permission.CONSENT_RECORD},
+    # A patient reads their own record, fills in their own intake and signs their own
+    # consents; the access functions do the scoping.
+    Role.PATIENT: frozenset(
+        {Permission.PATIENT_READ, Permission.INTAKE_RECORD, Permission.CONSENT_RECORD}
+    ),
 }
-
-# Lots: all staff read, admins and practitioners add and recall. Consent: admins publish the
-# templates; staff record signatures and revocations, a patient their own (the services check).
-GRANTS[Role.CLINIC_ADMIN] |= {
-    Permission.LOT_READ,
-    Permission.LOT_MANAGE,
-    Permission.CONSENT_TEMPLATE_MANAGE,
-    Permission.CONSENT_RECORD,
-}
-GRANTS[Role.PRACTITIONER] |= {
-    Permission.LOT_READ,
-    Permission.LOT_MANAGE,
-    Permission.CONSENT_RECORD,
-}
-GRANTS[Role.FRONT_DESK] |= {Permission.LOT_READ, Permission.CONSENT_RECORD}
-GRANTS[Role.PATIENT] |= {Permission.CONSENT_RECORD}
 
 
 def allows(role: Role, permission: Permission) -> bool:

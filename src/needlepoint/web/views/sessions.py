@@ -39,6 +39,15 @@ def _chart_initial(session: Session) -> dict[str, Any]:
     return initial
 
 
+def _page_context(actor: Actor, session: Session) -> dict[str, Any]:
+    return {
+        "session": session,
+        "patient": session.patient,
+        "course": session.course,
+        "consent": consents_now(actor, session.patient_id),
+    }
+
+
 def _chart_form(actor: Actor, session: Session, data: Any = None) -> ChartForm:
     knowledge = clinic_knowledge(actor.clinic)
     zones = list(session.course.zone_depths_mm)
@@ -49,11 +58,7 @@ def _chart_form(actor: Actor, session: Session, data: Any = None) -> ChartForm:
 @with_actor(Permission.CLINICAL_READ)
 def session_detail(request: HttpRequest, actor: Actor, session_id: int) -> HttpResponse:
     session = selectors.access_session(actor, session_id)
-    context: dict[str, Any] = {
-        "session": session,
-        "patient": session.patient,
-        "course": session.course,
-    }
+    context = _page_context(actor, session)
     if session.locked:
         return render(request, "clinical/session.html", context)
     if session.screening is None:
@@ -77,11 +82,7 @@ def session_detail(request: HttpRequest, actor: Actor, session_id: int) -> HttpR
 def session_chart(request: HttpRequest, actor: Actor, session_id: int) -> HttpResponse:
     session = selectors.access_session(actor, session_id)
     form = _chart_form(actor, session, request.POST)
-    context: dict[str, Any] = {
-        "session": session,
-        "patient": session.patient,
-        "course": session.course,
-    }
+    context = _page_context(actor, session)
     if form.is_valid():
         chart = form.chart()
         revision, lots = chart.pop("revision"), chart.pop("product_lots")

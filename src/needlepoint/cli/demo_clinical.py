@@ -1,0 +1,169 @@
+"""Demo treatment histories: screenings, assessments, courses and charted sessions, so the
+dashboard, timelines and lot recalls show real work. Seeding twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from needlepoint.accounts.models import User
+from needlepoint.clinics.actors import Actor, actor_for
+from needlepoint.clinics.models import Clinic
+from needlepoint.courses import services
+from needlepoint.intakes.models import Screening
+from needlepoint.intakes.services import intake_record, screening_acknowledge
+from needlepoint.patients.models import Consent, ConsentTemplate, Patient
+from needlepoint.patients.services import consent_sign
+from needlepoint.safety.models import Lot
+
+INTAKE: dict[str, Any] = {
+    "pregnant": False,
+    "breastfeeding": False,
+    "active_acne_in_area": False,
+    "active_infection_in_area": False,
+    "herpes_simplex_history": False,
+    "keloid_history": False,
+    "isotretinoin_months_ago": None,
+    "anticoagulants": False,
+    "bleeding_disorder": False,
+    "diabetes": "none",
+    "immunosuppressed": False,
+    "skin_condition_flare_in_area": False,
+    "open_wound_or_sunburn_in_area": False,
+    "anaesthetic_allergy": False,
+}
+
+
+class History(NamedTuple):
+    given_name: str
+    intake_changes: dict[str, Any]
+    grade: int
+    scar_types: list[str]
+    zone_counts: dict[str, dict[str, int]]
+    weeks_since_first_session: int
+
+
+HISTORIES = [
+    History(
+        "Maya",
+        {},
+        3,
+        ["boxcar", "rolling"],
+        {
+            "left_cheek": {"moderate_atrophic": 14, "shallow_broad_atrophic": 4},
+            "right_cheek": {"moderate_atrophic": 9},
+        },
+        6,
+    ),
+    History(
+        "Daniel",
+        {"herpes_simplex_history": True},
+        2,
+        ["boxcar"],
+        {"left_cheek": {"mild_atrophic": 8}, "right_cheek": {"mild_atrophic": 6}},
+        5,
+    ),
+    History(
+        "Aisha",
+        {"isotretinoin_months_ago": 4},
+        3,
+        ["icepick", "boxcar"],
+        {"left_cheek": {"moderate_atrophic": 11}, "forehead": {"mild_atrophic": 5}},
+        0,
+    ),
+]
+CARTRIDGE, SERUM, NUMBING = "ADD-C12-2405", "LSL-HA-2407", "NBP-LC4-2402"
+
+
+def _practitioner(clinic: Clinic) -> Actor:
+    actor = actor_for(User.objects.get(staff__clinic=clinic, staff__role="practitioner"))
+    assert actor is not None
+    return actor
+
+
+def _clinic_time(clinic: Clinic, weeks_ago: int, hour: int) -> datetime:
+    zone = ZoneInfo(clinic.time_zone)
+    today = datetime.now(zone).date() - timedelta(weeks=weeks_ago)
+    return datetime.combine(today, time(hour), tzinfo=zone)
+
+
+def seed_histories(clinic: Clinic) -> None:
+    actor = _practitioner(clinic)
+    lots = {lot.lot_number: lot for lot in Lot.objects.filter(clinic=clinic)}
+    for given, changes, grade, scar_types, zones, weeks in HISTORIES:
+        patient = Patient.objects.get(clinic=clinic, given_name=given)
+        if patient.courses.exists():
+            continue
+        _consent(actor, patient)
+        answers = {**INTAKE, **changes, "age": _age(patient), "fitzpatrick": patient.fitzpatrick}
+        _acknowledge(actor, intake_record(actor, patient.pk, answers))
+        assessment = services.assessment_record(
+            actor,
+            patient.pk,
+            qualitative_grade=grade,
+            scar_types=scar_types,
+            zones={z: {"goodman_baron": {"counts": c}} for z, c in zones.items()},
+        )
+        plan = services.course_suggestion(actor, assessment)
+        assert plan.sessions is not None
+        course = services.course_create(
+            actor,
+            assessment.pk,
+            sessions_planned=plan.sessions.min,
+            interval_weeks=6,
+            zone_depths_mm={z: p.depth_mm.max for z, p in plan.zones.items()},
+            adjuncts=[a.code for a in plan.adjuncts],
+            price_per_session=Decimal(350),
+            first_session_at=_clinic_time(clinic, weeks, 10 if weeks else 15),
+        )
+        if weeks:  # the first session happened: chart and sign it
+            _chart_first_session(actor, course, answers, lots)
+
+
+def _chart_first_session(
+    actor: Actor, course: Any, answers: dict[str, Any], lots: dict[str, Lot]
+) -> None:
+    session = course.sessions.get(number=1)
+    _acknowledge(actor, services.session_start(actor, session.pk, answers))
+    start = session.scheduled_at
+    saved = services.session_chart_save(
+        actor,
+        session.pk,
+        revision=0,
+        anaesthetic="Lidocaine 4% cream",
+        numbing_applied_at=start - timedelta(minutes=35),
+        numbing_removed_at=start - timedelta(minutes=2),
+        device="pen",
+        device_id="MicroPen EVO #A17",
+        cartridge_lot=lots[CARTRIDGE],
+        product_lots=[lots[SERUM], lots[NUMBING]],
+        zones={z: {"depth_mm": d, "passes": 3} for z, d in course.zone_depths_mm.items()},
+        endpoint="pinpoint_bleeding",
+        immediate_reactions="Even erythema, pinpoint bleeding.",
+        started_at=start,
+        ended_at=start + timedelta(minutes=30),
+    )
+    services.session_sign(actor, session.pk, saved.revision)
+
+
+def _acknowledge(actor: Actor, screening: Screening) -> None:
+    for finding in screening.unacknowledged():
+        screening_acknowledge(
+            actor, screening.pk, str(finding["code"]), "Discussed with the patient; plan adjusted."
+        )
+
+
+def _consent(actor: Actor, patient: Patient) -> None:
+    if Consent.objects.filter(patient=patient).exists():
+        return
+    for template in ConsentTemplate.objects.filter(clinic=patient.clinic, active=True):
+        uses = ["clinical_record"] if template.kind == "photo" else []
+        consent_sign(actor, patient.pk, template.pk, patient.full_name, photo_uses=uses)
+
+
+def _age(patient: Patient) -> int:
+    today = datetime.now().date()
+    born = patient.date_of_birth
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
