@@ -116,6 +116,10 @@ def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:
             r"planning\.toml: course\.sessions_by_grade: must give each qualitative grade",
         ),
         (
+            lambda d: d["recovery.toml"]["checkins"].update(days=[3, 1]),
+            r"recovery\.toml: checkins\.days: must be increasing days after the session",
+        ),
+        (
             lambda d: d["planning.toml"]["course"].update(minimum_interval_weeks=5),
             r"course\.minimum_interval_weeks: must be an integer from 1 to 4",
         ),

@@ -392,6 +392,11 @@ def _recovery(knowledge: Knowledge) -> str:
         f" {worsening.concern} Confidence: {worsening.confidence}. Sources:"
         f" {_cite(worsening.sources)}.",
         "",
+        f"Check-ins are asked for on days {', '.join(map(str, knowledge.checkins.days))} after"
+        f" a session, then every {knowledge.checkins.then_every_days} days until the next"
+        f" session. Confidence: {knowledge.checkins.confidence}. Sources:"
+        f" {_cite(knowledge.checkins.sources)}.",
+        "",
         _table(
             ["Level", "Advice to the patient", "Sources"],
             ((f"`{a.level}`", a.text, _cite(a.sources)) for a in knowledge.advice.values()),

@@ -21,6 +21,7 @@ from needlepoint.domain.knowledge.model import (
     AftercareInstruction,
     AreaItem,
     Band,
+    CheckinSchedule,
     Condition,
     Confidence,
     CountScale,
@@ -116,7 +117,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
     with _reading(documents, "aftercare.toml") as document:
         aftercare = read.aftercare(document)
     with _reading(documents, "recovery.toml") as document:
-        recovery, worsening, advice = read.recovery(document)
+        recovery, checkins, worsening, advice = read.recovery(document)
     with _reading(documents, "outcomes.toml") as document:
         outcomes = read.outcomes(document, scar_types, grades)
     return Knowledge(
@@ -134,6 +135,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         plan_notes=notes,
         aftercare=aftercare,
         recovery=recovery,
+        checkins=checkins,
         worsening=worsening,
         advice=advice,
         outcomes=outcomes,
@@ -543,15 +545,31 @@ class _Reader:
 
     def recovery(
         self, document: Document
-    ) -> tuple[dict[str, RecoveryCourse], Worsening, dict[Level, Advice]]:
-        fields = Fields(document, "", required=("course", "worsening", "advice"))
+    ) -> tuple[dict[str, RecoveryCourse], CheckinSchedule, Worsening, dict[Level, Advice]]:
+        fields = Fields(document, "", required=("course", "checkins", "worsening", "advice"))
         courses = fields.read("course", _list_of, self.recovery_course)
         _unique([course.symptom for course in courses], "course", "symptom")
         advice = Fields(fields.values["advice"], "advice", required=list(Level))
         return (
             {course.symptom: course for course in courses},
+            fields.read("checkins", self.checkins),
             fields.read("worsening", self.worsening),
             {Level(level): advice.read(level, self.advice, Level(level)) for level in Level},
+        )
+
+    def checkins(self, value: object, path: str) -> CheckinSchedule:
+        fields = Fields(
+            value, path, required=("days", "then_every_days", *BASIS), optional=("note",)
+        )
+        days = fields.read("days", _list_of, lambda day, at: as_int(day, at, 1, 366))
+        if list(days) != sorted(set(days)) or not days:
+            raise InvalidInput(fields.path_of("days"), "must be increasing days after the session")
+        return CheckinSchedule(
+            days=days,
+            then_every_days=fields.read("then_every_days", as_int, 1, 366),
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+            note=fields.maybe("note", as_str),
         )
 
     def recovery_course(self, value: object, path: str) -> RecoveryCourse:

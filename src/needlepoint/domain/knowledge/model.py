@@ -341,6 +341,17 @@ class RecoveryCourse:
 
 
 @dataclass(frozen=True)
+class CheckinSchedule:
+    """Days after a session on which the portal asks for a check-in, then a steady rhythm."""
+
+    days: tuple[int, ...]
+    then_every_days: int
+    sources: tuple[str, ...]
+    confidence: Confidence
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Worsening:
     """A scale symptom rising between two check-ins this long after the session escalates."""
 
@@ -385,6 +396,7 @@ class Knowledge:
     plan_notes: tuple[PlanRule, ...]
     aftercare: tuple[AftercareInstruction, ...]
     recovery: Mapping[str, RecoveryCourse]
+    checkins: CheckinSchedule
     worsening: Worsening
     advice: Mapping[Level, Advice]
     outcomes: tuple[PublishedOutcome, ...]
