@@ -35,6 +35,10 @@ class Clinic(models.Model):
         help_text="Prefix of the clinic's patient record numbers.",
     )
     next_record_number = models.PositiveIntegerField(default=1, editable=False)
+    alert_escalation_minutes = models.PositiveIntegerField(
+        default=120,
+        help_text="An alert not acknowledged within this many minutes is e-mailed to the clinic.",
+    )
     settings = models.JSONField(
         default=dict,
         blank=True,

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "needlepoint.safety",
     "needlepoint.intakes",
     "needlepoint.courses",
+    "needlepoint.checkins",
     "needlepoint.web",
 ]
 
