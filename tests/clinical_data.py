@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.courses import services
-from needlepoint.courses.models import Course
+from needlepoint.courses.models import Course, Session
 from needlepoint.safety.models import Lot
 
 # An intake with every safety question answered and nothing to find (Fitzpatrick II).
@@ -81,3 +81,25 @@ def planned_course(
         price_per_session=200,
         first_session_at=first_session_at or timezone.now(),
     )
+
+
+def treated_session(actor: Actor, patient_id: object, *, hours_ago: float = 20) -> Session:
+    """A patient whose first session was charted and signed `hours_ago`."""
+    start = timezone.now() - timedelta(hours=hours_ago)
+    course = planned_course(actor, patient_id, first_session_at=start)
+    session = course.sessions.get(number=1)
+    services.session_start(actor, session.pk, CLEAR)
+    lot = make_lot(session.clinic, f"CART-{session.pk}")
+    saved = services.session_chart_save(
+        actor,
+        session.pk,
+        revision=0,
+        device="pen",
+        device_id="PEN-1",
+        cartridge_lot=lot,
+        zones={"left_cheek": {"depth_mm": 1.0, "passes": 2}},
+        endpoint="erythema",
+        started_at=start,
+        ended_at=start + timedelta(minutes=30),
+    )
+    return services.session_sign(actor, session.pk, saved.revision)

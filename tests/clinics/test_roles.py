@@ -19,16 +19,21 @@ def test_only_clinic_admins_manage_staff_and_read_the_audit_log():
         assert allows(role, Permission.AUDIT_READ) is expected
 
 
-def test_patients_read_fill_in_their_intake_and_sign_their_consents_only():
+def test_patients_read_their_record_and_report_on_themselves_only():
     assert GRANTS[Role.PATIENT] == {
         Permission.PATIENT_READ,
         Permission.INTAKE_RECORD,
         Permission.CONSENT_RECORD,
+        Permission.CHECKIN_SUBMIT,
     }
 
 
 def test_clinical_decisions_and_charting_are_for_practitioners_only():
-    for permission in (Permission.SCREENING_DECIDE, Permission.SESSION_CHART):
+    for permission in (
+        Permission.SCREENING_DECIDE,
+        Permission.SESSION_CHART,
+        Permission.ALERT_MANAGE,
+    ):
         assert [role for role in Role if allows(role, permission)] == [Role.PRACTITIONER]
 
 

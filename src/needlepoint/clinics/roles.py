@@ -32,6 +32,8 @@ class Permission(StrEnum):
     LOT_MANAGE = "lot.manage"  # add lots, record recalls
     CONSENT_TEMPLATE_MANAGE = "consent_template.manage"
     CONSENT_RECORD = "consent.record"  # sign and revoke consents; a patient only their own
+    CHECKIN_SUBMIT = "checkin.submit"  # a patient reporting on their recovery
+    ALERT_MANAGE = "alert.manage"  # acknowledge, contact, resolve; record adverse events
 
 
 STAFF_ROLES = (Role.CLINIC_ADMIN, Role.PRACTITIONER, Role.FRONT_DESK)
@@ -63,12 +65,20 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         Permission.CONSENT_TEMPLATE_MANAGE,
         Permission.CONSENT_RECORD,
     },
-    Role.PRACTITIONER: REGISTRY | CLINICAL | LOTS | {Permission.CONSENT_RECORD},
+    Role.PRACTITIONER: REGISTRY
+    | CLINICAL
+    | LOTS
+    | {Permission.CONSENT_RECORD, Permission.ALERT_MANAGE},
     Role.FRONT_DESK: REGISTRY | {Permission.LOT_READ, Permission.CONSENT_RECORD},
     # A patient reads their own record, fills in their own intake and signs their own
     # consents; the access functions do the scoping.
     Role.PATIENT: frozenset(
-        {Permission.PATIENT_READ, Permission.INTAKE_RECORD, Permission.CONSENT_RECORD}
+        {
+            Permission.PATIENT_READ,
+            Permission.INTAKE_RECORD,
+            Permission.CONSENT_RECORD,
+            Permission.CHECKIN_SUBMIT,
+        }
     ),
 }
 

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
+from needlepoint.checkins.models import Alert
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Session
@@ -19,7 +21,7 @@ DUE_WITHIN_DAYS = 7
 
 
 @dataclass(frozen=True)
-class Alert:
+class Notice:
     title: str
     detail: str
     url: str
@@ -29,7 +31,7 @@ class Alert:
 class Dashboard:
     today: list[Session]
     due: list[Session]
-    alerts: list[Alert]
+    alerts: list[Notice]
 
 
 def _open_sessions() -> Q:
@@ -55,7 +57,7 @@ def dashboard(actor: Actor, day: date) -> Dashboard:
     )
     due.sort(key=lambda s: s.scheduled_at)
     alerts = [
-        Alert(
+        Notice(
             f"Recalled lot {lot.lot_number} used on {s.patient.full_name}",
             f"Session {s.number} on {s.started_at or s.scheduled_at:%d %b %Y}: {lot.recall_reason}",
             reverse("session-detail", args=[s.pk]),
@@ -70,7 +72,7 @@ def dashboard(actor: Actor, day: date) -> Dashboard:
         if lot is not None and lot.recalled_at is not None
     ]
     alerts += [
-        Alert(
+        Notice(
             f"Blocked screening: {s.patient.full_name}",
             f"{s.verdict.replace('_', ' ')} — needs a practitioner's decision",
             reverse("screening-detail", args=[s.pk]),
@@ -84,6 +86,18 @@ def dashboard(actor: Actor, day: date) -> Dashboard:
         .select_related("patient")
         .distinct()
     ]
+    alerts = [
+        Notice(
+            f"{a.get_level_display()}: check-in from {a.patient.full_name}",
+            f"{a.get_status_display()}, raised "
+            f"{timezone.localtime(a.created_at, actor.zone):%d %b %H:%M}",
+            reverse("alert-detail", args=[a.pk]),
+        )
+        for a in Alert.objects.filter(clinic=actor.clinic)
+        .exclude(status=Alert.Status.RESOLVED)
+        .select_related("patient")
+        .order_by("-created_at")
+    ] + alerts
     audit_record(
         actor,
         "dashboard.read",

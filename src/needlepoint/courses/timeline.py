@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
+from needlepoint.checkins.models import AdverseEvent, Alert, CheckIn
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
@@ -160,6 +161,37 @@ def _consents(patient_id: UUID) -> list[Entry]:
     return entries
 
 
+def _checkins(patient_id: UUID) -> list[Entry]:
+    entries = []
+    checkins = CheckIn.objects.filter(patient_id=patient_id).select_related("alert", "session")
+    for c in checkins:
+        alert = getattr(c, "alert", None)
+        entries.append(
+            Entry(
+                c.reported_at,
+                "checkin",
+                f"Check-in after session {c.session.number}: {c.get_level_display()}",
+                "; ".join(reason["text"] for reason in c.triage.get("reasons", [])),
+                reverse("alert-detail", args=[alert.pk]) if alert else "",
+                flag=alert is not None and alert.status != Alert.Status.RESOLVED,
+            )
+        )
+    for e in AdverseEvent.objects.filter(patient_id=patient_id).select_related("session"):
+        serious = ", serious" if e.serious else ""
+        entries.append(
+            Entry(
+                e.recorded_at,
+                "adverse_event",
+                f"Adverse event: {e.get_kind_display()} "
+                f"({e.get_severity_display().lower()}{serious})",
+                f"Onset {e.onset:%d %b %Y}, {e.get_outcome_display().lower()}: {e.description}",
+                reverse("session-detail", args=[e.session_id]),
+                flag=e.serious,
+            )
+        )
+    return entries
+
+
 def patient_timeline(actor: Actor, patient_id: UUID) -> list[Entry]:
     """Everything that happened to the patient, newest first."""
     patient = patient_in_scope(actor, patient_id, Permission.CLINICAL_READ)
@@ -169,6 +201,7 @@ def patient_timeline(actor: Actor, patient_id: UUID) -> list[Entry]:
         *_courses(patient.pk),
         *_sessions(actor, patient.pk),
         *_consents(patient.pk),
+        *_checkins(patient.pk),
     ]
     audit_record(actor, "timeline.read", "patient", patient.pk)
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

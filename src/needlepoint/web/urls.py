@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from needlepoint.web.views import clinic, clinical, consents, lots, patients, sessions
+from needlepoint.web.views import (
+    alerts,
+    clinic,
+    clinical,
+    consents,
+    lots,
+    patients,
+    portal,
+    sessions,
+)
 
 urlpatterns = [
     path("", clinic.home, name="home"),
@@ -25,7 +34,16 @@ urlpatterns = [
     path("staff/new/", clinic.staff_create, name="staff-create"),
     path("staff/<int:staff_id>/edit/", clinic.staff_edit, name="staff-edit"),
     path("audit/", clinic.audit_list, name="audit-log"),
-    path("portal/", clinic.portal, name="portal"),
+    path("portal/", portal.portal, name="portal"),
+    path("portal/sign-in/", portal.sign_in, name="portal-sign-in"),
+    path("portal/sign-in/code/", portal.sign_in_code, name="portal-sign-in-code"),
+    path("portal/sign-in/<str:token>/", portal.sign_in_link, name="portal-sign-in-link"),
+    path("portal/check-in/", portal.checkin_new, name="portal-checkin-new"),
+    path("portal/check-ins/", portal.checkin_history, name="portal-checkins"),
+    path("portal/check-ins/<int:checkin_id>/", portal.checkin_result, name="portal-checkin"),
+    path("patients/<str:patient_id>/portal-invite/", portal.portal_invite, name="portal-invite"),
+    path("alerts/", alerts.alert_list, name="alert-list"),
+    path("alerts/<int:alert_id>/", alerts.alert_detail, name="alert-detail"),
     path("lots/", lots.lot_list, name="lot-list"),
     path("lots/new/", lots.lot_create, name="lot-create"),
     path("lots/<int:lot_id>/recall/", lots.lot_recall, name="lot-recall"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -34,3 +35,8 @@ def label(code: str) -> str:
 @register.filter
 def get(mapping: Mapping[str, object], key: str) -> object:
     return mapping.get(key, "")
+
+
+@register.filter
+def get_field(form: Any, name: str) -> Any:
+    return form[name]

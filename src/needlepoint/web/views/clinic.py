@@ -12,7 +12,6 @@ from needlepoint.clinics import selectors as clinic_selectors
 from needlepoint.clinics import services as clinic_services
 from needlepoint.clinics.actors import actor_for
 from needlepoint.clinics.roles import Permission, Role
-from needlepoint.patients.selectors import access_patient
 from needlepoint.safety.selectors import audit_log
 from needlepoint.web.forms import AuditFilterForm, StaffCreateForm, StaffEditForm, submit
 from needlepoint.web.views.access import Actor, with_actor
@@ -72,9 +71,3 @@ def audit_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     events = audit_log(actor, **{k: v for k, v in filters.items() if v})
     page = Paginator(events, 50).get_page(page_number(request))
     return render(request, "audit/list.html", {"form": form, "page": page})
-
-
-@with_actor(patients=True)
-def portal(request: HttpRequest, actor: Actor) -> HttpResponse:
-    patient = access_patient(actor, actor.patient_id)
-    return render(request, "portal/home.html", {"patient": patient})

@@ -1,0 +1,185 @@
+"""/api/v1: check-ins (the signed-in patient), alerts and adverse events (the clinic)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from needlepoint.api.auth import request_actor
+from needlepoint.api.schemas import ERRORS
+from needlepoint.checkins import selectors, services
+from needlepoint.checkins.models import AdverseEvent, Alert, CheckIn
+from needlepoint.safety.audit import audit_record
+
+router = Router(tags=["check-ins and alerts"])
+
+
+class CheckInIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    symptoms: dict[str, Any] = Field(
+        description="redness, swelling, pain (0-10) and flags such as pus or fever (true/false)"
+    )
+    note: str = Field("", max_length=services.MAX_NOTE)
+
+
+class CheckInOut(Schema):
+    id: int
+    session_id: int
+    reported_at: datetime
+    symptoms: dict[str, Any]
+    note: str
+    level: str
+    triage: dict[str, Any]
+    alert_id: int | None
+
+    @staticmethod
+    def resolve_alert_id(obj: CheckIn) -> int | None:
+        alert = getattr(obj, "alert", None)
+        return alert.pk if alert else None
+
+
+class AlertOut(Schema):
+    id: int
+    patient_id: uuid.UUID
+    checkin_id: int
+    session_id: int
+    level: str
+    status: str
+    created_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    reasons: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_session_id(obj: Alert) -> int:
+        return obj.checkin.session_id
+
+    @staticmethod
+    def resolve_reasons(obj: Alert) -> list[dict[str, Any]]:
+        return list(obj.checkin.triage.get("reasons", []))
+
+
+class AlertActionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field("", max_length=2000)
+
+
+class AlertFilter(Schema):
+    status: Literal["open", "all"] = "open"
+
+
+class AdverseEventIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    session_id: int
+    alert_id: int | None = None
+    kind: Literal[tuple(AdverseEvent.Kind.values)]  # type: ignore[valid-type]
+    severity: Literal["mild", "moderate", "severe"]
+    serious: bool = False
+    outcome: Literal[tuple(AdverseEvent.Outcome.values)]  # type: ignore[valid-type]
+    onset: date
+    description: str = Field(min_length=1, max_length=5000)
+
+
+class AdverseEventOut(Schema):
+    id: int
+    patient_id: uuid.UUID
+    session_id: int
+    alert_id: int | None
+    kind: str
+    severity: str
+    serious: bool
+    outcome: str
+    onset: date
+    description: str
+    recorded_at: datetime
+
+
+@router.post("/checkins", response={201: CheckInOut, **ERRORS}, summary="Check in (patients)")
+def create_checkin(request: HttpRequest, payload: CheckInIn) -> Status[CheckIn]:
+    actor = request_actor(request)
+    return Status(201, services.checkin_submit(actor, payload.symptoms, payload.note))
+
+
+@router.get("/checkins", response={200: list[CheckInOut], **ERRORS}, summary="My check-ins")
+def list_checkins(request: HttpRequest) -> list[CheckIn]:
+    return selectors.my_checkins(request_actor(request))
+
+
+@router.get("/alerts", response={200: list[AlertOut], **ERRORS}, summary="The clinic's alerts")
+def list_alerts(request: HttpRequest, filters: Query[AlertFilter]) -> list[Alert]:
+    actor = request_actor(request)
+    found = list(selectors.alerts(actor, open_only=filters.status == "open")[:500])
+    for alert in found:
+        audit_record(actor, "alert.read", "patient", alert.patient_id, detail={"alert": alert.pk})
+    return found
+
+
+@router.get("/alerts/{alert_id}", response={200: AlertOut, **ERRORS}, summary="Read an alert")
+def read_alert(request: HttpRequest, alert_id: int) -> Alert:
+    return selectors.alert_in_scope(request_actor(request), alert_id)
+
+
+def _act(request: HttpRequest, alert_id: int, action: str, note: str) -> Alert:
+    return services.alert_update(request_actor(request), alert_id, action, note)
+
+
+@router.post(
+    "/alerts/{alert_id}/acknowledge",
+    response={200: AlertOut, **ERRORS},
+    summary="Acknowledge an alert",
+)
+def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AlertActionIn) -> Alert:
+    return _act(request, alert_id, "acknowledge", payload.note)
+
+
+@router.post(
+    "/alerts/{alert_id}/contacted",
+    response={200: AlertOut, **ERRORS},
+    summary="Record that the patient was contacted",
+)
+def contacted_alert(request: HttpRequest, alert_id: int, payload: AlertActionIn) -> Alert:
+    return _act(request, alert_id, "contacted", payload.note)
+
+
+@router.post(
+    "/alerts/{alert_id}/resolve", response={200: AlertOut, **ERRORS}, summary="Resolve an alert"
+)
+def resolve_alert(request: HttpRequest, alert_id: int, payload: AlertActionIn) -> Alert:
+    return _act(request, alert_id, "resolve", payload.note)
+
+
+@router.post(
+    "/adverse-events", response={201: AdverseEventOut, **ERRORS}, summary="Record an adverse event"
+)
+def create_adverse_event(request: HttpRequest, payload: AdverseEventIn) -> Status[AdverseEvent]:
+    data = payload.dict()
+    session_id = data.pop("session_id")
+    return Status(201, services.adverse_event_record(request_actor(request), session_id, **data))
+
+
+@router.get(
+    "/adverse-events",
+    response={200: list[AdverseEventOut], **ERRORS},
+    summary="The clinic's adverse events",
+)
+def list_adverse_events(
+    request: HttpRequest, patient_id: uuid.UUID | None = None
+) -> list[AdverseEvent]:
+    actor = request_actor(request)
+    events = list(selectors.adverse_events(actor, patient_id)[:500])
+    audit_record(
+        actor,
+        "adverse_event.list",
+        "clinic",
+        actor.clinic.pk,
+        detail={"events": [e.pk for e in events]},
+    )
+    return events

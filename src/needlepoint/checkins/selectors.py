@@ -1,0 +1,119 @@
+"""Reads of check-ins, alerts and adverse events: scoped to the actor's clinic, audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from needlepoint.checkins.models import AdverseEvent, Alert, CheckIn
+from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.clinics.roles import Permission, Role
+from needlepoint.courses.models import Session
+from needlepoint.domain.checkins import checkin_due_times
+from needlepoint.safety.audit import audit_record
+
+
+def _pk(value: object) -> int:
+    try:
+        key = int(str(value))
+    except ValueError:
+        raise Http404("No such record.") from None
+    if not 0 < key < 2**63:
+        raise Http404("No such record.")
+    return key
+
+
+def latest_treated_session(actor: Actor, patient_id: UUID) -> Session | None:
+    """The patient's most recent signed session: what a check-in reports on."""
+    return (
+        Session.objects.filter(
+            clinic=actor.clinic,
+            patient_id=patient_id,
+            status=Session.Status.SIGNED,
+            ended_at__isnull=False,
+        )
+        .select_related("course")
+        .order_by("-ended_at")
+        .first()
+    )
+
+
+def next_session(actor: Actor, patient_id: UUID) -> Session | None:
+    return (
+        Session.objects.filter(
+            clinic=actor.clinic,
+            patient_id=patient_id,
+            status__in=[Session.Status.SCHEDULED, Session.Status.IN_PROGRESS],
+        )
+        .order_by("scheduled_at")
+        .first()
+    )
+
+
+def next_checkin_due(actor: Actor, session: Session) -> datetime | None:
+    """The first scheduled check-in after the patient's last one on this session (it may be
+    due already), until the next session; None when the schedule is done."""
+    assert session.ended_at is not None
+    following = next_session(actor, session.patient_id)
+    until = following.scheduled_at if following else None
+    last = CheckIn.objects.filter(session=session).order_by("-reported_at").first()
+    answered_until = last.reported_at if last else session.ended_at
+    due = checkin_due_times(session.ended_at, until, clinic_knowledge(actor.clinic))
+    return next((moment for moment in due if moment > answered_until), None)
+
+
+def my_checkins(actor: Actor) -> list[CheckIn]:
+    actor.require(Permission.CHECKIN_SUBMIT)
+    checkins = list(CheckIn.objects.filter(clinic=actor.clinic, patient_id=actor.patient_id)[:20])
+    audit_record(actor, "checkin.list", "patient", actor.patient_id)
+    return checkins
+
+
+def checkin_in_scope(actor: Actor, checkin_id: object) -> CheckIn:
+    """A check-in: the patient's own, or any of the clinic's for clinical staff."""
+    checkins = CheckIn.objects.filter(clinic=actor.clinic).select_related("session", "patient")
+    if actor.role is Role.PATIENT:
+        checkins = checkins.filter(patient_id=actor.patient_id)
+    else:
+        actor.require(Permission.CLINICAL_READ)
+    checkin = checkins.filter(pk=_pk(checkin_id)).first()
+    if checkin is None:
+        raise Http404("No such check-in.")
+    audit_record(
+        actor, "checkin.read", "patient", checkin.patient_id, detail={"checkin": checkin.pk}
+    )
+    return checkin
+
+
+def alerts(actor: Actor, *, open_only: bool = True) -> QuerySet[Alert]:
+    actor.require(Permission.CLINICAL_READ)
+    found = Alert.objects.filter(clinic=actor.clinic).select_related("patient", "checkin__session")
+    if open_only:
+        found = found.exclude(status=Alert.Status.RESOLVED)
+    return found
+
+
+def alert_in_scope(actor: Actor, alert_id: object, *, audit: bool = True) -> Alert:
+    alert = (
+        alerts(actor, open_only=False)
+        .select_related("checkin__session__cartridge_lot", "checkin__session__course")
+        .filter(pk=_pk(alert_id))
+        .first()
+    )
+    if alert is None:
+        raise Http404("No such alert.")
+    if audit:
+        audit_record(actor, "alert.read", "patient", alert.patient_id, detail={"alert": alert.pk})
+    return alert
+
+
+def adverse_events(actor: Actor, patient_id: UUID | None = None) -> QuerySet[AdverseEvent]:
+    actor.require(Permission.CLINICAL_READ)
+    events = AdverseEvent.objects.filter(clinic=actor.clinic).select_related("patient", "session")
+    if patient_id is not None:
+        events = events.filter(patient_id=patient_id)
+    return events

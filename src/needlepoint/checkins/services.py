@@ -1,0 +1,151 @@
+"""Check-ins triaged by the rules engine; alerts for the clinic; adverse events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from needlepoint.checkins.models import AdverseEvent, Alert, AlertAction, CheckIn, Level
+from needlepoint.checkins.selectors import alert_in_scope, latest_treated_session
+from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.knowledge import clinic_knowledge, validation_error
+from needlepoint.clinics.roles import Permission
+from needlepoint.courses.selectors import session_in_scope
+from needlepoint.domain.errors import InvalidInput
+from needlepoint.domain.serialization import to_json
+from needlepoint.domain.triage import parse_checkin, triage
+from needlepoint.safety.audit import audit_record
+
+MAX_NOTE = 2000
+
+
+@transaction.atomic
+def checkin_submit(actor: Actor, symptoms: Mapping[str, object], note: str = "") -> CheckIn:
+    """A patient's check-in on their latest session, triaged; above `expected`, an alert."""
+    actor.require(Permission.CHECKIN_SUBMIT)
+    session = latest_treated_session(actor, actor.patient_id)
+    if session is None or session.ended_at is None:
+        raise ValidationError("There is no treatment session to report on yet.")
+    if len(note) > MAX_NOTE:
+        raise ValidationError({"note": f"Keep the note under {MAX_NOTE} characters."})
+    now = timezone.now()
+    request: dict[str, Any] = {
+        "performed_at": session.ended_at.isoformat(),
+        "reported_at": now.isoformat(),
+        "symptoms": dict(symptoms),
+    }
+    previous = CheckIn.objects.filter(session=session).order_by("-reported_at").first()
+    if previous is not None:
+        request["previous"] = {
+            "reported_at": previous.reported_at.isoformat(),
+            "symptoms": previous.symptoms,
+        }
+    knowledge = clinic_knowledge(actor.clinic)
+    try:
+        result = triage(parse_checkin(request, knowledge), knowledge)
+    except InvalidInput as error:
+        raise validation_error(error) from None
+    checkin = CheckIn.objects.create(
+        clinic=actor.clinic,
+        patient_id=actor.patient_id,
+        session=session,
+        reported_at=now,
+        symptoms=dict(symptoms),
+        note=note.strip(),
+        level=result.level.value,
+        triage=to_json(result),
+    )
+    if checkin.level != Level.EXPECTED:
+        Alert.objects.create(
+            clinic=actor.clinic, patient_id=actor.patient_id, checkin=checkin, level=checkin.level
+        )
+    audit_record(
+        actor,
+        "checkin.submit",
+        "patient",
+        actor.patient_id,
+        detail={"checkin": checkin.pk, "level": checkin.level},
+    )
+    return checkin
+
+
+NEXT_STATUS = {
+    "acknowledge": Alert.Status.ACKNOWLEDGED,
+    "contacted": Alert.Status.CONTACTED,
+    "resolve": Alert.Status.RESOLVED,
+}
+
+
+@transaction.atomic
+def alert_update(actor: Actor, alert_id: object, action: str, note: str = "") -> Alert:
+    """Acknowledge an alert, record that the patient was contacted, or resolve it."""
+    actor.require(Permission.ALERT_MANAGE)
+    alert = alert_in_scope(actor, alert_id, audit=False)
+    if action not in NEXT_STATUS:
+        raise ValidationError({"action": f"Choose one of: {', '.join(NEXT_STATUS)}."})
+    if alert.status == Alert.Status.RESOLVED:
+        raise ValidationError("This alert is already resolved.")
+    if action in ("contacted", "resolve") and not note.strip():
+        raise ValidationError({"note": "Say what was done or agreed with the patient."})
+    now = timezone.now()
+    alert.status = NEXT_STATUS[action]
+    alert.acknowledged_at = alert.acknowledged_at or now
+    if action == "resolve":
+        alert.resolved_at = now
+    alert.save(update_fields=["status", "acknowledged_at", "resolved_at"])
+    AlertAction.objects.create(alert=alert, status=alert.status, note=note.strip(), by=actor.user)
+    audit_record(actor, f"alert.{action}", "patient", alert.patient_id, detail={"alert": alert.pk})
+    return alert
+
+
+@transaction.atomic
+def adverse_event_record(
+    actor: Actor,
+    session_id: object,
+    *,
+    kind: str,
+    severity: str,
+    serious: bool,
+    outcome: str,
+    onset: date,
+    description: str,
+    alert_id: object | None = None,
+) -> AdverseEvent:
+    """A practitioner records an adverse event linked to the session (and the alert, if any)."""
+    actor.require(Permission.ALERT_MANAGE)
+    session = session_in_scope(actor, session_id, Permission.ALERT_MANAGE)
+    alert = alert_in_scope(actor, alert_id, audit=False) if alert_id else None
+    if alert is not None and alert.checkin.session_id != session.pk:
+        raise ValidationError({"alert_id": "This alert is about another session."})
+    if session.ended_at and onset < timezone.localdate(session.ended_at, actor.zone):
+        raise ValidationError({"onset": "The onset cannot be before the session."})
+    if onset > timezone.localdate(timezone.now(), actor.zone):
+        raise ValidationError({"onset": "The onset cannot be in the future."})
+    event = AdverseEvent(
+        clinic=actor.clinic,
+        patient=session.patient,
+        session=session,
+        alert=alert,
+        kind=kind,
+        severity=severity,
+        serious=serious,
+        outcome=outcome,
+        onset=onset,
+        description=description.strip(),
+        recorded_by=actor.user,
+    )
+    event.full_clean()
+    event.save()
+    audit_record(
+        actor,
+        "adverse_event.record",
+        "patient",
+        session.patient_id,
+        detail={"adverse_event": event.pk, "kind": kind, "serious": serious},
+    )
+    return event
