@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from needlepoint.accounts.models import User
+from needlepoint.checkins.services import checkin_submit
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses import services
@@ -120,6 +121,21 @@ def seed_histories(clinic: Clinic) -> None:
         )
         if weeks:  # the first session happened: chart and sign it
             _chart_first_session(actor, course, answers, lots)
+    _portal_checkin(clinic)
+
+
+def _portal_checkin(clinic: Clinic) -> None:
+    """The portal patient reports darkening spots weeks after her session: an open alert."""
+    patient = Patient.objects.get(clinic=clinic, user__isnull=False, given_name="Maya")
+    if patient.checkins.exists():
+        return
+    actor = actor_for(patient.user)
+    assert actor is not None
+    checkin_submit(
+        actor,
+        {"redness": 1, "dark_spots": True, "dark_spots_worsening": True},
+        "The marks on my left cheek look darker this week.",
+    )
 
 
 def _chart_first_session(
