@@ -10,9 +10,11 @@ from django.db import transaction
 
 from needlepoint.accounts.models import User
 from needlepoint.clinics.actors import Actor
-from needlepoint.clinics.models import Staff
+from needlepoint.clinics.knowledge import OVERRIDES_KEY, clinic_knowledge
+from needlepoint.clinics.models import Clinic, Staff
 from needlepoint.clinics.roles import Permission
 from needlepoint.clinics.selectors import staff_member
+from needlepoint.domain.errors import InvalidInput, KnowledgeError
 from needlepoint.safety.audit import audit_record
 
 
@@ -71,3 +73,42 @@ def staff_update(actor: Actor, staff_id: int, *, is_active: bool, **fields: Any)
         detail={"fields": sorted(fields), "active": is_active},
     )
     return staff
+
+
+CLINIC_FIELDS = (
+    "name",
+    "time_zone",
+    "currency",
+    "phone",
+    "email",
+    "address",
+    "alert_escalation_minutes",
+)
+
+
+@transaction.atomic
+def clinic_settings_update(actor: Actor, *, overrides: dict[str, Any], **fields: Any) -> Clinic:
+    """Change the clinic's details and its overrides of the clinical defaults (prices,
+    per-zone depth limits, aftercare windows), validated by the rules engine's one merge."""
+    actor.require(Permission.STAFF_MANAGE)
+    unknown = set(fields) - set(CLINIC_FIELDS)
+    if unknown:
+        raise ValueError(f"not clinic fields: {', '.join(sorted(unknown))}")
+    clinic = Clinic.objects.select_for_update().get(pk=actor.clinic.pk)
+    for name, value in fields.items():
+        setattr(clinic, name, value)
+    clinic.settings = {**clinic.settings, OVERRIDES_KEY: overrides}
+    try:
+        clinic_knowledge(clinic)
+    except (InvalidInput, KnowledgeError) as error:
+        raise ValidationError(f"Clinic overrides: {error}") from None
+    clinic.full_clean()
+    clinic.save()
+    audit_record(
+        actor,
+        "clinic.settings",
+        "clinic",
+        clinic.pk,
+        detail={"fields": sorted(fields), "overrides": overrides},
+    )
+    return clinic

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from needlepoint.clinics.models import Clinic
 from needlepoint.courses.models import Session
 from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.knowledge.model import CountScale, Question, QuestionKind
@@ -232,3 +233,90 @@ class ChartForm(forms.Form):
         data["adjuncts"] = [a.strip() for a in data["adjuncts"].split(",") if a.strip()]
         data["product_lots"] = list(data["product_lots"])
         return data
+
+
+class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The clinic's details and its overrides of the clinical defaults; empty = the default."""
+
+    price_per_session = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text="Used for course cost estimates. Empty: the published range.",
+    )
+
+    class Meta:
+        model = Clinic
+        fields = (
+            "name",
+            "time_zone",
+            "currency",
+            "phone",
+            "email",
+            "address",
+            "alert_escalation_minutes",
+        )
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, knowledge: Knowledge, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.knowledge = knowledge
+        saved = (self.instance.settings or {}).get("overrides", {})
+        price = saved.get("price_per_session")
+        self.initial["price_per_session"] = price["amount"] if price else None
+        for name, zone in knowledge.zones.items():
+            self.fields[f"limit__{name}"] = forms.FloatField(
+                label=f"{zone.label}: depth limit (mm)",
+                required=False,
+                min_value=0.1,
+                max_value=knowledge.max_device_depth_mm,
+                help_text=f"Default {zone.limit_mm:g} mm",
+            )
+            self.initial[f"limit__{name}"] = saved.get("depth_limits_mm", {}).get(name)
+        for item in knowledge.aftercare:
+            window = saved.get("aftercare", {}).get(item.code, {})
+            for edge, default in (
+                ("starts", item.window.starts_after_hours),
+                ("ends", item.window.ends_after_hours),
+            ):
+                key = f"aftercare__{item.code}__{edge}"
+                self.fields[key] = forms.FloatField(
+                    label=f"{item.title}: {edge} after (hours)",
+                    required=False,
+                    min_value=0,
+                    help_text=f"Default {default:g} h",
+                )
+                self.initial[key] = window.get(f"{edge}_after_hours")
+
+    def overrides(self) -> dict[str, Any]:
+        """The overrides JSON the rules engine reads (only what differs from the defaults)."""
+        data = self.cleaned_data
+        result: dict[str, Any] = {}
+        if data.get("price_per_session") is not None:
+            result["price_per_session"] = {
+                "amount": float(data["price_per_session"]),
+                "currency": data["currency"],
+            }
+        limits = {z: data[f"limit__{z}"] for z in self.knowledge.zones if data.get(f"limit__{z}")}
+        if limits:
+            result["depth_limits_mm"] = limits
+        windows = {}
+        for item in self.knowledge.aftercare:
+            starts, ends = (
+                data.get(f"aftercare__{item.code}__starts"),
+                data.get(f"aftercare__{item.code}__ends"),
+            )
+            if starts is not None or ends is not None:
+                windows[item.code] = {
+                    "starts_after_hours": item.window.starts_after_hours
+                    if starts is None
+                    else starts,
+                    "ends_after_hours": item.window.ends_after_hours if ends is None else ends,
+                }
+        if windows:
+            result["aftercare"] = windows
+        return result
+
+    def details(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

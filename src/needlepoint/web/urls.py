@@ -34,6 +34,7 @@ urlpatterns = [
     path("staff/new/", clinic.staff_create, name="staff-create"),
     path("staff/<int:staff_id>/edit/", clinic.staff_edit, name="staff-edit"),
     path("audit/", clinic.audit_list, name="audit-log"),
+    path("clinic/settings/", clinic.clinic_settings, name="clinic-settings"),
     path("portal/", portal.portal, name="portal"),
     path("portal/sign-in/", portal.sign_in, name="portal-sign-in"),
     path("portal/sign-in/code/", portal.sign_in_code, name="portal-sign-in-code"),

@@ -1,4 +1,4 @@
-"""Clinic-admin pages: staff and the audit log; the home redirect and the patient portal."""
+"""Clinic-admin pages (settings, staff, the audit log) and the landing redirect."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from needlepoint.clinics import selectors as clinic_selectors
 from needlepoint.clinics import services as clinic_services
 from needlepoint.clinics.actors import actor_for
 from needlepoint.clinics.roles import Permission, Role
+from needlepoint.domain.knowledge import load_knowledge
 from needlepoint.safety.selectors import audit_log
+from needlepoint.web.clinical_forms import ClinicSettingsForm
 from needlepoint.web.forms import AuditFilterForm, StaffCreateForm, StaffEditForm, submit
 from needlepoint.web.views.access import Actor, with_actor
 from needlepoint.web.views.patients import page_number
@@ -71,3 +73,20 @@ def audit_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     events = audit_log(actor, **{k: v for k, v in filters.items() if v})
     page = Paginator(events, 50).get_page(page_number(request))
     return render(request, "audit/list.html", {"form": form, "page": page})
+
+
+@with_actor(Permission.STAFF_MANAGE)
+def clinic_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
+    knowledge = load_knowledge()  # the defaults, shown beside each override
+    form = ClinicSettingsForm(knowledge, request.POST or None, instance=actor.clinic)
+    if request.method == "POST":
+        saved = submit(
+            form,
+            lambda **_: clinic_services.clinic_settings_update(
+                actor, overrides=form.overrides(), **form.details()
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "Clinic settings saved.")
+            return redirect("clinic-settings")
+    return render(request, "clinic/settings.html", {"form": form})

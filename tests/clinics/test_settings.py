@@ -1,0 +1,82 @@
+"""A clinic admin sets the clinic's details and its overrides of the clinical defaults."""
+
+from __future__ import annotations
+
+from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.safety.models import AuditEvent
+from tests.conftest import signed_in
+
+DETAILS = {
+    "name": "Demo Clinic",
+    "time_zone": "Europe/London",
+    "currency": "GBP",
+    "phone": "+44 20 1",
+    "email": "a@example.test",
+    "address": "",
+    "alert_escalation_minutes": "60",
+}
+
+
+def test_overrides_reach_the_rules_engine(admin, clinic):
+    response = signed_in(admin).post(
+        "/clinic/settings/",
+        {
+            **DETAILS,
+            "price_per_session": "280",
+            "limit__left_cheek": "1.2",
+            "aftercare__no_makeup__ends": "48",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    clinic.refresh_from_db()
+    knowledge = clinic_knowledge(clinic)
+    assert knowledge.zones["left_cheek"].limit_mm == 1.2
+    assert knowledge.zones["right_cheek"].limit_mm == 2.0  # untouched default
+    no_makeup = next(i for i in knowledge.aftercare if i.code == "no_makeup")
+    assert no_makeup.window.ends_after_hours == 48
+    assert knowledge.course.price_per_session.min == 280
+    assert (clinic.time_zone, clinic.alert_escalation_minutes) == ("Europe/London", 60)
+    assert AuditEvent.objects.filter(action="clinic.settings").exists()
+
+
+def test_bad_values_are_refused_and_nothing_changes(admin, clinic):
+    page = (
+        signed_in(admin)
+        .post(
+            "/clinic/settings/",
+            {
+                **DETAILS,
+                "time_zone": "Mars/Olympus",
+                "limit__nose": "9",
+                "aftercare__no_makeup__starts": "72",
+                "aftercare__no_makeup__ends": "24",
+            },
+        )
+        .content.decode()
+    )
+    assert "not a known IANA time zone" in page
+    assert "less than or equal to 3" in page
+    clinic.refresh_from_db()
+    assert clinic.time_zone == "America/New_York"
+
+
+def test_inverted_aftercare_window_is_refused(admin, clinic):
+    page = (
+        signed_in(admin)
+        .post(
+            "/clinic/settings/",
+            {
+                **DETAILS,
+                "aftercare__no_makeup__starts": "72",
+                "aftercare__no_makeup__ends": "24",
+            },
+        )
+        .content.decode()
+    )
+    assert "aftercare.no_makeup.ends_after_hours: must be a number from 72" in page
+    clinic.refresh_from_db()
+    assert clinic.settings == {}
+
+
+def test_only_admins(practitioner):
+    assert signed_in(practitioner).get("/clinic/settings/").status_code == 403
