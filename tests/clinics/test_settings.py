@@ -73,7 +73,7 @@ def test_inverted_aftercare_window_is_refused(admin, clinic):
         )
         .content.decode()
     )
-    assert "aftercare.no_makeup.ends_after_hours: must be a number from 72" in page
+    assert "aftercare.no_makeup.ends_after_hours: must be a number of at least 72" in page
     clinic.refresh_from_db()
     assert clinic.settings == {}
 
