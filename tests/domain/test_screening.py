@@ -18,25 +18,9 @@ from needlepoint.domain.screening import (
     screen,
     verdict_for,
 )
+from tests.intake_answers import CLEAR
 
-BENIGN: dict[str, Any] = {
-    "age": 34,
-    "pregnant": False,
-    "breastfeeding": False,
-    "active_acne_in_area": False,
-    "active_infection_in_area": False,
-    "herpes_simplex_history": False,
-    "keloid_history": False,
-    "isotretinoin_months_ago": None,
-    "anticoagulants": False,
-    "bleeding_disorder": False,
-    "diabetes": "none",
-    "immunosuppressed": False,
-    "skin_condition_flare_in_area": False,
-    "open_wound_or_sunburn_in_area": False,
-    "anaesthetic_allergy": False,
-    "fitzpatrick": 2,
-}
+BENIGN: dict[str, Any] = {**CLEAR, "age": 34}
 EXPECTED_SEVERITY = {
     "active_acne": Severity.DEFERRAL,
     "active_infection": Severity.DEFERRAL,
