@@ -1,39 +1,132 @@
-"""Aftercare as an iCalendar file: one event per instruction, each with a reminder.
+"""Aftercare and treatment calendars as iCalendar files, with reminders (VALARMs).
 
-Deterministic: DTSTAMP and UIDs come from the session's time, never the clock. Times are
-written in UTC, which every calendar shows in its owner's own zone.
+- `aftercare_calendar`: one session's aftercare, one event per instruction. Deterministic:
+  DTSTAMP and UIDs come from the session's time, never the clock.
+- `patient_calendar`: a patient's feed: their booked sessions (reminded a day and two hours
+  before) and the aftercare of their recent sessions (reminded when each instruction starts
+  and ends). UIDs are stable, so a calendar app updates events instead of duplicating them.
+
+Times are written in UTC, which every calendar shows in its owner's own zone. Pure: the
+caller passes `stamp` (now) in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
-from needlepoint.domain.aftercare import Aftercare
+from needlepoint.domain.aftercare import Aftercare, AftercareItem
+
+SESSION_REMINDERS = (timedelta(days=1), timedelta(hours=2))
+REFRESH = timedelta(hours=1)
+
+
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Needlepoint//Aftercare//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _alarm(description: str, trigger: timedelta, *, at_end: bool = False) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", trigger, parameters={"RELATED": "END"} if at_end else {})
+    alarm.add("description", description)
+    return alarm
+
+
+def _aftercare_event(
+    item: AftercareItem, uid: str, stamp: datetime, *, end_reminder: bool = False
+) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("dtstart", item.starts_at.astimezone(UTC))
+    event.add("dtend", item.ends_at.astimezone(UTC))
+    event.add("summary", item.title)
+    event.add("description", item.text)
+    event.add("transp", "TRANSPARENT")  # aftercare does not make the patient busy
+    event.add_component(_alarm(f"{item.title}: {item.text}", timedelta(0)))
+    if end_reminder:
+        event.add_component(
+            _alarm(f"This aftercare instruction ends now: {item.title}", timedelta(0), at_end=True)
+        )
+    return event
+
+
+def _aftercare_uid(session: str, performed_at: datetime, code: str) -> str:
+    prefix = f"{session}-" if session else ""
+    return f"{prefix}{performed_at.astimezone(UTC):%Y%m%dT%H%M%SZ}-{code}@needlepoint"
 
 
 def aftercare_calendar(aftercare: Aftercare, performed_at: datetime, session: str = "") -> bytes:
     """`session` (e.g. the session's id) keeps UIDs unique across sessions at the same time."""
-    stamp = performed_at.astimezone(UTC)
-    prefix = f"{session}-" if session else ""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Needlepoint//Aftercare//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Aftercare")
+    calendar = _calendar("Aftercare")
     for item in aftercare.items:
+        uid = _aftercare_uid(session, performed_at, item.code)
+        calendar.add_component(_aftercare_event(item, uid, performed_at))
+    ical: bytes = calendar.to_ical()
+    return ical
+
+
+@dataclass(frozen=True)
+class CalendarSession:
+    """A booked session as the patient sees it."""
+
+    key: str  # stable and unique, e.g. the session's id
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    description: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarAftercare:
+    """A performed session's aftercare; `end_reminders` adds a reminder when each instruction
+    ends (left out while a warning sign is being looked at)."""
+
+    key: str
+    performed_at: datetime
+    aftercare: Aftercare
+    end_reminders: bool = True
+
+
+def patient_calendar(
+    name: str,
+    sessions: Sequence[CalendarSession],
+    aftercare: Sequence[CalendarAftercare],
+    stamp: datetime,
+) -> bytes:
+    calendar = _calendar(name)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH)
+    for session in sessions:
         event = Event()
-        event.add("uid", f"{prefix}{stamp:%Y%m%dT%H%M%SZ}-{item.code}@needlepoint")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", item.starts_at.astimezone(UTC))
-        event.add("dtend", item.ends_at.astimezone(UTC))
-        event.add("summary", item.title)
-        event.add("description", item.text)
-        reminder = Alarm()
-        reminder.add("action", "DISPLAY")
-        reminder.add("trigger", timedelta(0))
-        reminder.add("description", f"{item.title}: {item.text}")
-        event.add_component(reminder)
+        event.add("uid", f"session-{session.key}@needlepoint")
+        event.add("dtstamp", stamp.astimezone(UTC))
+        event.add("dtstart", session.starts_at.astimezone(UTC))
+        event.add("dtend", session.ends_at.astimezone(UTC))
+        event.add("summary", session.title)
+        if session.description:
+            event.add("description", session.description)
+        if session.location:
+            event.add("location", session.location)
+        for before in SESSION_REMINDERS:
+            event.add_component(_alarm(session.title, -before))
         calendar.add_component(event)
+    for performed in aftercare:
+        for item in performed.aftercare.items:
+            uid = _aftercare_uid(performed.key, performed.performed_at, item.code)
+            calendar.add_component(
+                _aftercare_event(item, uid, stamp, end_reminder=performed.end_reminders)
+            )
     ical: bytes = calendar.to_ical()
     return ical

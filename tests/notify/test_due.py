@@ -1,0 +1,52 @@
+"""What mail is due when: pure, no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from needlepoint.domain.aftercare import aftercare_items
+from needlepoint.domain.knowledge import load_knowledge
+from needlepoint.notify.due import GRACE, milestones, milestones_due, prompts_due, reminder_due
+
+NY = ZoneInfo("America/New_York")
+PERFORMED = datetime(2025, 3, 7, 15, 0, tzinfo=NY)  # DST starts on 9 March
+H = timedelta(hours=1)
+
+
+def test_reminder_is_due_from_a_day_before_until_the_session():
+    session = PERFORMED + timedelta(days=28)
+    assert reminder_due(session, session - 25 * H) is None
+    assert reminder_due(session, session - 24 * H) == session - 24 * H
+    assert reminder_due(session, session - timedelta(minutes=1)) == session - 24 * H
+    assert reminder_due(session, session) is None
+
+
+def test_prompts_follow_the_checkin_schedule_within_the_grace_period():
+    knowledge = load_knowledge()
+    until = PERFORMED + timedelta(days=28)
+    assert prompts_due(PERFORMED, until, PERFORMED + 23 * H, knowledge) == []
+    [day1] = prompts_due(PERFORMED, until, PERFORMED + 24 * H, knowledge)
+    assert (day1.day, day1.at) == (1, PERFORMED + 24 * H)
+    [day3] = prompts_due(PERFORMED, until, PERFORMED + 3 * 24 * H + 11 * H, knowledge)
+    assert day3.day == 3
+    late = PERFORMED + 3 * 24 * H + GRACE
+    assert prompts_due(PERFORMED, until, late, knowledge) == []  # stale: not sent
+
+
+def test_milestones_group_instructions_ending_together_with_those_still_in_place():
+    knowledge = load_knowledge()
+    aftercare = aftercare_items(PERFORMED, NY, knowledge)
+    steps = milestones(aftercare, PERFORMED)
+    assert [step.label for step in steps] == ["24h", "48h", "168h", "336h", "672h"]
+    first = steps[0]
+    assert [i.code for i in first.ending] == ["no_makeup"]
+    assert "sunscreen" in {i.code for i in first.in_place}  # starts then
+    assert "no_makeup" not in {i.code for i in first.in_place}
+    week = steps[2]
+    assert {i.code for i in week.ending} == {"gentle_skincare", "avoid_actives", "no_picking"}
+    assert week.at == PERFORMED.astimezone(UTC) + 168 * H  # elapsed hours across DST
+    assert week.at.astimezone(NY).hour == 16  # an hour later on the clock
+    assert steps[-1].in_place == ()
+    assert milestones_due(aftercare, PERFORMED, PERFORMED + 48 * H + H) == [steps[1]]
+    assert milestones_due(aftercare, PERFORMED, PERFORMED + 47 * H) == []

@@ -1,0 +1,22 @@
+"""Warning signs come from the knowledge's recovery courses and advice, unchanged."""
+
+from __future__ import annotations
+
+from needlepoint.domain.knowledge import load_knowledge
+from needlepoint.domain.knowledge.model import Level
+from needlepoint.notify.warning_signs import warning_signs
+
+
+def test_urgent_and_contact_signs_from_the_recovery_courses():
+    knowledge = load_knowledge()
+    signs = warning_signs(knowledge)
+    assert {s.symptom for s in signs.urgent} == {"fever", "difficulty_breathing"}
+    contact = {s.symptom: s for s in signs.contact_clinic}
+    assert {"pus", "spreading_redness", "blisters", "rash_or_hives", "bleeding"} <= set(contact)
+    assert {"redness", "swelling", "pain", "itching"} <= set(contact)  # when they last too long
+    assert "dryness_flaking" not in contact  # never more than monitor
+    assert contact["pus"].text == knowledge.recovery["pus"].phases[0].concern
+    assert contact["itching"].text == knowledge.recovery["itching"].phases[1].concern
+    assert signs.urgent_advice == knowledge.advice[Level.URGENT]
+    assert signs.contact_advice == knowledge.advice[Level.CONTACT_CLINIC]
+    assert "fact-sheet" in signs.sources
