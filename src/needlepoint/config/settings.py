@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "needlepoint.intakes",
     "needlepoint.courses",
     "needlepoint.checkins",
+    "needlepoint.notify",
     "needlepoint.web",
 ]
 
@@ -172,6 +173,17 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Needlepoint <no-reply@needlepoint.test>")
+
+# Links in e-mails and calendar addresses are absolute: the address patients reach the app at.
+SITE_URL = os.environ.get("NEEDLEPOINT_SITE_URL", "http://127.0.0.1:8000")
+
+# Background jobs (`needlepoint worker`): Redis when REDIS_URL is set, else a SQLite file.
+HUEY = {
+    "name": "needlepoint",
+    "url": REDIS_URL,
+    "filename": DATA_DIR / "jobs.sqlite3",
+    "immediate": False,
+}
 
 LOGGING = {
     "version": 1,

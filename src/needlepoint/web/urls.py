@@ -7,6 +7,7 @@ from needlepoint.web.views import (
     clinical,
     consents,
     lots,
+    notify,
     patients,
     portal,
     sessions,
@@ -99,4 +100,25 @@ urlpatterns = [
     path("sessions/<int:session_id>/chart/", sessions.session_chart, name="session-chart"),
     path("sessions/<int:session_id>/addenda/", sessions.session_addendum, name="session-addendum"),
     path("lots/<int:lot_id>/sessions/", sessions.lot_sessions, name="lot-sessions"),
+    path("sessions/<int:session_id>/aftercare.ics", notify.session_ics, name="session-ics"),
+    path("sessions/<int:session_id>/handout.pdf", notify.session_handout, name="session-handout"),
+    path(
+        "portal/sessions/<int:session_id>/aftercare.ics",
+        notify.portal_session_ics,
+        name="portal-session-ics",
+    ),
+    path(
+        "portal/sessions/<int:session_id>/handout.pdf",
+        notify.portal_session_handout,
+        name="portal-session-handout",
+    ),
+    path("portal/calendar/", notify.portal_calendar, name="portal-calendar"),
+    path("portal/mail/", notify.portal_mail_preferences, name="portal-mail-preferences"),
+    path("calendar/<str:token>.ics", notify.calendar_feed, name="calendar-feed"),
+    path("mail/unsubscribe/<str:token>/", notify.mail_unsubscribe, name="mail-unsubscribe"),
+    path(
+        "patients/<str:patient_id>/notifications/",
+        notify.patient_notifications,
+        name="patient-notifications",
+    ),
 ]

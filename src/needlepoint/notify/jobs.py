@@ -1,0 +1,69 @@
+"""Background jobs on a huey queue: SQLite in the data directory by default, Redis when
+REDIS_URL is set. `needlepoint worker` runs the consumer, which also fires the periodic tasks.
+
+Every task is safe to run twice or at the same time as itself: the outbox's unique keys and
+claims (see `services`) make sure each e-mail goes out once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+
+from needlepoint.notify import services
+
+logger = logging.getLogger(__name__)
+
+
+def make_huey(config: Mapping[str, Any] | None = None) -> Huey:
+    """The queue the HUEY setting describes: {"name", "url" (Redis; empty for SQLite),
+    "filename" (the SQLite file), "immediate"}."""
+    config = config if config is not None else settings.HUEY
+    name, immediate = config.get("name", "needlepoint"), bool(config.get("immediate", False))
+    if config.get("url"):
+        return RedisHuey(name, url=config["url"], immediate=immediate, results=False)
+    return SqliteHuey(name, filename=str(config["filename"]), immediate=immediate, results=False)
+
+
+huey = make_huey()
+
+
+def _fresh_connections() -> None:
+    """Drop database connections that broke or outlived CONN_MAX_AGE, as a request would
+    (never inside a transaction, e.g. a test's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
+@huey.pre_execute()  # type: ignore[untyped-decorator]
+def _before(task: Any) -> None:
+    _fresh_connections()
+
+
+@huey.post_execute()  # type: ignore[untyped-decorator]
+def _after(task: Any, task_value: Any, exc: BaseException | None) -> None:
+    _fresh_connections()
+
+
+@huey.periodic_task(crontab(minute="*/5"), retries=2, retry_delay=60)  # type: ignore[untyped-decorator]
+def send_patient_mail() -> int:
+    """Every five minutes: queue the reminders, check-in prompts and aftercare updates that
+    are due, then send the outbox."""
+    queued = services.mail_queue_due()
+    sent = services.mail_send_pending()
+    logger.info("patient mail: %s queued, %s sent", queued, sent)
+    return sent
+
+
+@huey.periodic_task(crontab(minute="*"), retries=2, retry_delay=30)  # type: ignore[untyped-decorator]
+def escalate_alerts() -> int:
+    """Every minute: e-mail the clinic about alerts left open too long, then send the outbox."""
+    queued = services.alert_escalations_queue()
+    sent = services.mail_send_pending()
+    logger.info("alert escalations: %s queued, %s sent", queued, sent)
+    return sent

@@ -1,0 +1,173 @@
+"""The e-mails' words and their delivery.
+
+Plain text in the patient's terms, with the clinic's name and phone and times in the clinic's
+zone. Clinical words come only from the knowledge (aftercare texts, warning signs, advice):
+nothing here reassures, and nothing is said about symptoms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import reverse
+
+from needlepoint.clinics.models import Clinic
+from needlepoint.notify.tokens import unsubscribe_token
+from needlepoint.notify.warning_signs import WarningSigns
+
+if TYPE_CHECKING:
+    from needlepoint.checkins.models import Alert
+    from needlepoint.courses.models import Session
+    from needlepoint.notify.due import Milestone, Prompt
+    from needlepoint.notify.models import OutboxMessage
+    from needlepoint.patients.models import Patient
+
+
+@dataclass(frozen=True)
+class Composed:
+    subject: str
+    body: str
+    unsubscribe_url: str = ""
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def when(moment: datetime) -> str:
+    """A clinic-local moment the way people say it: "Tuesday 4 March 2025 at 14:30 EST"."""
+    return f"{moment:%A} {moment.day} {moment:%B %Y} at {moment:%H:%M %Z}".strip()
+
+
+def day(moment: datetime) -> str:
+    return f"{moment:%A} {moment.day} {moment:%B}"
+
+
+def _contact(clinic: Clinic) -> str:
+    return f"{clinic.name} on {clinic.phone}" if clinic.phone else clinic.name
+
+
+def _warning_footer(clinic: Clinic, signs: WarningSigns) -> str:
+    contact = "; ".join(sign.label.lower() for sign in signs.contact_clinic)
+    urgent = "; ".join(sign.label.lower() for sign in signs.urgent)
+    return (
+        f"Contact {_contact(clinic)} today if you notice any of these: {contact}. "
+        f"{signs.contact_advice.text}\n\n"
+        f"Get urgent help for: {urgent}. {signs.urgent_advice.text}"
+    )
+
+
+def _unsubscribe_footer(patient: Patient) -> tuple[str, str]:
+    url = site_url(reverse("mail-unsubscribe", args=[unsubscribe_token(patient.pk)]))
+    preferences = site_url(reverse("portal-mail-preferences"))
+    text = (
+        f"You get these e-mails as a patient of {patient.clinic.name}.\n"
+        f"Choose which ones you get: {preferences}\n"
+        f"Stop reminders, check-in prompts and aftercare updates: {url}\n"
+        "(Sign-in e-mails are not affected.)"
+    )
+    return text, url
+
+
+def _patient_mail(patient: Patient, subject: str, paragraphs: list[str]) -> Composed:
+    footer, url = _unsubscribe_footer(patient)
+    body = "\n\n".join([f"Hello {patient.given_name},", *paragraphs, "-- ", footer])
+    return Composed(subject, body + "\n", url)
+
+
+def reminder(session: Session, local_start: datetime) -> Composed:
+    clinic, patient = session.clinic, session.patient
+    return _patient_mail(
+        patient,
+        f"Reminder: your session at {clinic.name} on {day(local_start)}",
+        [
+            f"This is a reminder of your microneedling session at {clinic.name}:\n\n"
+            f"    {when(local_start)}\n"
+            f"    Session {session.number} of {session.course.sessions_planned}",
+            f"If you cannot come, please call {_contact(clinic)}."
+            + (f"\n\nAddress: {clinic.address}" if clinic.address else ""),
+        ],
+    )
+
+
+def checkin_prompt(
+    session: Session, performed_at: datetime, prompt: Prompt, signs: WarningSigns
+) -> Composed:
+    clinic, patient = session.clinic, session.patient
+    days = f"{prompt.day} day{'s' if prompt.day != 1 else ''}"
+    return _patient_mail(
+        patient,
+        f"How is your skin? Check-in after your session at {clinic.name}",
+        [
+            f"It is {days} since your session on {day(performed_at)}. Please tell the "
+            f"clinic how your skin is: {site_url(reverse('portal'))}",
+            "Do not wait for a check-in if something worries you.",
+            _warning_footer(clinic, signs),
+        ],
+    )
+
+
+def milestone(
+    session: Session, performed_at: datetime, step: Milestone, signs: WarningSigns
+) -> Composed:
+    clinic, patient = session.clinic, session.patient
+    ending = "\n".join(f"  - {item.title}: {item.text}" for item in step.ending)
+    paragraphs = [
+        f"After your session on {day(performed_at)}, these aftercare instructions end on "
+        f"{when(step.at)}:\n\n{ending}"
+    ]
+    if step.in_place:
+        still = "\n".join(
+            f"  - {item.title}: {item.text} (until {when(item.ends_at)})" for item in step.in_place
+        )
+        paragraphs.append(f"These still apply:\n\n{still}")
+    paragraphs += [
+        "If your practitioner gave you different instructions, follow theirs.",
+        _warning_footer(clinic, signs),
+    ]
+    return _patient_mail(patient, f"Aftercare update from {clinic.name}", paragraphs)
+
+
+def escalation(alert: Alert, opened_minutes: int, raised_at: datetime) -> Composed:
+    """To the clinic: no names or symptoms in the mail, only the record number and a link."""
+    clinic, patient = alert.clinic, alert.patient
+    return Composed(
+        f"Alert not acknowledged for {opened_minutes} minutes: patient {patient.record_number}",
+        f"A check-in alert ({alert.get_level_display().lower()}) raised on {when(raised_at)} "
+        f"has not been acknowledged for {opened_minutes} minutes (the clinic's limit is "
+        f"{clinic.alert_escalation_minutes}).\n\n"
+        f"Patient record: {patient.record_number}\n"
+        f"Open the patient: {site_url(reverse('patient-detail', args=[patient.pk]))}\n\n"
+        "This e-mail is sent once per alert.\n",
+    )
+
+
+def _message_id(key: str) -> str:
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "needlepoint"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def deliver(message: OutboxMessage) -> None:
+    """Send one outbox message through Django's e-mail backend; errors propagate.
+
+    Its Message-ID follows from its key, so even a copy sent twice would be one message to
+    most mail programs.
+    """
+    headers = {"Message-ID": _message_id(message.key), "Auto-Submitted": "auto-generated"}
+    if message.unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email = EmailMessage(
+        message.subject,
+        message.body,
+        to=[message.to],
+        reply_to=[message.clinic.email] if message.clinic.email else None,
+        headers=headers,
+    )
+    email.send(fail_silently=False)

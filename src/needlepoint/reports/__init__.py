@@ -1,0 +1,1 @@
+"""Printable documents (PDF with WeasyPrint): the aftercare handout of a session."""

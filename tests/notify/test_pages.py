@@ -1,0 +1,171 @@
+"""The calendar feed (secret, revocable, audited), per-session .ics files, mail preferences,
+and the links on the portal and session pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from icalendar import Calendar
+
+from needlepoint.checkins.models import Alert, CheckIn
+from needlepoint.courses.models import Session
+from needlepoint.notify import services
+from needlepoint.notify.models import CalendarFeed, MailPreference
+from needlepoint.notify.selectors import calendar_feed_url
+from needlepoint.safety.models import AuditEvent
+from tests.conftest import as_actor, signed_in
+from tests.factories import PatientFactory, StaffFactory, UserFactory
+
+
+def _feed_path(client: Client) -> str:
+    page = client.get("/portal/calendar/").content.decode()
+    start = page.index("http://testserver/calendar/")  # the address the patient came by
+    return page[start : page.index('"', start)].removeprefix("http://testserver")
+
+
+def _make_feed(client: Client) -> str:
+    assert client.post("/portal/calendar/", {"action": "renew"}).status_code == 302
+    return _feed_path(client)
+
+
+def test_patient_makes_a_calendar_address_that_calendar_apps_can_read(treated, mailable):
+    client = signed_in(mailable)
+    page = client.get("/portal/calendar/").content.decode()
+    assert "Make my calendar address" in page
+    path = _make_feed(client)
+    # The page shows the address (https and webcal) and only its digest is stored.
+    assert "webcal://testserver/calendar/" in client.get("/portal/calendar/").content.decode()
+    feed = CalendarFeed.objects.get(patient=mailable)
+    token = path.removeprefix("/calendar/").removesuffix(".ics")
+    assert token not in (feed.token_digest, feed.nonce)
+    assert calendar_feed_url(as_actor(mailable), mailable) == f"https://clinic.example{path}"
+
+    response = Client().get(path)  # no sign-in: the token is the key
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["X-WR-CALNAME"]) == "Demo Clinic: my treatment"
+    events = calendar.walk("VEVENT")
+    sessions = [e for e in events if str(e["UID"]).startswith("session-")]
+    assert len(sessions) == 2  # sessions 2 and 3 are booked; session 1 shows as aftercare
+    booked = Session.objects.get(course=treated.course, number=2)
+    assert sessions[0].decoded("DTSTART") == booked.scheduled_at.replace(microsecond=0)
+    assert str(sessions[0]["LOCATION"]) == "1 Main St, New York"
+    assert len(sessions[0].walk("VALARM")) == 2
+    aftercare = [e for e in events if not str(e["UID"]).startswith("session-")]
+    assert {str(e["SUMMARY"]) for e in aftercare} >= {"No makeup", "Stay out of the sun"}
+    assert all(len(e.walk("VALARM")) == 2 for e in aftercare)
+    assert AuditEvent.objects.filter(
+        action="calendar_feed.fetch", object_id=str(mailable.pk), clinic_id=treated.clinic_id
+    ).exists()
+    feed.refresh_from_db()
+    assert feed.last_read_at is not None
+
+
+def test_feed_holds_end_reminders_while_an_alert_is_open(treated, mailable):
+    client = signed_in(mailable)
+    path = _make_feed(client)
+    checkin = CheckIn.objects.create(
+        clinic=treated.clinic,
+        patient=mailable,
+        session=treated,
+        reported_at=treated.ended_at,
+        symptoms={"pus": True},
+        level="contact_clinic",
+        triage={},
+    )
+    Alert.objects.create(
+        clinic=treated.clinic, patient=mailable, checkin=checkin, level="contact_clinic"
+    )
+    events = Calendar.from_ical(Client().get(path).content).walk("VEVENT")
+    aftercare = [e for e in events if not str(e["UID"]).startswith("session-")]
+    assert all(len(e.walk("VALARM")) == 1 for e in aftercare)
+
+
+def test_revoked_renewed_or_wrong_tokens_answer_404(treated, mailable, front_desk, other_clinic):
+    client = signed_in(mailable)
+    first = _make_feed(client)
+    second = _make_feed(client)  # renewing replaces it
+    assert first != second
+    assert Client().get(first).status_code == 404
+    assert Client().get(second).status_code == 200
+    assert Client().get(second.replace(second[12:20], "AAAAAAAA")).status_code == 404
+    assert client.post("/portal/calendar/", {"action": "revoke"}).status_code == 302
+    assert Client().get(second).status_code == 404
+    assert "Make my calendar address" in client.get("/portal/calendar/").content.decode()
+
+    # Staff can revoke a patient's address too (their own clinic's patients only).
+    third = _make_feed(client)
+    outsider = signed_in(StaffFactory(clinic=other_clinic, role="front_desk"))
+    assert outsider.post(f"/patients/{mailable.pk}/notifications/").status_code == 404
+    assert Client().get(third).status_code == 200
+    staff = signed_in(front_desk)
+    page = staff.get(f"/patients/{mailable.pk}/notifications/").content.decode()
+    assert "Revoke the calendar address" in page
+    staff.post(f"/patients/{mailable.pk}/notifications/")
+    assert Client().get(third).status_code == 404
+    assert CalendarFeed.objects.get(patient=mailable, revoked_by=front_desk.user)
+
+
+def test_a_changed_secret_key_asks_the_patient_for_a_new_address(treated, mailable, settings):
+    client = signed_in(mailable)
+    _make_feed(client)
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert calendar_feed_url(as_actor(mailable), mailable) is None
+
+
+def test_staff_cannot_make_an_address_for_a_patient(practitioner, mailable):
+    with pytest.raises(PermissionDenied, match="Only the patient"):
+        services.calendar_feed_renew(as_actor(practitioner), mailable.pk)
+
+
+def test_session_ics_for_staff_and_the_patient_own_sessions_only(
+    treated, practitioner, mailable, front_desk, clinic
+):
+    staff = signed_in(practitioner)
+    response = staff.get(f"/sessions/{treated.pk}/aftercare.ics")
+    assert response.status_code == 200
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert len(events) == 7
+    assert signed_in(front_desk).get(f"/sessions/{treated.pk}/aftercare.ics").status_code == 403
+    patient = signed_in(mailable)
+    assert patient.get(f"/portal/sessions/{treated.pk}/aftercare.ics").status_code == 200
+    assert patient.get(f"/sessions/{treated.pk}/aftercare.ics").status_code == 403
+    stranger = PatientFactory(clinic=clinic, user=UserFactory())
+    assert (
+        signed_in(stranger).get(f"/portal/sessions/{treated.pk}/aftercare.ics").status_code == 404
+    )
+    booked = Session.objects.get(course=treated.course, number=2)
+    assert staff.get(f"/sessions/{booked.pk}/aftercare.ics").status_code == 404  # not performed
+    assert AuditEvent.objects.filter(action="aftercare.read", detail__session=treated.pk).count()
+
+
+def test_mail_preferences_page(mailable):
+    client = signed_in(mailable)
+    page = client.get("/portal/mail/").content.decode()
+    assert 'name="reminders"' in page
+    assert "checked" in page
+    response = client.post("/portal/mail/", {"reminders": "on", "checkin_prompts": "on"})
+    assert response.status_code == 302
+    preference = MailPreference.objects.get(patient=mailable)
+    assert (preference.reminders, preference.checkin_prompts, preference.milestones) == (
+        True,
+        True,
+        False,
+    )
+
+
+def test_links_on_the_portal_and_the_session_page(treated, mailable, practitioner):
+    home = signed_in(mailable).get("/portal/").content.decode()
+    assert f"/portal/sessions/{treated.pk}/handout.pdf" in home
+    assert "/portal/calendar/" in home
+    assert "/portal/mail/" in home
+    page = signed_in(practitioner).get(f"/sessions/{treated.pk}/").content.decode()
+    assert f"/sessions/{treated.pk}/handout.pdf" in page
+    assert f"/sessions/{treated.pk}/aftercare.ics" in page
+
+
+def test_feed_url_is_none_without_a_feed(mailable, practitioner):
+    assert calendar_feed_url(as_actor(mailable), mailable.pk) is None
+    assert calendar_feed_url(as_actor(practitioner), mailable.pk, "https://x.test") is None

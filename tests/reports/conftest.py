@@ -1,0 +1,3 @@
+from tests.notify.conftest import contactable, mailable, treated
+
+__all__ = ["contactable", "mailable", "treated"]
