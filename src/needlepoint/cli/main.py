@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from needlepoint import __version__
-from needlepoint.cli import app, audit, rules, token, worker
+from needlepoint.cli import app, audit, photo, rules, token, worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,7 +14,14 @@ def cli() -> None:
     """Needlepoint: microneedling courses for acne scars."""
 
 
-for command in [*app.COMMANDS, *worker.COMMANDS, *token.COMMANDS, *audit.COMMANDS, *rules.COMMANDS]:
+for command in [
+    *app.COMMANDS,
+    *worker.COMMANDS,
+    *token.COMMANDS,
+    *audit.COMMANDS,
+    *rules.COMMANDS,
+    *photo.COMMANDS,
+]:
     cli.add_command(command)
 
 

@@ -1,0 +1,139 @@
+"""Photo subcommands: `photo analyze IMAGE` and `photo compare BASELINE FOLLOWUP`.
+
+Both print JSON on stdout. A file that is not a usable photo (missing, not an image,
+truncated, too large) prints one line, `needlepoint: error: FILE: reason`, on stderr and exits
+with code 2. `analyze` on a photo without a face prints `face_found: false` with the reason
+and exits 0; `compare` exits 2 naming the photo without a face.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from PIL import Image
+
+from needlepoint.cli.rules import InputError, RulesCommand
+from needlepoint.imaging import (
+    POSES,
+    ZONES,
+    ImagingError,
+    Similarity,
+    analyze,
+    compare,
+    open_image,
+    warp_onto,
+)
+
+
+@contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """The landmark model's native code writes log lines straight to file descriptor 2;
+    keep them out of the command's one-line error convention."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _print_json(result: object) -> None:
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+@click.group()
+def photo() -> None:
+    """Objective photo metrics per facial zone (for documentation; not a diagnosis)."""
+
+
+@photo.command("analyze", cls=RulesCommand)
+@click.argument("image", metavar="IMAGE")
+@click.option(
+    "--pose",
+    "expected_pose",
+    type=click.Choice(POSES),
+    help="The pose the photo should show; a different one fails the quality gate.",
+)
+@click.option(
+    "--reference-zone",
+    type=click.Choice(ZONES),
+    default="forehead",
+    show_default=True,
+    help="The zone that redness (a_vs_reference) is measured against.",
+)
+def analyze_command(image: str, expected_pose: str | None, reference_zone: str) -> None:
+    """Quality, pose and per-zone CIELAB, ITA and dark-spot metrics of a JPEG, PNG or HEIC
+    photo."""
+    try:
+        with _quiet_native_stderr():
+            result = analyze(
+                Path(image), expected_pose=expected_pose, reference_zone=reference_zone
+            )
+    except ImagingError as error:
+        raise InputError(f"{image}: {error}") from None
+    _print_json(result.to_json())
+
+
+@photo.command("compare", cls=RulesCommand)
+@click.argument("baseline", metavar="BASELINE")
+@click.argument("followup", metavar="FOLLOWUP")
+@click.option(
+    "--reference-zone",
+    type=click.Choice(ZONES),
+    default="forehead",
+    show_default=True,
+    help="The zone that redness (a_vs_reference) is measured against.",
+)
+@click.option(
+    "--aligned",
+    "aligned_path",
+    metavar="FILE",
+    help="Also write the follow-up registered onto the baseline (PNG or JPEG by extension).",
+)
+def compare_command(
+    baseline: str, followup: str, reference_zone: str, aligned_path: str | None
+) -> None:
+    """Change per zone of FOLLOWUP relative to BASELINE (same patient, same pose), and the
+    transform that registers the follow-up onto the baseline."""
+    try:
+        with _quiet_native_stderr():
+            first = analyze(Path(baseline), reference_zone=reference_zone)
+            if not first.face_found:
+                raise InputError(f"{baseline}: baseline: {first.reason}")
+            second = analyze(Path(followup), reference_zone=reference_zone)
+            if not second.face_found:
+                raise InputError(f"{followup}: follow-up: {second.reason}")
+            result = compare(first, second)
+    except ImagingError as error:
+        raise InputError(str(error)) from None
+    if aligned_path is not None:
+        _write_aligned(baseline, followup, result.transform, aligned_path)
+    _print_json(result.to_json())
+
+
+def _write_aligned(baseline: str, followup: str, transform: Similarity, target: str) -> None:
+    try:
+        base = open_image(Path(baseline).read_bytes(), Path(baseline).name).image
+        moving = open_image(Path(followup).read_bytes(), Path(followup).name).image
+        aligned: Image.Image = warp_onto(moving, transform, base.size)
+        aligned.save(target)
+    except (OSError, ValueError, ImagingError) as error:
+        raise InputError(f"{target}: cannot write the aligned photo ({error})") from None
+
+
+COMMANDS = [photo]
