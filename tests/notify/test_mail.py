@@ -263,7 +263,7 @@ def test_alert_left_open_past_the_clinics_time_is_escalated_once(treated, minute
     record = treated.patient.record_number
     assert email.subject == f"Alert not acknowledged for {minutes_open} minutes: patient {record}"
     assert treated.patient.family_name not in email.body  # no names in the clinic's inbox
-    assert f"/patients/{treated.patient_id}/" in email.body
+    assert f"https://clinic.example/alerts/{alert.pk}/" in email.body
     assert alert.escalated_at is not None
 
 

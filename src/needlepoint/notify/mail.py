@@ -143,7 +143,7 @@ def escalation(alert: Alert, opened_minutes: int, raised_at: datetime) -> Compos
         f"has not been acknowledged for {opened_minutes} minutes (the clinic's limit is "
         f"{clinic.alert_escalation_minutes}).\n\n"
         f"Patient record: {patient.record_number}\n"
-        f"Open the patient: {site_url(reverse('patient-detail', args=[patient.pk]))}\n\n"
+        f"Open the alert: {site_url(reverse('alert-detail', args=[alert.pk]))}\n\n"
         "This e-mail is sent once per alert.\n",
     )
 
