@@ -245,12 +245,12 @@ def _zone_metrics(
     pixels = int(usable.sum())
     if pixels == 0:
         return None
-    linear = srgb_to_linear(patch)
+    linear = srgb_to_linear(patch, fast=True)
     if correction is not None:
         linear = np.clip(correction.apply_linear(linear), 0.0, None)
     lab = linear_to_lab(linear)
     values = lab[usable]
-    mean_l, mean_a, mean_b = (float(v) for v in values.mean(axis=0))
+    mean_l, mean_a, mean_b = (float(v) for v in values.mean(axis=0, dtype=np.float64))
     per_pixel_ita = ita_degrees(values[:, 0], values[:, 2])
     q25, q75 = np.percentile(per_pixel_ita, [25, 75])
     spots = dark_spots(
@@ -273,7 +273,7 @@ def _zone_metrics(
         pixels=pixels,
         excluded_pixels=int((zone_mask & clipped).sum()),
     )
-    return metrics, linear[usable].mean(axis=0)
+    return metrics, linear[usable].mean(axis=0, dtype=np.float64)
 
 
 def analyze(
@@ -314,10 +314,10 @@ def analyze(
         left, top, right, bottom = (round(v) for v in box)
         native = photo.crop((left, top, right, bottom))
         native_landmarks = landmarks.scaled(1.0, (left, top))
-        sharp_grey = np.asarray(native.convert("L"), dtype=np.float64)
+        sharp_grey = np.asarray(native.convert("L"), dtype=np.float32)
         sharp_region = face_mask(native_landmarks, native.size)
     else:
-        sharp_grey = np.asarray(frame.convert("L"), dtype=np.float64)
+        sharp_grey = np.asarray(frame.convert("L"), dtype=np.float32)
         sharp_region = whole_face
     quality = assess(
         faces=len(faces),

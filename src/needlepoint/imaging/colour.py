@@ -8,11 +8,12 @@ whole 12-MP frame.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+FloatArray = npt.NDArray[np.floating[Any]]
 ByteArray = npt.NDArray[np.uint8]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -42,11 +43,13 @@ def _srgb_lut() -> FloatArray:
 
 
 SRGB_TO_LINEAR_LUT: FloatArray = _srgb_lut()
+_SRGB_TO_LINEAR_LUT32: FloatArray = SRGB_TO_LINEAR_LUT.astype(np.float32)
 
 
-def srgb_to_linear(rgb: ByteArray) -> FloatArray:
-    """8-bit sRGB values to linear light in [0, 1] (a table look-up)."""
-    return SRGB_TO_LINEAR_LUT[rgb]
+def srgb_to_linear(rgb: ByteArray, fast: bool = False) -> FloatArray:
+    """8-bit sRGB values to linear light in [0, 1] (a table look-up). `fast` gives float32,
+    half the memory traffic and precise to far below 0.01 L*, a* or b*."""
+    return (_SRGB_TO_LINEAR_LUT32 if fast else SRGB_TO_LINEAR_LUT)[rgb]
 
 
 def linear_to_srgb(linear: FloatArray) -> FloatArray:
@@ -64,7 +67,7 @@ def _f_inverse(t: FloatArray) -> FloatArray:
 
 
 def xyz_to_lab(xyz: FloatArray, white: FloatArray = D65_WHITE) -> FloatArray:
-    f = _f(xyz / white)
+    f = _f(xyz / white.astype(xyz.dtype))
     lab = np.empty_like(f)
     lab[..., 0] = 116 * f[..., 1] - 16
     lab[..., 1] = 500 * (f[..., 0] - f[..., 1])
@@ -80,8 +83,8 @@ def lab_to_xyz(lab: FloatArray, white: FloatArray = D65_WHITE) -> FloatArray:
 
 
 def linear_to_lab(linear: FloatArray) -> FloatArray:
-    """Linear sRGB (..., 3) to CIELAB (..., 3)."""
-    return xyz_to_lab(linear @ SRGB_TO_XYZ.T)
+    """Linear sRGB (..., 3) to CIELAB (..., 3), in the input's precision."""
+    return xyz_to_lab(linear @ SRGB_TO_XYZ.T.astype(linear.dtype))
 
 
 def srgb_to_lab(rgb: ByteArray) -> FloatArray:
@@ -102,9 +105,9 @@ def lab_to_srgb8(lab: FloatArray) -> ByteArray:
 
 def luminance_lstar(rgb: ByteArray) -> FloatArray:
     """L* only (cheaper than full Lab): from the relative luminance Y."""
-    linear = srgb_to_linear(rgb)
-    y = linear @ SRGB_TO_XYZ[1]
-    return 116 * _f(y) - 16
+    linear = srgb_to_linear(rgb, fast=True)
+    y = linear @ SRGB_TO_XYZ[1].astype(np.float32)
+    return np.asarray(116 * _f(y) - 16)
 
 
 def ita_degrees(lstar: FloatArray | float, bstar: FloatArray | float) -> FloatArray:
