@@ -44,7 +44,12 @@ def handout_html(care: SessionAftercare, printed_at: datetime) -> str:
 
 
 def render_pdf(html: str) -> bytes:
+    from PIL import ImageFile
     from weasyprint import HTML  # imported on use: it loads Pango
+
+    # Importing WeasyPrint makes Pillow accept truncated images in the whole process; photo
+    # ingest must keep refusing them (handouts embed no photos).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
     return pdf
