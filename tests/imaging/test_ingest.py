@@ -195,6 +195,19 @@ def test_truncated_jpeg_is_refused() -> None:
     assert "incomplete" in str(refused.value)
 
 
+def test_truncated_jpeg_is_refused_even_if_another_library_allowed_truncation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint's import does
+    data = _jpeg(Image.effect_noise((400, 300), 40).convert("RGB"))
+    with pytest.raises(ImageRejected) as refused:
+        ingest(data[: len(data) // 2], "cut.jpg")
+    assert refused.value.code == "truncated"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # the other library's choice is left alone
+
+
 def test_truncated_png_is_refused() -> None:
     data = _png(Image.effect_noise((300, 200), 40).convert("RGB"))
     with pytest.raises(ImageRejected) as refused:

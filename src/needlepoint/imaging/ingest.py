@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
-from PIL import Image, ImageCms, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from needlepoint.imaging.errors import ImageRejected
 
@@ -176,7 +176,13 @@ def _register_heif() -> None:
 
 @contextmanager
 def _decode_errors() -> Iterator[None]:
-    """Turn the decoders' many failure types into one named refusal."""
+    """Turn the decoders' many failure types into one named refusal.
+
+    Pillow's switch for accepting truncated files is process-wide, and some libraries turn it
+    on when imported (WeasyPrint does): it is held off while a photo decodes, so a cut-off
+    upload is refused rather than padded with grey."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -195,6 +201,8 @@ def _decode_errors() -> Iterator[None]:
         raise ImageRejected("the photo file is damaged and cannot be read", "corrupt") from None
     except (SyntaxError, ValueError, EOFError, struct.error, RuntimeError, KeyError, IndexError):
         raise ImageRejected("the photo file is damaged and cannot be read", "corrupt") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _capture_time(exif: Image.Exif) -> CaptureTime | None:
