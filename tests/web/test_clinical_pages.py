@@ -230,3 +230,18 @@ def test_page_query_counts_stay_constant_as_data_grows(
         _clinical_history(actor, PatientFactory(clinic=patient.clinic))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sessions/99999999999999999999/",
+        "/courses/9223372036854775808/",
+        "/assessments/0/",
+        "/screenings/-1/",
+        "/api/v1/sessions/99999999999999999999",
+        "/api/v1/screenings/9223372036854775808",
+    ],
+)
+def test_out_of_range_ids_are_not_found(practitioner, url):
+    assert signed_in(practitioner).get(url).status_code == 404

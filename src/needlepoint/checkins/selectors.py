@@ -11,20 +11,11 @@ from django.http import Http404
 from needlepoint.checkins.models import AdverseEvent, Alert, CheckIn
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.clinics.records import record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Session
 from needlepoint.domain.checkins import checkin_due_times
 from needlepoint.safety.audit import audit_record
-
-
-def _pk(value: object) -> int:
-    try:
-        key = int(str(value))
-    except ValueError:
-        raise Http404("No such record.") from None
-    if not 0 < key < 2**63:
-        raise Http404("No such record.")
-    return key
 
 
 def latest_treated_session(actor: Actor, patient_id: UUID) -> Session | None:
@@ -80,7 +71,7 @@ def checkin_in_scope(actor: Actor, checkin_id: object) -> CheckIn:
         checkins = checkins.filter(patient_id=actor.patient_id)
     else:
         actor.require(Permission.CLINICAL_READ)
-    checkin = checkins.filter(pk=_pk(checkin_id)).first()
+    checkin = checkins.filter(pk=record_key(checkin_id)).first()
     if checkin is None:
         raise Http404("No such check-in.")
     audit_record(
@@ -101,7 +92,7 @@ def alert_in_scope(actor: Actor, alert_id: object, *, audit: bool = True) -> Ale
     alert = (
         alerts(actor, open_only=False)
         .select_related("checkin__session__cartridge_lot", "checkin__session__course")
-        .filter(pk=_pk(alert_id))
+        .filter(pk=record_key(alert_id))
         .first()
     )
     if alert is None:

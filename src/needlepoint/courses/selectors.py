@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.records import record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.intakes.models import Screening
@@ -22,19 +23,12 @@ from needlepoint.safety.selectors import lot_in_scope
 M = TypeVar("M", Assessment, Course, Session)
 
 
-def _pk(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Http404("No such record.") from None
-
-
 def _scoped(actor: Actor, queryset: QuerySet[M], permission: Permission, pk: object) -> M:
     actor.require(permission)
     queryset = queryset.filter(clinic=actor.clinic)
     if actor.role is Role.PATIENT:
         queryset = queryset.filter(patient_id=actor.patient_id)
-    found = queryset.filter(pk=_pk(pk)).first()
+    found = queryset.filter(pk=record_key(pk)).first()
     if found is None:
         raise Http404("No such record.")
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.records import record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.intakes.models import Intake, Screening
 from needlepoint.patients.selectors import patient_in_scope
@@ -16,17 +17,10 @@ def screening_in_scope(actor: Actor, screening_id: object, permission: Permissio
     screenings = Screening.objects.filter(clinic=actor.clinic).select_related("intake", "patient")
     if actor.role is Role.PATIENT:
         screenings = screenings.filter(patient_id=actor.patient_id)
-    screening = screenings.filter(pk=_int(screening_id)).first()
+    screening = screenings.filter(pk=record_key(screening_id, "screening")).first()
     if screening is None:
         raise Http404("No such screening.")
     return screening
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Http404("No such record.") from None
 
 
 def latest_answers(actor: Actor, patient_id: object) -> dict[str, object]:

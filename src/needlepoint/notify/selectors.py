@@ -18,6 +18,7 @@ from needlepoint.checkins.models import Alert
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.models import Clinic
+from needlepoint.clinics.records import record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import session_in_scope
@@ -57,17 +58,6 @@ def _patient_or_staff(actor: Actor, staff_permission: Permission) -> Permission:
     return Permission.PATIENT_READ if actor.role is Role.PATIENT else staff_permission
 
 
-def _pk(value: object) -> int:
-    """A record id, or 404 (also for ids beyond what the database can hold)."""
-    try:
-        key = int(str(value))
-    except ValueError:
-        raise Http404("No such record.") from None
-    if not 0 < key < 2**63:
-        raise Http404("No such record.")
-    return key
-
-
 def _patient_key(patient: object) -> object:
     return getattr(patient, "pk", patient)
 
@@ -76,7 +66,7 @@ def session_aftercare(actor: Actor, session_id: object, *, use: str = "read") ->
     """A signed session's aftercare and warning signs: staff with clinical read, or the
     patient for their own sessions; audited (`use`: read, ics, pdf)."""
     permission = _patient_or_staff(actor, Permission.CLINICAL_READ)
-    session = session_in_scope(actor, _pk(session_id), permission)
+    session = session_in_scope(actor, record_key(session_id), permission)
     if session.status != Session.Status.SIGNED or session.ended_at is None:
         raise AftercareNotReady
     clinic = session.clinic

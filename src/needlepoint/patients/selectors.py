@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.records import record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.patients.models import Consent, ConsentKind, ConsentTemplate, Patient, PhotoUse
 from needlepoint.safety.audit import audit_record
@@ -107,12 +108,7 @@ def consent_template_list(actor: Actor, kind: str | None = None) -> QuerySet[Con
 
 def consent_template_in_scope(actor: Actor, template_id: object) -> ConsentTemplate:
     """One of the clinic's consent templates by id, else 404."""
-    try:
-        key = int(str(template_id))
-    except ValueError:
-        raise Http404("No such consent template.") from None
-    if not 0 < key < 2**63:
-        raise Http404("No such consent template.")
+    key = record_key(template_id, "consent template")
     template = consent_template_list(actor).filter(pk=key).first()
     if template is None:
         raise Http404("No such consent template.")

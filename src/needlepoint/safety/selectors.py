@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Clinic
+from needlepoint.clinics.records import record_key
 from needlepoint.clinics.roles import Permission
 from needlepoint.safety.models import AuditEvent, Lot
 
@@ -70,12 +71,7 @@ def lot_list(actor: Actor, query: str = "", include_expired: bool = False) -> Qu
 
 def lot_in_scope(actor: Actor, lot_id: object, *, for_update: bool = False) -> Lot:
     """One lot of the actor's clinic by id, else 404."""
-    try:
-        key = int(str(lot_id))
-    except ValueError:
-        raise Http404("No such lot.") from None
-    if not 0 < key < 2**63:
-        raise Http404("No such lot.")
+    key = record_key(lot_id, "lot")
     lots = _lots(actor)
     if for_update:
         lots = lots.select_for_update(of=("self",))

@@ -1,0 +1,17 @@
+"""Record ids from URLs and requests: a guessed or malformed id is a 404, never an error."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+MAX_KEY = 2**63 - 1  # the largest id the databases store
+
+
+def record_key(value: object, what: str = "record") -> int:
+    try:
+        key = int(str(value))
+    except ValueError:
+        raise Http404(f"No such {what}.") from None
+    if not 0 < key <= MAX_KEY:
+        raise Http404(f"No such {what}.")
+    return key
