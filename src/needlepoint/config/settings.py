@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "needlepoint.courses",
     "needlepoint.checkins",
     "needlepoint.notify",
+    "needlepoint.photos",
     "needlepoint.web",
 ]
 
@@ -151,6 +152,10 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# Patient photos: a private directory, never served as static or media files; only the
+# authorised, audited photo views read it.
+PHOTO_DIR = DATA_DIR / "photos"
 
 STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = True

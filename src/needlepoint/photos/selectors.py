@@ -1,0 +1,298 @@
+"""Reads of photos: scoped to the actor's clinic (patients: their own photos), audited, and
+gated by consent: a photo is shown only while the consent it was taken under still allows
+the clinical record (`photo_shown`). Comparisons measure the stored photos again with the
+photo pipeline (the figures are for documentation and comparison, not a diagnosis)."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from PIL import Image
+
+from needlepoint.checkins.models import CheckIn
+from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.records import record_key
+from needlepoint.clinics.roles import Permission, Role
+from needlepoint.courses.models import Session
+from needlepoint.courses.selectors import session_in_scope
+from needlepoint.imaging import (
+    ZONES,
+    Analysis,
+    Comparison,
+    DecodedPhoto,
+    ImagingError,
+    Series,
+    ZoneMetrics,
+    analyze,
+    compare,
+    open_image,
+    series,
+    warp_onto,
+)
+from needlepoint.patients.models import Patient, PhotoUse
+from needlepoint.patients.selectors import patient_in_scope
+from needlepoint.photos import storage
+from needlepoint.photos.models import Photo
+from needlepoint.safety.audit import audit_record
+
+HIDDEN = "hidden: consent withdrawn"
+ALIGNED_JPEG_QUALITY = 90
+
+
+class PhotoHidden(PermissionDenied):
+    """The photo's consent no longer allows the clinical record: it is not shown."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Hidden: consent withdrawn. The consent this photo was taken under no longer "
+            "allows photos in the clinical record."
+        )
+
+
+def photo_shown(photo: Photo) -> bool:
+    """The display gate: the consent the photo was taken under still allows the clinical
+    record now. Needs `consent__revocations` prefetched to avoid a query per photo."""
+    return PhotoUse.CLINICAL_RECORD in photo.consent.uses_now
+
+
+def _photos(actor: Actor) -> QuerySet[Photo]:
+    """The photos the actor may see: a patient only their own, staff with clinical access
+    every photo of their clinic."""
+    photos = Photo.objects.filter(clinic=actor.clinic)
+    if actor.role is Role.PATIENT:
+        actor.require(Permission.PATIENT_READ)
+        photos = photos.filter(patient_id=actor.patient_id)
+    else:
+        actor.require(Permission.CLINICAL_READ)
+    return photos.select_related(
+        "patient", "consent", "session", "checkin", "uploaded_by"
+    ).prefetch_related("consent__revocations")
+
+
+def _uuid(value: object) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404("No such photo.") from None
+
+
+def photo_in_scope(actor: Actor, photo_id: object, *, for_update: bool = False) -> Photo:
+    """One photo the actor may see, else 404; not audited (callers do)."""
+    photos = _photos(actor)
+    if for_update:
+        photos = photos.select_for_update(of=("self",))
+    photo = photos.filter(pk=_uuid(photo_id)).first()
+    if photo is None:
+        raise Http404("No such photo.")
+    return photo
+
+
+def access_photo(actor: Actor, photo_id: object) -> Photo:
+    """Read one photo's record (its metadata; its figures for staff): scoped and audited."""
+    photo = photo_in_scope(actor, photo_id)
+    audit_record(actor, "photo.read", "patient", photo.patient_id, detail={"photo": str(photo.pk)})
+    return photo
+
+
+def photo_file(actor: Actor, photo_id: object) -> tuple[Photo, Path]:
+    """The stored file of a photo to send to the actor: scoped, consent-gated
+    (`PhotoHidden`), and audited either way."""
+    photo = photo_in_scope(actor, photo_id)
+    shown = photo_shown(photo)
+    audit_record(
+        actor,
+        "photo.image",
+        "patient",
+        photo.patient_id,
+        detail={"photo": str(photo.pk), "shown": shown},
+    )
+    if not shown:
+        raise PhotoHidden()
+    return photo, storage.path_of(photo.file_name)
+
+
+def _listed(
+    actor: Actor, photos: QuerySet[Photo], patient_id: object, detail: dict[str, object]
+) -> list[Photo]:
+    found = list(photos.order_by("captured_at", "uploaded_at"))
+    audit_record(
+        actor,
+        "photo.list",
+        "patient",
+        patient_id,
+        detail={**detail, "photos": [str(photo.pk) for photo in found]},
+    )
+    return found
+
+
+def session_photos(actor: Actor, session_id: object) -> tuple[Session, list[Photo]]:
+    """A session's photos (archived ones too, marked), for the clinic."""
+    session = session_in_scope(actor, session_id, Permission.CLINICAL_READ)
+    photos = _photos(actor).filter(session=session)
+    return session, _listed(actor, photos, session.patient_id, {"session": session.pk})
+
+
+def checkin_photos(actor: Actor, checkin_id: object) -> tuple[CheckIn, list[Photo]]:
+    """A check-in's photos: the patient's own, or any of the clinic's for clinical staff."""
+    checkins = CheckIn.objects.filter(clinic=actor.clinic).select_related("session", "patient")
+    if actor.role is Role.PATIENT:
+        checkins = checkins.filter(patient_id=actor.patient_id)
+    else:
+        actor.require(Permission.CLINICAL_READ)
+    checkin = checkins.filter(pk=record_key(checkin_id, "check-in")).first()
+    if checkin is None:
+        raise Http404("No such check-in.")
+    photos = _photos(actor).filter(checkin=checkin, archived=False)
+    return checkin, _listed(actor, photos, checkin.patient_id, {"checkin": checkin.pk})
+
+
+def patient_photos(
+    actor: Actor, patient_id: object, *, pose: str | None = None
+) -> tuple[Patient, list[Photo]]:
+    """A patient's photos over their course (not archived), oldest first; of one pose if
+    given."""
+    permission = Permission.PATIENT_READ if actor.role is Role.PATIENT else Permission.CLINICAL_READ
+    patient = patient_in_scope(actor, patient_id, permission)
+    photos = _photos(actor).filter(patient=patient, archived=False)
+    if pose:
+        photos = photos.filter(pose=pose)
+    return patient, _listed(actor, photos, patient.pk, {"pose": pose or ""})
+
+
+def baseline_photo(photos: list[Photo], pose: str) -> Photo | None:
+    """The earliest shown photo of a pose: what follow-ups are lined up with."""
+    return next((p for p in photos if p.pose == pose and photo_shown(p)), None)
+
+
+# ---------------------------------------------------------------- comparing two photos
+
+
+@dataclass(frozen=True)
+class PhotoComparison:
+    """A follow-up photo against a baseline photo of the same patient and pose."""
+
+    baseline: Photo
+    followup: Photo
+    comparison: Comparison
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "baseline_id": str(self.baseline.pk),
+            "followup_id": str(self.followup.pk),
+            **self.comparison.to_json(),
+            "basis": self.comparison.baseline.settings.basis(),
+        }
+
+
+def _pair(
+    actor: Actor, patient_id: object, baseline_id: object, followup_id: object
+) -> tuple[Photo, Photo]:
+    patient = patient_in_scope(actor, patient_id, Permission.CLINICAL_READ)
+    baseline = photo_in_scope(actor, baseline_id)
+    followup = photo_in_scope(actor, followup_id)
+    if baseline.patient_id != patient.pk or followup.patient_id != patient.pk:
+        raise Http404("No such photo.")
+    if baseline.pk == followup.pk:
+        raise ValidationError({"followup": "Choose a follow-up photo other than the baseline."})
+    if not (photo_shown(baseline) and photo_shown(followup)):
+        raise PhotoHidden()
+    if baseline.pose != followup.pose:
+        raise ValidationError(
+            {
+                "followup": f"The photos show different poses (baseline {baseline.pose or '?'}, "
+                f"follow-up {followup.pose or '?'}): compare photos of the same pose."
+            }
+        )
+    return baseline, followup
+
+
+def _decoded(photo: Photo) -> DecodedPhoto:
+    return open_image(storage.read(photo.file_name), photo.file_name)
+
+
+def _measured(baseline: Photo, followup: Photo) -> tuple[DecodedPhoto, DecodedPhoto, Comparison]:
+    first, second = _decoded(baseline), _decoded(followup)
+    try:
+        comparison = compare(analyze(first), analyze(second))
+    except ImagingError as error:
+        raise ValidationError({"followup": str(error)}) from None
+    return first, second, comparison
+
+
+def photo_compare(
+    actor: Actor, patient_id: object, baseline_id: object, followup_id: object
+) -> PhotoComparison:
+    """Per-zone change of the follow-up relative to the baseline and the transform that
+    lines it up; for clinical staff. Both photos are shown (consent) and of one pose."""
+    actor.require(Permission.CLINICAL_READ)
+    baseline, followup = _pair(actor, patient_id, baseline_id, followup_id)
+    _, _, comparison = _measured(baseline, followup)
+    audit_record(
+        actor,
+        "photo.compare",
+        "patient",
+        baseline.patient_id,
+        detail={"baseline": str(baseline.pk), "followup": str(followup.pk)},
+    )
+    return PhotoComparison(baseline, followup, comparison)
+
+
+def photo_aligned(
+    actor: Actor, patient_id: object, baseline_id: object, followup_id: object
+) -> bytes:
+    """The follow-up photo lined up with the baseline (the baseline's size), as JPEG."""
+    actor.require(Permission.CLINICAL_READ)
+    baseline, followup = _pair(actor, patient_id, baseline_id, followup_id)
+    first, second, comparison = _measured(baseline, followup)
+    aligned: Image.Image = warp_onto(second.image, comparison.transform, first.size)
+    buffer = io.BytesIO()
+    aligned.save(buffer, "JPEG", quality=ALIGNED_JPEG_QUALITY)
+    audit_record(
+        actor,
+        "photo.aligned",
+        "patient",
+        baseline.patient_id,
+        detail={"baseline": str(baseline.pk), "followup": str(followup.pk)},
+    )
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- a course as a series
+
+
+def _stored_analysis(data: dict[str, object]) -> Analysis:
+    """An analysis rebuilt from its stored JSON: the per-zone figures only (no landmarks),
+    enough for `series`."""
+    zones = data.get("zones") or {}
+    assert isinstance(zones, dict)
+    image = data.get("image") or {}
+    assert isinstance(image, dict)
+    return Analysis(
+        face_found=bool(data.get("face_found")),
+        reason=None,
+        pose=str(data.get("pose") or "") or None,
+        head_pose=None,
+        quality=None,
+        zones={
+            name: ZoneMetrics(**values)
+            for name, values in zones.items()
+            if name in ZONES and isinstance(values, dict)
+        },
+        image_size=(int(image.get("width", 0)), int(image.get("height", 0))),
+        reference_zone=str(data.get("reference_zone") or "forehead"),
+        calibrated=bool(data.get("calibrated")),
+    )
+
+
+def photo_series(photos: list[Photo]) -> tuple[list[Photo], Series]:
+    """The shown, measured photos among `photos` (already accessed) and their per-zone
+    figures as a series, in order."""
+    measured = [p for p in photos if photo_shown(p) and p.analysis.get("face_found")]
+    points = [(p.captured_at.isoformat(), _stored_analysis(p.analysis)) for p in measured]
+    return measured, series(points)
