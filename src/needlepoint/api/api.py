@@ -5,7 +5,16 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from needlepoint import __version__
-from needlepoint.api import aftercare, checkins, clinical, consents, lots, patients, problems
+from needlepoint.api import (
+    aftercare,
+    checkins,
+    clinical,
+    consents,
+    lots,
+    patients,
+    photos,
+    problems,
+)
 from needlepoint.api.auth import AUTH
 
 api = NinjaAPI(
@@ -29,3 +38,4 @@ api.add_router("", consents.router)
 api.add_router("", clinical.router)
 api.add_router("", checkins.router)
 api.add_router("", aftercare.router)
+api.add_router("", photos.router)
