@@ -1,5 +1,5 @@
 """A patient's history in order: intakes and verdicts, assessments, plans, sessions,
-aftercare, consents and lot recalls."""
+aftercare, consents, lot recalls and photos."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from needlepoint.domain.aftercare import aftercare_items
 from needlepoint.intakes.models import Screening
 from needlepoint.patients.models import Consent
 from needlepoint.patients.selectors import patient_in_scope
+from needlepoint.photos.models import Photo
+from needlepoint.photos.selectors import HIDDEN, photo_shown
 from needlepoint.safety.audit import audit_record
 
 VERDICT_LABELS = {
@@ -192,6 +194,33 @@ def _checkins(patient_id: UUID) -> list[Entry]:
     return entries
 
 
+def _photos(patient_id: UUID) -> list[Entry]:
+    photos = (
+        Photo.objects.filter(patient_id=patient_id)
+        .select_related("session", "consent")
+        .prefetch_related("consent__revocations")
+    )
+    entries = []
+    for p in photos:
+        pose = p.get_pose_display().lower() if p.pose else "pose unknown"
+        where = f"session {p.session.number}" if p.session else "a check-in"
+        notes = [] if p.quality_passed else ["kept although the quality check failed"]
+        notes += [f"archived: {p.archived_reason}"] if p.archived else []
+        shown = photo_shown(p)
+        entries.append(
+            Entry(
+                p.captured_at,
+                "photo",
+                f"Photo ({pose}) with {where}",
+                HIDDEN if not shown else "; ".join(notes),
+                reverse("patient-photo-compare", args=[patient_id]) + f"?followup={p.pk}"
+                if shown and not p.archived
+                else "",
+            )
+        )
+    return entries
+
+
 def patient_timeline(actor: Actor, patient_id: UUID) -> list[Entry]:
     """Everything that happened to the patient, newest first."""
     patient = patient_in_scope(actor, patient_id, Permission.CLINICAL_READ)
@@ -202,6 +231,7 @@ def patient_timeline(actor: Actor, patient_id: UUID) -> list[Entry]:
         *_sessions(actor, patient.pk),
         *_consents(patient.pk),
         *_checkins(patient.pk),
+        *_photos(patient.pk),
     ]
     audit_record(actor, "timeline.read", "patient", patient.pk)
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
