@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from needlepoint.courses import services
 from needlepoint.courses.models import Session
@@ -70,8 +71,8 @@ def test_new_patient_to_signed_first_session(page, practitioner, clinic):  # typ
     page.get_by_role("link", name="New intake").click()
     _answer_intake(page)
     page.get_by_role("button", name="Save and screen").click()
-    assert page.get_by_role("heading", name="Eligible with precautions").is_visible()
-    assert page.get_by_text("post-inflammatory hyperpigmentation is more likely").is_visible()
+    expect(page.get_by_role("heading", name="Eligible with precautions")).to_be_visible()
+    expect(page.get_by_text("post-inflammatory hyperpigmentation is more likely")).to_be_visible()
 
     page.get_by_role("link", name="Assess scars").click()
     page.get_by_label("Goodman & Baron qualitative grade").select_option("3")
@@ -82,14 +83,15 @@ def test_new_patient_to_signed_first_session(page, practitioner, clinic):  # typ
     page.locator('[data-score="goodman_baron"]', has_text="4").wait_for()  # live, before saving
     page.get_by_role("button", name="Save assessment").click()
     page.get_by_role("link", name="Plan a course").click()
-    assert page.get_by_text("Published results").is_visible()
+    expect(page.get_by_text("Published results")).to_be_visible()
     page.get_by_label("Left cheek depth (mm)").fill("1.5")
     page.get_by_role("button", name="Create course and schedule sessions").click()
     page.get_by_role("link", name="Session 1").click()
 
     page.get_by_role("button", name="Re-screen").click()  # answers carried over
     cartridge = page.get_by_label("Cartridge lot")
-    assert "CART-OLD" not in cartridge.inner_text()  # an expired lot is never offered
+    expect(cartridge).to_contain_text("CART-OK")
+    expect(cartridge).not_to_contain_text("CART-OLD")  # an expired lot is never offered
     cartridge.select_option(label="CART-OK (12-pin cartridge)")
     page.get_by_label("Device", exact=True).select_option("pen")
     page.get_by_label("Left cheek depth (mm)").fill("2.5")
@@ -103,16 +105,15 @@ def test_new_patient_to_signed_first_session(page, practitioner, clinic):  # typ
         (now + timedelta(minutes=25)).strftime("%Y-%m-%dT%H:%M")
     )
     page.get_by_role("button", name="Save and sign (locks the chart)").click()
-    assert (
-        "the clinic's limit is 2 mm" in page.locator(".has-error").first.inner_text()
-    )  # depth refused
+    # The depth is refused.
+    expect(page.locator(".has-error").first).to_contain_text("the clinic's limit is 2 mm")
 
     page.get_by_label("Left cheek depth (mm)").fill("1.5")
     page.get_by_role("button", name="Save and sign (locks the chart)").click()
-    assert "Chart signed" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Chart signed")
     page.get_by_role("link", name="Timeline").click()
-    assert page.get_by_role("link", name="Session 1: Signed").is_visible()
-    assert page.get_by_text("Aftercare after session 1").is_visible()
+    expect(page.get_by_role("link", name="Session 1: Signed")).to_be_visible()
+    expect(page.get_by_text("Aftercare after session 1")).to_be_visible()
     assert Session.objects.get(number=1, course__patient__given_name="Ada").locked
 
 
@@ -122,8 +123,8 @@ def test_contraindicated_patient_is_not_eligible(page, practitioner):  # type: i
     page.get_by_role("link", name="New intake").click()
     _answer_intake(page, keloid="Yes")
     page.get_by_role("button", name="Save and screen").click()
-    assert page.get_by_role("heading", name="Not eligible").is_visible()
-    assert page.get_by_role("button", name="Record override").is_visible()
+    expect(page.get_by_role("heading", name="Not eligible")).to_be_visible()
+    expect(page.get_by_role("button", name="Record override")).to_be_visible()
 
 
 def test_two_people_editing_one_chart(page, browser, live_server, practitioner, patient):  # type: ignore[no-untyped-def]
@@ -137,10 +138,10 @@ def test_two_people_editing_one_chart(page, browser, live_server, practitioner, 
         tab.goto(f"/sessions/{session.pk}/")
     page.get_by_label("Device id / serial").fill("FIRST")
     page.get_by_role("button", name="Save chart").click()
-    assert "Chart saved" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Chart saved")
     other.get_by_label("Device id / serial").fill("SECOND")
     other.get_by_role("button", name="Save chart").click()
-    assert other.get_by_role("heading", name="Someone else saved this chart").is_visible()
+    expect(other.get_by_role("heading", name="Someone else saved this chart")).to_be_visible()
     assert other.get_by_label("Device id / serial").input_value() == "SECOND"  # nothing lost
     session.refresh_from_db()
     assert session.device_id == "FIRST"

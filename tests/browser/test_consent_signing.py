@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+from playwright.sync_api import expect
 
 from needlepoint.patients.models import Consent
 from needlepoint.safety.audit import audit_verify
@@ -43,11 +44,11 @@ def test_practitioner_records_a_drawn_and_typed_photo_consent(page, admin, pract
     page.get_by_role("button", name="Sign consent").click()
 
     page.wait_for_url(f"**/patients/{patient.pk}/consents/")
-    assert "is signed" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("is signed")
     page.get_by_role("link", name="Back to Maya").click()
     summary = page.locator("section[aria-labelledby=consents-heading]")
     summary.get_by_text("Clinical record, Teaching").wait_for()
-    assert "Marketing" not in summary.inner_text()
+    expect(summary).not_to_contain_text("Marketing")
 
     consent = Consent.objects.get()
     assert (consent.signed_name, consent.photo_uses) == (

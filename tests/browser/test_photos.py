@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from needlepoint.photos import services
 from needlepoint.photos.models import Photo
@@ -70,7 +71,7 @@ def test_upload_baseline_and_follow_up_then_compare(page, practitioner, session)
     assert "30%" in page.locator("[data-slider-divider]").evaluate("line => line.style.left")
 
     deltas = page.get_by_role("table").filter(has_text="Δa*")
-    assert deltas.get_by_role("row", name="Left cheek").is_visible()
+    expect(deltas.get_by_role("row", name="Left cheek")).to_be_visible()
     assert deltas.locator("tbody tr").count() == 6
     assert page.locator("figure.chart svg polyline").count() == 3 * 6
 
@@ -118,6 +119,6 @@ def test_camera_shows_the_ghost_and_refuses_a_frame_without_a_face(  # type: ign
     page.get_by_role("button", name="Capture and save").click()
     refusal = page.get_by_role("alert").filter(has_text="The photo was not saved")
     refusal.wait_for()
-    assert "no face could be measured in it" in refusal.inner_text()
-    assert "the whole face should be in the photo" in refusal.inner_text()
+    expect(refusal).to_contain_text("no face could be measured in it")
+    expect(refusal).to_contain_text("the whole face should be in the photo")
     assert Photo.objects.count() == 1

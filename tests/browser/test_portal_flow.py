@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from needlepoint.checkins.models import AdverseEvent, Alert
 from tests.clinical_data import treated_session
@@ -32,7 +33,7 @@ def test_portal_check_ins_reach_the_clinic(browser, live_server, page, practitio
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"/patients/{patient.pk}/")
     page.get_by_role("button", name="Invite to the patient portal").click()
-    assert "sign-in link was e-mailed" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("sign-in link was e-mailed")
 
     link = re.search(r"https?://\S+/portal/sign-in/\S+/", mail.outbox[-1].body)
     assert link is not None
@@ -40,34 +41,35 @@ def test_portal_check_ins_reach_the_clinic(browser, live_server, page, practitio
     phone.goto(link.group(0))
     phone.get_by_role("button", name="Sign in").click()
     phone.wait_for_url("**/portal/")
-    assert phone.get_by_role("heading", name="Today's aftercare").is_visible()
-    assert phone.get_by_text("Next session:").is_visible()
+    expect(phone.get_by_role("heading", name="Today's aftercare")).to_be_visible()
+    expect(phone.get_by_text("Next session:")).to_be_visible()
 
     phone.get_by_role("link", name="Check in", exact=True).click()
     phone.get_by_role("group", name="Redness").get_by_label("4", exact=True).check()
     phone.get_by_role("group", name="Swelling").get_by_label("2", exact=True).check()
     phone.get_by_role("button", name="Send check-in").click()
-    assert phone.get_by_role("heading", name="This is what we expect at this stage").is_visible()
+    expected = phone.get_by_role("heading", name="This is what we expect at this stage")
+    expect(expected).to_be_visible()
     assert not Alert.objects.exists()
 
     phone.goto("/portal/check-in/")
     phone.get_by_role("group", name="Redness").get_by_label("6", exact=True).check()
     phone.get_by_label("Fever").check()
     phone.get_by_role("button", name="Send check-in").click()
-    assert phone.get_by_role("heading", name="Get medical help now").is_visible()
-    assert phone.get_by_role("link", name="Call +1 212 555 0100").is_visible()
+    expect(phone.get_by_role("heading", name="Get medical help now")).to_be_visible()
+    expect(phone.get_by_role("link", name="Call +1 212 555 0100")).to_be_visible()
     phone.context.close()
 
     page.goto("/dashboard/")
     page.get_by_role("link", name="Urgent: check-in from Zoe Lam").click()
     page.get_by_role("button", name="Acknowledge").click()
-    assert "Alert updated" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Alert updated")
     page.get_by_label("Type").select_option("infection")
     page.get_by_label("Severity").select_option("moderate")
     page.get_by_label("Outcome").select_option("recovering")
     page.get_by_label("Description").fill("Fever 38.4 °C on day 0; reviewed same day.")
     page.get_by_role("button", name="Record adverse event").click()
-    assert "Adverse event recorded: Infection" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Adverse event recorded: Infection")
     event = AdverseEvent.objects.get()
     assert event.alert is not None
     assert event.alert.status == Alert.Status.ACKNOWLEDGED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from needlepoint.patients.models import Patient
 from needlepoint.safety.audit import audit_verify
@@ -30,13 +31,13 @@ def test_register_and_find_a_patient(page, front_desk):  # type: ignore[no-untyp
     page.get_by_label("Fitzpatrick skin type").select_option("6")
     page.get_by_role("button", name="Save").click()
     error = page.locator("#id_date_of_birth_error")
-    assert error.inner_text() == "Date of birth cannot be in the future."
+    expect(error).to_have_text("Date of birth cannot be in the future.")
     assert page.get_by_label("Given name").input_value() == "Grace"
 
     page.get_by_label("Date of birth").fill("1990-04-03")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/patients/*/")
-    assert page.get_by_role("status").inner_text() == "Grace Adeyemi was added."
+    expect(page.get_by_role("status")).to_have_text("Grace Adeyemi was added.")
 
     page.get_by_role("link", name="Patients").click()
     page.get_by_label("Search by name, record number, e-mail or phone").fill("adey")
@@ -52,4 +53,4 @@ def test_wrong_password_then_lockout_page(page, practitioner, settings):  # type
         page.get_by_label("E-mail address").fill(practitioner.user.email)
         page.get_by_label("Password").fill("not the password")
         page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="Too many failed sign-ins").is_visible()
+    expect(page.get_by_role("heading", name="Too many failed sign-ins")).to_be_visible()
