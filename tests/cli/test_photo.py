@@ -8,12 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
-from bench.synthetic import astronaut, similarity_warp
+from bench.synthetic import astronaut, relight, similarity_warp
 from click.testing import CliRunner
 from PIL import Image
 
 from needlepoint.cli.main import cli
+from needlepoint.imaging.colour import colorchecker_linear_srgb, linear_to_srgb
 
 NEEDLEPOINT = str(Path(sys.executable).with_name("needlepoint"))
 
@@ -117,3 +119,49 @@ def test_the_installed_command_keeps_stderr_to_one_line(photos: dict[str, Path])
     assert completed.stderr.count("\n") == 1
     assert "Traceback" not in completed.stderr
     assert completed.stderr.startswith("needlepoint: error: ")
+
+
+def _colour_card(width: int, height: int) -> Image.Image:
+    """A ColorChecker Classic drawn from its published values, 6 x 4 patches."""
+    linear = np.clip(colorchecker_linear_srgb(), 0, 1)
+    patches = np.rint(linear_to_srgb(linear) * 255).astype(np.uint8).reshape(4, 6, 3)
+    return Image.fromarray(patches).resize((width, height), Image.Resampling.NEAREST)
+
+
+def test_a_colour_card_in_the_photo_cancels_a_colour_cast(tmp_path: Path) -> None:
+    scene = astronaut(2)
+    scene.paste(_colour_card(300, 200), (20, 800))
+    corners = "20,800,320,800,320,1000,20,1000"
+    neutral, cast = tmp_path / "neutral.png", tmp_path / "cast.png"
+    scene.save(neutral)
+    relight(scene, (1.15, 1.0, 0.75)).save(cast)  # warm light
+
+    def forehead_a(path: Path, *card: str) -> float:
+        result = _run("analyze", str(path), *card)
+        assert result.exit_code == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert data["calibrated"] is bool(card)
+        if card:
+            assert data["calibration"]["patches"] >= 20
+            assert data["calibration"]["residual_delta_e"] < 3.0
+        return float(data["zones"]["forehead"]["a"])
+
+    truth = forehead_a(neutral, "--card", corners)
+    assert abs(forehead_a(cast) - truth) > 2.0  # the cast shifts raw redness (by about 3)
+    assert forehead_a(cast, "--card", corners) == pytest.approx(truth, abs=1.0)
+
+
+@pytest.mark.parametrize(
+    ("corners", "message"),
+    [
+        ("1,2,3", "--card: give the four corners as eight numbers"),
+        ("0,0,5000,0,5000,3000,0,3000", "--card: the card's corners lie outside the photo"),
+    ],
+)
+def test_bad_card_corners_are_one_line_and_exit_2(
+    photos: dict[str, Path], corners: str, message: str
+) -> None:
+    result = _run("analyze", str(photos["face"]), "--card", corners)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

@@ -16,17 +16,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import numpy as np
 from PIL import Image
 
 from needlepoint.cli.rules import InputError, RulesCommand
 from needlepoint.imaging import (
     POSES,
     ZONES,
+    ColourCorrection,
     ImagingError,
     Similarity,
     analyze,
     compare,
+    fit_colour_correction,
     open_image,
+    sample_card,
     warp_onto,
 )
 
@@ -76,17 +80,58 @@ def photo() -> None:
     show_default=True,
     help="The zone that redness (a_vs_reference) is measured against.",
 )
-def analyze_command(image: str, expected_pose: str | None, reference_zone: str) -> None:
+@click.option(
+    "--card",
+    metavar="X,Y,X,Y,X,Y,X,Y",
+    help="Calibrate colour with a ColorChecker Classic in the photo: the card's four outer "
+    "corners in pixels (top-left, top-right, bottom-right, bottom-left as the card reads).",
+)
+def analyze_command(
+    image: str, expected_pose: str | None, reference_zone: str, card: str | None
+) -> None:
     """Quality, pose and per-zone CIELAB, ITA and dark-spot metrics of a JPEG, PNG or HEIC
     photo."""
+    corners = _card_corners(card) if card is not None else None
     try:
+        photo = open_image(Path(image).read_bytes(), Path(image).name)
+        correction = _card_correction(photo.image, corners) if corners else None
         with _quiet_native_stderr():
             result = analyze(
-                Path(image), expected_pose=expected_pose, reference_zone=reference_zone
+                photo,
+                expected_pose=expected_pose,
+                reference_zone=reference_zone,
+                correction=correction,
             )
+    except OSError as error:
+        raise InputError(f"{image}: cannot read the file ({error.strerror or error})") from None
     except ImagingError as error:
         raise InputError(f"{image}: {error}") from None
-    _print_json(result.to_json())
+    data = result.to_json()
+    if correction is not None:
+        data["calibration"] = {
+            "patches": correction.patches,
+            "residual_delta_e": round(correction.residual_delta_e, 2),
+        }
+    _print_json(data)
+
+
+def _card_corners(text: str) -> tuple[tuple[float, float], ...]:
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        values = []
+    if len(values) != 8:
+        raise InputError("--card: give the four corners as eight numbers, X,Y,X,Y,X,Y,X,Y")
+    return tuple((values[i], values[i + 1]) for i in range(0, 8, 2))
+
+
+def _card_correction(
+    image: Image.Image, corners: tuple[tuple[float, float], ...]
+) -> ColourCorrection:
+    try:
+        return fit_colour_correction(sample_card(np.asarray(image), corners))
+    except ValueError as error:
+        raise InputError(f"--card: {error}") from None
 
 
 @photo.command("compare", cls=RulesCommand)
