@@ -279,6 +279,31 @@ def test_compare_lines_up_a_turned_follow_up_and_measures_the_change(
         selectors.photo_compare(actor, session.patient_id, baseline.pk, baseline.pk)
 
 
+def test_compare_uses_the_stored_landmarks_and_remeasures_only_photos_without_them(
+    practitioner, session, consent, monkeypatch
+):
+    actor = as_actor(practitioner)
+    baseline = upload(practitioner, session, helpers.close_up())
+    followup = upload(practitioner, session, helpers.turned_close_up())
+    assert len(baseline.landmarks) == 478
+    assert len(baseline.landmarks[0]) == 3
+
+    def measuring(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("measured again")
+
+    monkeypatch.setattr(selectors, "analyze", measuring)
+    stored = selectors.photo_compare(actor, session.patient_id, baseline.pk, followup.pk).to_json()
+    assert stored["quality"] == {"baseline": True, "followup": True}
+    Photo.objects.filter(pk=followup.pk).update(landmarks=None)  # stored before they were kept
+    with pytest.raises(AssertionError, match="measured again"):
+        selectors.photo_compare(actor, session.patient_id, baseline.pk, followup.pk)
+
+    monkeypatch.undo()
+    again = selectors.photo_compare(actor, session.patient_id, baseline.pk, followup.pk).to_json()
+    assert again["transform"]["scale"] == pytest.approx(stored["transform"]["scale"], abs=0.001)
+    assert again["zones"] == stored["zones"]
+
+
 def test_series_over_the_course_uses_the_stored_figures(practitioner, session, consent):
     actor = as_actor(practitioner)
     upload(practitioner, session, helpers.close_up())

@@ -14,6 +14,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -158,6 +159,32 @@ class Analysis:
         result["calibrated"] = self.calibrated
         result["basis"] = self.settings.basis()
         return result
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], landmarks: FaceLandmarks | None = None) -> Analysis:
+        """An analysis rebuilt from `to_json()` (and the landmarks kept beside it): the
+        figures, pose and landmarks, enough to compare and chart without measuring again.
+        The quality report is not rebuilt."""
+        head = data.get("head_pose")
+        image = data.get("image") or {}
+        return cls(
+            face_found=bool(data.get("face_found")),
+            reason=data.get("reason"),
+            pose=data.get("pose") or None,
+            head_pose=None
+            if head is None
+            else HeadPose(head["yaw_deg"], head["pitch_deg"], head["roll_deg"]),
+            quality=None,
+            zones={
+                name: ZoneMetrics(**values)
+                for name, values in (data.get("zones") or {}).items()
+                if name in ZONES
+            },
+            image_size=(int(image.get("width", 0)), int(image.get("height", 0))),
+            reference_zone=str(data.get("reference_zone") or DEFAULT_SETTINGS.reference_zone),
+            calibrated=bool(data.get("calibrated")),
+            landmarks=landmarks,
+        )
 
 
 def _decode(source: ImageInput, limits: IngestLimits | None = None) -> Image.Image:

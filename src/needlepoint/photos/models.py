@@ -76,6 +76,12 @@ class Photo(models.Model):
     )
     consent_uses = models.JSONField(help_text="The photo uses consented at that moment.")
     analysis = models.JSONField(help_text="The photo pipeline's analysis (its JSON).")
+    landmarks = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The face's 478 landmarks [x, y, depth] in the stored photo's pixels, so "
+        "photos line up without being measured again; empty when no face was found.",
+    )
     quality = models.JSONField(help_text="The quality gate's checks and instructions.")
     quality_passed = models.BooleanField()
     kept_despite_quality = models.BooleanField(

@@ -22,13 +22,12 @@ from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import session_in_scope
 from needlepoint.imaging import (
-    ZONES,
     Analysis,
     Comparison,
     DecodedPhoto,
+    FaceLandmarks,
     ImagingError,
     Series,
-    ZoneMetrics,
     analyze,
     compare,
     open_image,
@@ -186,6 +185,10 @@ class PhotoComparison:
             "baseline_id": str(self.baseline.pk),
             "followup_id": str(self.followup.pk),
             **self.comparison.to_json(),
+            "quality": {
+                "baseline": self.baseline.quality_passed,
+                "followup": self.followup.quality_passed,
+            },
             "basis": self.comparison.baseline.settings.basis(),
         }
 
@@ -216,13 +219,24 @@ def _decoded(photo: Photo) -> DecodedPhoto:
     return open_image(storage.read(photo.file_name), photo.file_name)
 
 
-def _measured(baseline: Photo, followup: Photo) -> tuple[DecodedPhoto, DecodedPhoto, Comparison]:
-    first, second = _decoded(baseline), _decoded(followup)
+def _analysis(photo: Photo) -> Analysis:
+    """The photo's stored figures and landmarks; a photo stored without landmarks (before
+    they were kept) is measured again."""
+    if photo.landmarks is None and photo.analysis.get("face_found"):
+        return analyze(_decoded(photo))
+    landmarks = (
+        None
+        if photo.landmarks is None
+        else FaceLandmarks.from_json(photo.landmarks, (photo.width, photo.height))
+    )
+    return Analysis.from_json(photo.analysis, landmarks)
+
+
+def _comparison(baseline: Photo, followup: Photo) -> Comparison:
     try:
-        comparison = compare(analyze(first), analyze(second))
+        return compare(_analysis(baseline), _analysis(followup))
     except ImagingError as error:
         raise ValidationError({"followup": str(error)}) from None
-    return first, second, comparison
 
 
 def photo_compare(
@@ -232,7 +246,7 @@ def photo_compare(
     lines it up; for clinical staff. Both photos are shown (consent) and of one pose."""
     actor.require(Permission.CLINICAL_READ)
     baseline, followup = _pair(actor, patient_id, baseline_id, followup_id)
-    _, _, comparison = _measured(baseline, followup)
+    comparison = _comparison(baseline, followup)
     audit_record(
         actor,
         "photo.compare",
@@ -249,8 +263,11 @@ def photo_aligned(
     """The follow-up photo lined up with the baseline (the baseline's size), as JPEG."""
     actor.require(Permission.CLINICAL_READ)
     baseline, followup = _pair(actor, patient_id, baseline_id, followup_id)
-    first, second, comparison = _measured(baseline, followup)
-    aligned: Image.Image = warp_onto(second.image, comparison.transform, first.size)
+    comparison = _comparison(baseline, followup)
+    moving = _decoded(followup).image
+    aligned: Image.Image = warp_onto(
+        moving, comparison.transform, (baseline.width, baseline.height)
+    )
     buffer = io.BytesIO()
     aligned.save(buffer, "JPEG", quality=ALIGNED_JPEG_QUALITY)
     audit_record(
@@ -266,33 +283,9 @@ def photo_aligned(
 # ---------------------------------------------------------------- a course as a series
 
 
-def _stored_analysis(data: dict[str, object]) -> Analysis:
-    """An analysis rebuilt from its stored JSON: the per-zone figures only (no landmarks),
-    enough for `series`."""
-    zones = data.get("zones") or {}
-    assert isinstance(zones, dict)
-    image = data.get("image") or {}
-    assert isinstance(image, dict)
-    return Analysis(
-        face_found=bool(data.get("face_found")),
-        reason=None,
-        pose=str(data.get("pose") or "") or None,
-        head_pose=None,
-        quality=None,
-        zones={
-            name: ZoneMetrics(**values)
-            for name, values in zones.items()
-            if name in ZONES and isinstance(values, dict)
-        },
-        image_size=(int(image.get("width", 0)), int(image.get("height", 0))),
-        reference_zone=str(data.get("reference_zone") or "forehead"),
-        calibrated=bool(data.get("calibrated")),
-    )
-
-
 def photo_series(photos: list[Photo]) -> tuple[list[Photo], Series]:
     """The shown, measured photos among `photos` (already accessed) and their per-zone
     figures as a series, in order."""
     measured = [p for p in photos if photo_shown(p) and p.analysis.get("face_found")]
-    points = [(p.captured_at.isoformat(), _stored_analysis(p.analysis)) for p in measured]
+    points = [(p.captured_at.isoformat(), Analysis.from_json(p.analysis)) for p in measured]
     return measured, series(points)

@@ -217,6 +217,7 @@ def photo_upload(
                 consent=consent,
                 consent_uses=list(uses),
                 analysis=analysis.to_json(),
+                landmarks=None if analysis.landmarks is None else analysis.landmarks.to_json(),
                 quality=quality,
                 quality_passed=passed,
                 kept_despite_quality=not passed,
