@@ -202,3 +202,23 @@ def test_patients_add_check_in_photos_and_see_them_without_figures(
     compare = f"/api/v1/patients/{portal_patient.pk}/photos/compare"
     query = {"baseline": body["id"], "followup": body["id"]}
     assert me.get(compare, query).status_code == 403  # the figures are for the clinic
+
+
+def test_a_photo_whose_file_is_missing_is_a_404_that_says_so(
+    practitioner, session, consent, photo_dir, caplog
+):
+    api = bearer(practitioner)
+    baseline = post_photo(api, session.pk, helpers.close_up()).json()
+    followup = post_photo(api, session.pk, helpers.turned_close_up()).json()
+    (photo_dir / Photo.objects.get(pk=followup["id"]).file_name).unlink()
+
+    image = api.get(followup["image_url"])
+    assert image.status_code == 404
+    assert "missing from storage" in image.json()["detail"]
+    assert "photo file missing" in caplog.text  # the operator is told
+    # The figures were kept: the comparison still answers, the aligned image cannot.
+    pair = {"baseline": baseline["id"], "followup": followup["id"]}
+    compare = api.get(f"/api/v1/patients/{session.patient_id}/photos/compare", pair)
+    assert compare.status_code == 200
+    page = signed_in(practitioner).get(f"/patients/{session.patient_id}/photos/aligned.jpg", pair)
+    assert page.status_code == 404

@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema, Status
@@ -27,6 +27,7 @@ from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.roles import Role
 from needlepoint.photos import selectors, services
 from needlepoint.photos.models import Photo
+from needlepoint.photos.responses import image_response
 
 router = Router(tags=["photos"])
 
@@ -213,8 +214,4 @@ def read_photo(request: HttpRequest, photo_id: uuid.UUID) -> dict[str, Any]:
     openapi_extra={"responses": {200: {"description": "JPEG", "content": {"image/jpeg": {}}}}},
 )
 def read_photo_image(request: HttpRequest, photo_id: uuid.UUID) -> HttpResponseBase:
-    photo, path = selectors.photo_file(request_actor(request), photo_id)
-    response = FileResponse(path.open("rb"), content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="photo-{photo.captured_at:%Y%m%d}.jpg"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return image_response(*selectors.photo_file(request_actor(request), photo_id))

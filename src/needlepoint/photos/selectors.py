@@ -113,7 +113,7 @@ def photo_file(actor: Actor, photo_id: object) -> tuple[Photo, Path]:
     )
     if not shown:
         raise PhotoHidden()
-    return photo, storage.path_of(photo.file_name)
+    return photo, storage.existing(photo.file_name)
 
 
 def _listed(

@@ -8,14 +8,17 @@ archiving a photo keeps its file.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
 
 from django.conf import settings
+from django.http import Http404
 
 from needlepoint.imaging import IngestedImage
 
+logger = logging.getLogger(__name__)
 _NAME = re.compile(r"^[A-Za-z0-9_-]{16,56}\.[a-z]{3,4}$")
 
 
@@ -44,5 +47,21 @@ def discard(file_name: str) -> None:
     path_of(file_name).unlink(missing_ok=True)
 
 
+class PhotoFileMissing(Http404):
+    """The database knows the photo but its file is gone (a restore without the photo
+    directory, a disk fault)."""
+
+
+def existing(file_name: str) -> Path:
+    """The stored file, or `PhotoFileMissing` (logged as an error for the operator)."""
+    path = path_of(file_name)
+    if not path.is_file():
+        logger.error("photo file missing from the photo directory: %s", file_name)
+        raise PhotoFileMissing(
+            "The photo's file is missing from storage; restore the photo directory from backup."
+        )
+    return path
+
+
 def read(file_name: str) -> bytes:
-    return path_of(file_name).read_bytes()
+    return existing(file_name).read_bytes()

@@ -14,7 +14,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,11 +30,11 @@ from needlepoint.patients.models import PhotoUse
 from needlepoint.patients.selectors import consents_now
 from needlepoint.photos import selectors, services
 from needlepoint.photos.models import POSE_CHOICES, Photo
+from needlepoint.photos.responses import NO_STORE, image_response
 from needlepoint.web.forms import submit
 from needlepoint.web.views.access import Actor, with_actor
 from needlepoint.web.views.portal import CheckInForm
 
-NO_STORE = "private, no-store"
 GATE_REFUSALS = ("quality", "no_face")
 KEEP_ANYWAY_HINT = (
     "Take the photo again, or tick “Keep anyway” to keep it without trusting its figures."
@@ -196,13 +196,8 @@ def photo_archive(request: HttpRequest, actor: Actor, photo_id: str) -> HttpResp
 
 
 def _image_response(actor: Actor, photo_id: str) -> HttpResponse:
-    photo, path = selectors.photo_file(actor, photo_id)
-    response = FileResponse(path.open("rb"), content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="photo-{photo.captured_at:%Y%m%d}.jpg"'
-    response["Cache-Control"] = NO_STORE
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    # Streamed, not read into memory; the page decorators are typed for HttpResponse.
-    return cast(HttpResponse, response)
+    # Streamed; the page decorators are typed for HttpResponse.
+    return cast(HttpResponse, image_response(*selectors.photo_file(actor, photo_id)))
 
 
 @with_actor()
