@@ -42,7 +42,8 @@ def test_session_page_loads_its_photos_section(practitioner, session, consent):
     assert section.status_code == 200
     assert "<html" not in html  # a fragment for the session page
     assert 'accept="image/*"' in html
-    assert 'capture="user"' in html
+    # No `capture`: a tablet then offers its camera or the photos already taken.
+    assert "capture=" not in html
     assert reverse("session-photo-capture", args=[session.pk]) in html
     assert reverse("photo-image", args=[photo.pk]) in html
     assert "Frontal" in html

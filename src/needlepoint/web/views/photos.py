@@ -44,7 +44,7 @@ KEEP_ANYWAY_HINT = (
 class PhotoForm(forms.Form):
     photo = forms.FileField(
         label="Photo",
-        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "user"}),
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
         help_text="JPEG, PNG or HEIC as it came from the camera, up to 40 MB.",
     )
     pose = forms.ChoiceField(
