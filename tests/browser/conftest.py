@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.db import connections
 
 from tests.services import require
 
@@ -32,6 +33,9 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+        # While Playwright's loop runs, Django keeps this thread's connections per async
+        # context; close those before the loop ends, or they outlive the test database.
+        connections.close_all()
 
 
 @pytest.fixture
