@@ -119,7 +119,7 @@ def photo_file(actor: Actor, photo_id: object) -> tuple[Photo, Path]:
 def _listed(
     actor: Actor, photos: QuerySet[Photo], patient_id: object, detail: dict[str, object]
 ) -> list[Photo]:
-    found = list(photos.order_by("captured_at", "uploaded_at"))
+    found = list(photos.defer("landmarks").order_by("captured_at", "uploaded_at"))
     audit_record(
         actor,
         "photo.list",
