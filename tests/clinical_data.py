@@ -8,8 +8,9 @@ from typing import Any
 from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
-from needlepoint.courses import services
+from needlepoint.courses import services, sessions
 from needlepoint.courses.models import Course, Session
+from needlepoint.records import services as records
 from needlepoint.safety.models import Lot
 from tests.intake_answers import CLEAR
 
@@ -69,9 +70,9 @@ def treated_session(actor: Actor, patient_id: object, *, hours_ago: float = 20) 
     start = timezone.now() - timedelta(hours=hours_ago)
     course = planned_course(actor, patient_id, first_session_at=start)
     session = course.sessions.get(number=1)
-    services.session_start(actor, session.pk, CLEAR)
+    records.session_start(actor, session.pk, CLEAR)
     lot = make_lot(session.clinic, f"CART-{session.pk}")
-    saved = services.session_chart_save(
+    saved = sessions.session_chart_save(
         actor,
         session.pk,
         revision=0,
@@ -83,4 +84,4 @@ def treated_session(actor: Actor, patient_id: object, *, hours_ago: float = 20) 
         started_at=start,
         ended_at=start + timedelta(minutes=30),
     )
-    return services.session_sign(actor, session.pk, saved.revision)
+    return sessions.session_sign(actor, session.pk, saved.revision)

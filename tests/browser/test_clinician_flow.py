@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from needlepoint.courses import services
 from needlepoint.courses.models import Session
+from needlepoint.records import services as records
 from tests.clinical_data import CLEAR, make_lot, planned_course
 from tests.conftest import as_actor
 from tests.factories import PASSWORD
@@ -131,7 +131,7 @@ def test_two_people_editing_one_chart(page, browser, live_server, practitioner, 
     actor = as_actor(practitioner)
     course = planned_course(actor, patient.pk)
     session = course.sessions.get(number=1)
-    services.session_start(actor, session.pk, CLEAR)
+    records.session_start(actor, session.pk, CLEAR)
     other = browser.new_context(base_url=live_server.url).new_page()
     for tab in (page, other):
         _sign_in(tab, practitioner.user.email)

@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 
-from needlepoint.courses import services
+from needlepoint.courses import services, sessions
 from needlepoint.courses.models import Course, Session
 from needlepoint.courses.selectors import lot_sessions
 from needlepoint.courses.timeline import patient_timeline
 from needlepoint.intakes import services as intake_services
+from needlepoint.records import services as records
 from tests.clinical_data import CLEAR, make_lot
 from tests.conftest import as_actor
 
@@ -94,11 +96,11 @@ def test_clinic_depth_limit_override_is_applied(practitioner, assessment, clinic
 
 
 def _start(practitioner, session, answers=CLEAR):  # type: ignore[no-untyped-def]
-    return services.session_start(as_actor(practitioner), session.pk, answers)
+    return records.session_start(as_actor(practitioner), session.pk, answers)
 
 
 def _chart(practitioner, session, revision=0, **changes):  # type: ignore[no-untyped-def]
-    now = session.scheduled_at
+    now = timezone.now() - timedelta(hours=1)  # charted once the treatment has happened
     chart = {
         "anaesthetic": "Lidocaine 4% cream",
         "numbing_applied_at": now - timedelta(minutes=40),
@@ -111,7 +113,7 @@ def _chart(practitioner, session, revision=0, **changes):  # type: ignore[no-unt
         "ended_at": now + timedelta(minutes=30),
         **changes,
     }
-    return services.session_chart_save(
+    return sessions.session_chart_save(
         as_actor(practitioner), session.pk, revision=revision, **chart
     )
 
@@ -122,19 +124,23 @@ def test_full_session_from_rescreen_to_signed_and_addendum(practitioner, course,
     lot = make_lot(clinic, "C-100")
     saved = _chart(practitioner, session, cartridge_lot=lot)
     assert saved.revision == 1
-    signed = services.session_sign(as_actor(practitioner), session.pk, revision=1)
+    signed = sessions.session_sign(as_actor(practitioner), session.pk, revision=1)
     assert signed.locked
-    with pytest.raises(ValidationError):
+    with pytest.raises(sessions.ChartSigned) as kept:
         _chart(practitioner, signed, revision=1, device_id="changed")
-    services.addendum_add(as_actor(practitioner), session.pk, "Mild bruising noted at 30 min.")
-    assert signed.addenda.count() == 1
+    assert kept.value.draft.draft
+    assert "device id: changed" in kept.value.draft.text
+    signed.refresh_from_db()
+    assert signed.device_id == "PEN-7"  # the signed chart itself never changes
+    sessions.addendum_add(as_actor(practitioner), session.pk, "Mild bruising noted at 30 min.")
+    assert signed.addenda.filter(draft=False).count() == 1
     course.refresh_from_db()
     assert course.status == Course.Status.ACTIVE
     kinds = [entry.kind for entry in patient_timeline(as_actor(practitioner), course.patient_id)]
     for kind in ("screening", "assessment", "course", "session", "aftercare", "addendum"):
         assert kind in kinds
-    _, sessions = lot_sessions(as_actor(practitioner), lot.pk)
-    assert sessions == [session]
+    _, treated = lot_sessions(as_actor(practitioner), lot.pk)
+    assert treated == [session]
 
 
 def test_blocking_rescreen_blocks_the_chart_until_overridden(practitioner, course):
@@ -185,7 +191,7 @@ def test_second_save_from_a_stale_revision_is_a_conflict_and_loses_nothing(pract
     session = course.sessions.get(number=1)
     _start(practitioner, session)
     _chart(practitioner, session, revision=0, device_id="FIRST")
-    with pytest.raises(services.ChartConflict) as conflict:
+    with pytest.raises(sessions.ChartConflict) as conflict:
         _chart(practitioner, session, revision=0, device_id="SECOND")
     assert conflict.value.session.device_id == "FIRST"
     session.refresh_from_db()
@@ -197,11 +203,11 @@ def test_signing_needs_a_complete_chart(practitioner, course):
     _start(practitioner, session)
     _chart(practitioner, session, endpoint="")
     with pytest.raises(ValidationError, match="endpoint"):
-        services.session_sign(as_actor(practitioner), session.pk, revision=1)
+        sessions.session_sign(as_actor(practitioner), session.pk, revision=1)
 
 
 def test_other_clinics_cannot_touch_sessions(other_practitioner, course):
     session = course.sessions.get(number=1)
     with pytest.raises(Http404):
-        services.session_start(as_actor(other_practitioner), session.pk, CLEAR)
+        records.session_start(as_actor(other_practitioner), session.pk, CLEAR)
     assert Session.objects.get(pk=session.pk).screening is None

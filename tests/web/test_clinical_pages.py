@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from needlepoint.courses import services
+from needlepoint.courses import sessions
 from needlepoint.courses.models import Course, Session
 from needlepoint.intakes.models import Screening
 from needlepoint.patients.models import ConsentTemplate
 from needlepoint.patients.services import consent_sign
+from needlepoint.records import services as records
 from needlepoint.safety.services import lot_recall
 from tests.clinical_data import CLEAR, make_lot, planned_course
 from tests.conftest import as_actor, signed_in
@@ -113,7 +114,7 @@ def test_from_assessment_to_signed_chart(practitioner, patient, clinic):
     assert "anything changed" in client.get(f"/sessions/{session.pk}/").content.decode()
     client.post(f"/sessions/{session.pk}/", _intake_post())
     lot = make_lot(clinic, "C-1")
-    start = timezone.localtime().replace(second=0, microsecond=0)
+    start = timezone.localtime().replace(second=0, microsecond=0) - timedelta(minutes=30)
     chart = {
         "revision": "0",
         "device": "pen",
@@ -142,8 +143,8 @@ def test_chart_conflict_keeps_both_versions(practitioner, patient):
     actor = as_actor(practitioner)
     course = planned_course(actor, patient.pk)
     session = course.sessions.get(number=1)
-    services.session_start(actor, session.pk, CLEAR)
-    services.session_chart_save(actor, session.pk, revision=0, device_id="THEIRS")
+    records.session_start(actor, session.pk, CLEAR)
+    sessions.session_chart_save(actor, session.pk, revision=0, device_id="THEIRS")
     response = signed_in(practitioner).post(
         f"/sessions/{session.pk}/chart/", {"revision": "0", "device_id": "MINE", "save": "1"}
     )
@@ -192,9 +193,9 @@ def test_recalled_lot_is_flagged_on_timeline_and_dashboard(practitioner, patient
     actor = as_actor(practitioner)
     course = planned_course(actor, patient.pk)
     session = course.sessions.get(number=1)
-    services.session_start(actor, session.pk, CLEAR)
+    records.session_start(actor, session.pk, CLEAR)
     lot = make_lot(clinic, "R-9")
-    services.session_chart_save(actor, session.pk, revision=0, cartridge_lot=lot)
+    sessions.session_chart_save(actor, session.pk, revision=0, cartridge_lot=lot)
     lot_recall(as_actor(practitioner), lot.pk, "Needle tips blunt")
     client = signed_in(practitioner)
     assert (
@@ -210,8 +211,8 @@ def test_recalled_lot_is_flagged_on_timeline_and_dashboard(practitioner, patient
 def _clinical_history(actor, patient) -> None:  # type: ignore[no-untyped-def]
     course = planned_course(actor, patient.pk)
     session = course.sessions.get(number=1)
-    services.session_start(actor, session.pk, CLEAR)
-    services.session_chart_save(actor, session.pk, revision=0, device_id="D")
+    records.session_start(actor, session.pk, CLEAR)
+    sessions.session_chart_save(actor, session.pk, revision=0, device_id="D")
 
 
 @pytest.mark.parametrize("page", ["/dashboard/", "/patients/{id}/", "/patients/{id}/timeline/"])

@@ -14,13 +14,15 @@ from pydantic import ConfigDict, Field
 from needlepoint.api.auth import request_actor
 from needlepoint.api.schemas import ERRORS, Problem
 from needlepoint.clinics.roles import Permission
-from needlepoint.courses import selectors, services
+from needlepoint.courses import selectors, services, sessions
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.domain.serialization import to_json
 from needlepoint.intakes import services as intake_services
 from needlepoint.intakes.models import Screening
 from needlepoint.intakes.selectors import screening_in_scope
 from needlepoint.patients.selectors import patient_in_scope
+from needlepoint.records import services as records
+from needlepoint.records.open_items import open_items
 from needlepoint.safety.audit import audit_record
 from needlepoint.safety.selectors import lot_in_scope
 
@@ -134,6 +136,7 @@ class SessionOut(Schema):
         return [
             {"text": a.text, "author": a.author.email, "at": a.at.isoformat()}
             for a in obj.addenda.all()
+            if not a.draft
         ]
 
 
@@ -187,6 +190,14 @@ class SignIn(Strict):
 
 class AddendumIn(Strict):
     text: str = Field(min_length=1, max_length=5000)
+    draft_id: int | None = Field(
+        None, description="Publish this draft addendum (kept from a save against a signed chart)"
+    )
+
+
+class OpenItemOut(Schema):
+    kind: str = Field(description="alert, adverse_event, recalled_lot or screening")
+    text: str
 
 
 class LotSessionOut(Schema):
@@ -300,7 +311,7 @@ def read_course(request: HttpRequest, course_id: int) -> Course:
 )
 def schedule_session(request: HttpRequest, course_id: int, payload: ScheduleIn) -> Status[Session]:
     return Status(
-        201, services.session_schedule(request_actor(request), course_id, payload.scheduled_at)
+        201, sessions.session_schedule(request_actor(request), course_id, payload.scheduled_at)
     )
 
 
@@ -317,14 +328,24 @@ def read_session(request: HttpRequest, session_id: int) -> Session:
     summary="Re-screen before treating (the pre-session intake)",
 )
 def start_session(
-    request: HttpRequest, session_id: int, answers: Body[Intake]
+    request: HttpRequest, session_id: int, answers: Body[Intake], reviewed: bool = False
 ) -> Status[ScreeningOut]:
-    return Status(
-        201,
-        ScreeningOut.from_model(
-            services.session_start(request_actor(request), session_id, answers)
-        ),
-    )
+    """`reviewed=true` confirms the practitioner has reviewed the session's open items."""
+    actor = request_actor(request)
+    screening = records.session_start(actor, session_id, answers, reviewed=reviewed)
+    return Status(201, ScreeningOut.from_model(screening))
+
+
+@router.get(
+    "/sessions/{session_id}/open-items",
+    response={200: list[OpenItemOut], **ERRORS},
+    summary="What is open for the patient, to review before starting the session",
+)
+def session_open_items(request: HttpRequest, session_id: int) -> list[OpenItemOut]:
+    actor = request_actor(request)
+    session = selectors.access_session(actor, session_id)
+    items = open_items(actor, session.patient)
+    return [OpenItemOut(kind=item.kind, text=item.text) for item in items]
 
 
 @router.put(
@@ -338,7 +359,7 @@ def save_chart(request: HttpRequest, session_id: int, payload: ChartIn) -> Sessi
     cartridge = chart.pop("cartridge_lot_id")
     products = [lot_in_scope(actor, pk) for pk in chart.pop("product_lot_ids")]
     chart["cartridge_lot"] = lot_in_scope(actor, cartridge) if cartridge else None
-    return services.session_chart_save(actor, session_id, product_lots=products, **chart)
+    return sessions.session_chart_save(actor, session_id, product_lots=products, **chart)
 
 
 @router.post(
@@ -347,7 +368,7 @@ def save_chart(request: HttpRequest, session_id: int, payload: ChartIn) -> Sessi
     summary="Sign and lock the chart",
 )
 def sign_session(request: HttpRequest, session_id: int, payload: SignIn) -> Session:
-    return services.session_sign(request_actor(request), session_id, payload.revision)
+    return sessions.session_sign(request_actor(request), session_id, payload.revision)
 
 
 @router.post(
@@ -357,7 +378,7 @@ def sign_session(request: HttpRequest, session_id: int, payload: SignIn) -> Sess
 )
 def add_addendum(request: HttpRequest, session_id: int, payload: AddendumIn) -> Status[Session]:
     actor = request_actor(request)
-    addendum = services.addendum_add(actor, session_id, payload.text)
+    addendum = sessions.addendum_add(actor, session_id, payload.text, payload.draft_id)
     return Status(201, addendum.session)
 
 

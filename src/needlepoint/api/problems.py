@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from needlepoint.courses.services import ChartConflict
+from needlepoint.courses.sessions import ChartConflict, ChartSigned
 
 TITLES = {
     400: "Bad request",
@@ -24,8 +24,13 @@ TITLES = {
 
 
 def problem(
-    request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    **extensions: Any,
 ) -> HttpResponse:
+    """An RFC 9457 problem; `extensions` are extra members (e.g. the id of a kept draft)."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": TITLES.get(status, "Error"),
@@ -35,6 +40,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
+    body.update(extensions)
     response = JsonResponse(body, status=status, content_type="application/problem+json")
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="needlepoint"'
@@ -81,3 +87,9 @@ def install(api: NinjaAPI) -> None:
         PermissionDenied, lambda r, e: problem(r, 403, str(e) or "Forbidden.")
     )
     api.add_exception_handler(ChartConflict, lambda r, e: problem(r, 409, str(e)))
+    api.add_exception_handler(ChartSigned, _chart_signed)
+
+
+def _chart_signed(request: HttpRequest, error: ChartSigned | type[ChartSigned]) -> HttpResponse:
+    assert isinstance(error, ChartSigned)
+    return problem(request, 409, str(error), draft_addendum_id=error.draft.pk)

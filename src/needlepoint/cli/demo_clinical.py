@@ -12,11 +12,12 @@ from needlepoint.accounts.models import User
 from needlepoint.checkins.services import checkin_submit
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic
-from needlepoint.courses import services
+from needlepoint.courses import services, sessions
 from needlepoint.intakes.models import Screening
 from needlepoint.intakes.services import intake_record, screening_acknowledge
 from needlepoint.patients.models import Consent, ConsentTemplate, Patient
 from needlepoint.patients.services import consent_sign
+from needlepoint.records import services as records
 from needlepoint.safety.models import Lot
 
 INTAKE: dict[str, Any] = {
@@ -142,9 +143,9 @@ def _chart_first_session(
     actor: Actor, course: Any, answers: dict[str, Any], lots: dict[str, Lot]
 ) -> None:
     session = course.sessions.get(number=1)
-    _acknowledge(actor, services.session_start(actor, session.pk, answers))
+    _acknowledge(actor, records.session_start(actor, session.pk, answers))
     start = session.scheduled_at
-    saved = services.session_chart_save(
+    saved = sessions.session_chart_save(
         actor,
         session.pk,
         revision=0,
@@ -161,7 +162,7 @@ def _chart_first_session(
         started_at=start,
         ended_at=start + timedelta(minutes=30),
     )
-    services.session_sign(actor, session.pk, saved.revision)
+    sessions.session_sign(actor, session.pk, saved.revision)
 
 
 def _acknowledge(actor: Actor, screening: Screening) -> None:

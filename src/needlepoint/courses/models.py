@@ -116,6 +116,12 @@ class Session(models.Model):
     practitioner = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
     )
+    start_review = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What was open for the patient (alerts, adverse events, recalled lots, "
+        "screening) when the practitioner reviewed it before starting.",
+    )
     revision = models.PositiveIntegerField(
         default=0, help_text="Bumped on every save of the chart."
     )
@@ -152,6 +158,11 @@ class Addendum(models.Model):
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     at = models.DateTimeField(auto_now_add=True)
+    draft = models.BooleanField(
+        default=False,
+        help_text="Kept from a save made while the chart was being signed; only its author "
+        "sees it until they add it to the chart or discard it.",
+    )
 
     class Meta:
         ordering = ("at",)

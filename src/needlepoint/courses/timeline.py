@@ -114,6 +114,7 @@ def _sessions(actor: Actor, patient_id: UUID) -> list[Entry]:
         entries += [
             Entry(a.at, "addendum", f"Addendum to session {s.number}", a.text, url)
             for a in s.addenda.all()
+            if not a.draft
         ]
         if s.status == Session.Status.SIGNED and s.ended_at:
             items = aftercare_items(s.ended_at, zone, knowledge).items

@@ -4,7 +4,7 @@ check that refuses an expired or recalled lot."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.roles import Permission
+from needlepoint.domain import charting
 from needlepoint.safety.audit import audit_record
 from needlepoint.safety.models import Lot, LotKind
 from needlepoint.safety.selectors import clinic_today, lot_in_scope
@@ -26,40 +27,26 @@ LOT_FIELDS = (
     "received_at",
 )
 
-LotStatus = Literal["usable", "expired", "recalled"]
 
-
-def _recalled_by(lot: Lot, on: date | datetime) -> bool:
-    if lot.recalled_at is None:
-        return False
-    if isinstance(on, datetime):
-        return lot.recalled_at <= on
-    return timezone.localdate(lot.recalled_at, ZoneInfo(lot.clinic.time_zone)) <= on
+def gate_lot(lot: Lot) -> charting.Lot:
+    """The lot as the session gate sees it."""
+    return charting.Lot(
+        number=lot.lot_number,
+        kind=lot.kind,
+        expires_on=lot.expiry_date,
+        recalled_at=lot.recalled_at,
+        recall_reason=lot.recall_reason,
+    )
 
 
 def lot_refusal(lot: Lot, on: date | datetime) -> str | None:
-    """Why `lot` may not be used on `on`, or None when it may.
-
-    `on` is a clinic-local date, or an aware moment. A lot is usable up to and including its
-    expiry date. A recall counts from the moment it was recorded (on a date: from that
-    clinic-local day), so a use before the recall can still be charted for its own time.
-    """
-    tz = ZoneInfo(lot.clinic.time_zone)
-    if _recalled_by(lot, on):
-        assert lot.recalled_at is not None
-        recalled = timezone.localdate(lot.recalled_at, tz).isoformat()
-        return f"Lot {lot.lot_number} was recalled on {recalled}: {lot.recall_reason}"
-    day = timezone.localdate(on, tz) if isinstance(on, datetime) else on
-    if day > lot.expiry_date:
-        return f"Lot {lot.lot_number} expired on {lot.expiry_date.isoformat()}."
-    return None
+    """Why `lot` may not be used on `on` (a clinic-local date or a moment), or None."""
+    return charting.lot_refusal(gate_lot(lot), on, ZoneInfo(lot.clinic.time_zone))
 
 
-def lot_status(lot: Lot, on: date | datetime) -> LotStatus:
+def lot_status(lot: Lot, on: date | datetime) -> charting.LotStatus:
     """`recalled`, `expired` or `usable` on `on` (as `lot_refusal` decides)."""
-    if _recalled_by(lot, on):
-        return "recalled"
-    return "expired" if lot_refusal(lot, on) else "usable"
+    return charting.lot_status(gate_lot(lot), on, ZoneInfo(lot.clinic.time_zone))
 
 
 def _clean_lot_fields(fields: dict[str, Any]) -> dict[str, Any]:

@@ -17,10 +17,12 @@ from typing import TypeVar
 
 from needlepoint.domain.errors import InvalidInput, KnowledgeError
 from needlepoint.domain.knowledge.model import (
+    CHART_FIELDS,
     Advice,
     AftercareInstruction,
     AreaItem,
     Band,
+    ChartRules,
     CheckinSchedule,
     Condition,
     Confidence,
@@ -76,6 +78,7 @@ DOCUMENTS = (
     "aftercare.toml",
     "recovery.toml",
     "outcomes.toml",
+    "charting.toml",
 )
 SOURCE_KINDS = ("seed", "paper", "regulatory", "secondary", "summary")
 MAX_INTENSITY = 10  # symptoms are rated 0-10
@@ -120,6 +123,8 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         recovery, checkins, worsening, advice = read.recovery(document)
     with _reading(documents, "outcomes.toml") as document:
         outcomes = read.outcomes(document, scar_types, grades)
+    with _reading(documents, "charting.toml") as document:
+        charting = read.charting(document)
     return Knowledge(
         sources=sources,
         questions=questions,
@@ -139,6 +144,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         worsening=worsening,
         advice=advice,
         outcomes=outcomes,
+        charting=charting,
     )
 
 
@@ -634,6 +640,36 @@ class _Reader:
     def advice(self, value: object, path: str, level: Level) -> Advice:
         fields = Fields(value, path, required=("text", "sources"))
         return Advice(level, fields.read("text", as_str), fields.read("sources", self.sources))
+
+    # charting.toml
+
+    def charting(self, document: Document) -> ChartRules:
+        fields = Fields(
+            Fields(document, "", required=("chart",)).values["chart"],
+            "chart",
+            required=(
+                "clock_skew_minutes",
+                "passes",
+                "required_to_sign",
+                "cartridge_lot_not_required_for",
+                *BASIS,
+            ),
+            optional=("note",),
+        )
+        passes = Fields(fields.values["passes"], fields.path_of("passes"), required=("min", "max"))
+        return ChartRules(
+            clock_skew_minutes=fields.read("clock_skew_minutes", as_int, 0, 60),
+            passes=_range_int(passes, 1, 100),
+            required_to_sign=fields.read(
+                "required_to_sign", _list_of, lambda item, at: as_choice(item, at, CHART_FIELDS)
+            ),
+            cartridge_lot_not_required_for=frozenset(
+                fields.read("cartridge_lot_not_required_for", _list_of, as_str)
+            ),
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+            note=fields.maybe("note", as_str),
+        )
 
     # outcomes.toml
 

@@ -380,6 +380,36 @@ class PublishedOutcome:
     confidence: Confidence
 
 
+CHART_FIELDS = (
+    "anaesthetic",
+    "numbing_applied_at",
+    "numbing_removed_at",
+    "device",
+    "device_id",
+    "cartridge_lot",
+    "product_lots",
+    "zones",
+    "endpoint",
+    "adjuncts",
+    "immediate_reactions",
+    "started_at",
+    "ended_at",
+)
+
+
+@dataclass(frozen=True)
+class ChartRules:
+    """What a session's chart must hold to be saved and signed (depth limits are per zone)."""
+
+    clock_skew_minutes: int
+    passes: Range[int]
+    required_to_sign: tuple[str, ...]
+    cartridge_lot_not_required_for: frozenset[str]
+    sources: tuple[str, ...]
+    confidence: Confidence
+    note: str | None = None
+
+
 @dataclass(frozen=True)
 class Knowledge:
     sources: Mapping[str, Source]
@@ -400,3 +430,4 @@ class Knowledge:
     worsening: Worsening
     advice: Mapping[Level, Advice]
     outcomes: tuple[PublishedOutcome, ...]
+    charting: ChartRules

@@ -14,17 +14,21 @@ from django.utils import timezone
 
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
-from needlepoint.courses import selectors, services
+from needlepoint.courses import selectors, sessions
 from needlepoint.courses.models import Session
+from needlepoint.domain.knowledge.model import CHART_FIELDS
 from needlepoint.intakes.selectors import latest_answers
 from needlepoint.patients.selectors import consents_now
+from needlepoint.records import services as records
+from needlepoint.records.open_items import open_items
 from needlepoint.safety.selectors import lots_usable
 from needlepoint.web.clinical_forms import ChartForm, IntakeForm
 from needlepoint.web.views.access import Actor, with_actor
 
 
 def _chart_initial(session: Session) -> dict[str, Any]:
-    initial: dict[str, Any] = {name: getattr(session, name) for name in services.CHART_FIELDS}
+    fields = [name for name in CHART_FIELDS if name != "product_lots"]
+    initial: dict[str, Any] = {name: getattr(session, name) for name in fields}
     initial["adjuncts"] = ", ".join(session.adjuncts)
     initial["revision"] = session.revision
     initial["product_lots"] = list(session.product_lots.all())
@@ -40,11 +44,14 @@ def _chart_initial(session: Session) -> dict[str, Any]:
 
 
 def _page_context(actor: Actor, session: Session) -> dict[str, Any]:
+    addenda = list(session.addenda.all())
     return {
         "session": session,
         "patient": session.patient,
         "course": session.course,
         "consent": consents_now(actor, session.patient_id),
+        "addenda": [a for a in addenda if not a.draft],
+        "drafts": [a for a in addenda if a.draft and a.author_id == actor.user.pk],
     }
 
 
@@ -66,12 +73,17 @@ def session_detail(request: HttpRequest, actor: Actor, session_id: int) -> HttpR
         form = IntakeForm(
             knowledge, request.POST or None, answers=latest_answers(actor, session.patient_id)
         )
+        context["open_items"] = open_items(actor, session.patient)
         if request.method == "POST" and form.is_valid():
             try:
-                services.session_start(actor, session.pk, form.answers())
+                reviewed = request.POST.get("reviewed") == "1"
+                records.session_start(actor, session.pk, form.answers(), reviewed=reviewed)
                 return redirect("session-detail", session_id=session.pk)
             except ValidationError as error:
-                form.add_error(None, error.messages)
+                problems = getattr(error, "message_dict", {"__all__": error.messages})
+                context["start_error"] = " ".join(problems.pop("reviewed", []))
+                for problem in problems.values():
+                    form.add_error(None, problem)
         return render(request, "clinical/session.html", {**context, "intake_form": form})
     context["chart_form"] = _chart_form(actor, session)
     context["blocked"] = session.screening.blocks_treatment()
@@ -87,18 +99,21 @@ def session_chart(request: HttpRequest, actor: Actor, session_id: int) -> HttpRe
         chart = form.chart()
         revision, lots = chart.pop("revision"), chart.pop("product_lots")
         try:
-            saved = services.session_chart_save(
+            saved = sessions.session_chart_save(
                 actor, session.pk, revision=revision, product_lots=lots, **chart
             )
             if "sign" in request.POST:
-                services.session_sign(actor, session.pk, revision=saved.revision)
+                sessions.session_sign(actor, session.pk, revision=saved.revision)
                 messages.success(
                     request, "Chart signed. It is now locked; corrections go in addenda."
                 )
             else:
                 messages.success(request, "Chart saved.")
             return redirect("session-detail", session_id=session.pk)
-        except services.ChartConflict as conflict:
+        except sessions.ChartSigned as signed:
+            messages.warning(request, str(signed))
+            return redirect("session-detail", session_id=session.pk)
+        except sessions.ChartConflict as conflict:
             context["conflict"] = conflict
             data = request.POST.copy()
             data["revision"] = str(conflict.session.revision)  # saving again is a deliberate choice
@@ -121,9 +136,14 @@ def session_chart(request: HttpRequest, actor: Actor, session_id: int) -> HttpRe
 
 @with_actor(Permission.SESSION_CHART)
 def session_addendum(request: HttpRequest, actor: Actor, session_id: int) -> HttpResponse:
+    draft = request.POST.get("draft") or None
     try:
-        services.addendum_add(actor, session_id, request.POST.get("text", ""))
-        messages.success(request, "Addendum added.")
+        if draft and "discard" in request.POST:
+            sessions.addendum_discard(actor, session_id, draft)
+            messages.success(request, "Draft addendum discarded.")
+        else:
+            sessions.addendum_add(actor, session_id, request.POST.get("text", ""), draft)
+            messages.success(request, "Addendum added.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("session-detail", session_id=session_id)
