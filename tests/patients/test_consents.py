@@ -179,6 +179,66 @@ def test_the_typed_name_is_required_and_all_field_errors_come_together(
     assert set(error.value.message_dict) == {"signed_name", "photo_uses"}
 
 
+@pytest.mark.parametrize("typed", ["maya  thompson", "MAYA THOMPSON", "Mäya Thompson."])
+def test_the_typed_signature_is_the_patients_full_name_as_a_person_reads_it(
+    admin, practitioner, patient, typed
+):
+    consent = sign(practitioner, patient, publish(admin), signed_name=typed)
+    assert consent.signer == Consent.Signer.PATIENT
+
+
+@pytest.mark.parametrize("typed", ["Maya", "M. Thompson", "Someone Else", "x"])
+def test_a_typed_signature_that_is_not_the_patients_name_is_refused(
+    admin, practitioner, patient, typed
+):
+    with pytest.raises(ValidationError) as error:
+        sign(practitioner, patient, publish(admin), signed_name=typed)
+    assert error.value.message_dict["signed_name"] == [
+        "Type the patient's full name, Maya Thompson, to sign."
+    ]
+    assert not Consent.objects.exists()
+
+
+def test_a_representative_signs_with_their_full_name_and_relationship(
+    admin, practitioner, patient
+):
+    template = publish(admin)
+    with pytest.raises(ValidationError) as error:
+        sign(practitioner, patient, template, signed_name="Ann", signer="representative")
+    assert set(error.value.message_dict) == {"signed_name", "signer_relationship"}
+    consent = sign(
+        practitioner,
+        patient,
+        template,
+        signed_name="Ann Thompson",
+        signer="representative",
+        signer_relationship="Mother",
+    )
+    assert (consent.signer, consent.signer_relationship) == ("representative", "Mother")
+
+
+def test_the_practitioner_countersigns_once_and_it_is_audited(
+    admin, practitioner, front_desk, patient
+):
+    consent = sign(front_desk, patient, publish(admin))
+    assert consent.countersigned_at is None
+    with pytest.raises(PermissionDenied):
+        services.consent_countersign(as_actor(front_desk), consent.pk)
+    countersigned = services.consent_countersign(as_actor(practitioner), consent.pk)
+    assert countersigned.countersigned_by == practitioner
+    assert countersigned.countersigned_at is not None
+    assert AuditEvent.objects.filter(action="consent.countersign").count() == 1
+    with pytest.raises(ValidationError):
+        services.consent_countersign(as_actor(practitioner), consent.pk)
+
+
+def test_a_withdrawn_consent_cannot_be_countersigned(admin, practitioner, patient):
+    consent = sign(practitioner, patient, publish(admin))
+    services.consent_revoke(as_actor(practitioner), consent.pk, "Asked by phone.")
+    with pytest.raises(ValidationError):
+        services.consent_countersign(as_actor(practitioner), consent.pk)
+
+
 def test_only_the_active_version_can_be_signed(admin, practitioner, patient):
     old = publish(admin, body="one")
     publish(admin, body="two")

@@ -53,7 +53,15 @@ class ConsentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     template_id: int
-    signed_name: str = Field(max_length=200, description="The typed signature (required)")
+    signed_name: str = Field(
+        max_length=200,
+        description="The typed signature: the patient's full name as on their record, or the "
+        "representative's full name",
+    )
+    signer: Literal["patient", "representative"] = "patient"
+    signer_relationship: str = Field(
+        "", max_length=100, description="How a representative is related to the patient"
+    )
     signature_drawing: str = Field(
         "",
         max_length=300_000,
@@ -92,6 +100,9 @@ class ConsentOut(Schema):
     template_version: int
     template_title: str
     signed_name: str
+    signer: str
+    signer_relationship: str
+    countersigned_at: datetime | None
     has_signature_drawing: bool
     signed_at: datetime
     signed_ip: str | None
@@ -170,8 +181,19 @@ def sign_consent(request: HttpRequest, patient_id: str, payload: ConsentIn) -> S
         signature_drawing=payload.signature_drawing,
         photo_uses=payload.photo_uses,
         ip=_client_ip(request),
+        signer=payload.signer,
+        signer_relationship=payload.signer_relationship,
     )
     return Status(201, consent)
+
+
+@router.post(
+    "/consents/{consent_id}/countersign",
+    response={200: ConsentOut, **ERRORS},
+    summary="Countersign a consent as the practitioner",
+)
+def countersign_consent(request: HttpRequest, consent_id: str) -> Consent:
+    return services.consent_countersign(request_actor(request), consent_id)
 
 
 @router.post(

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     LOT_MANAGE = "lot.manage"  # add lots, record recalls
     CONSENT_TEMPLATE_MANAGE = "consent_template.manage"
     CONSENT_RECORD = "consent.record"  # sign and revoke consents; a patient only their own
+    CONSENT_COUNTERSIGN = "consent.countersign"  # the practitioner's countersignature
     CHECKIN_SUBMIT = "checkin.submit"  # a patient reporting on their recovery
     ALERT_MANAGE = "alert.manage"  # acknowledge, contact, resolve; record adverse events
     PHOTO_RECORD = "photo.record"  # session photos; a patient's check-in photo is CHECKIN_SUBMIT
@@ -69,7 +70,12 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.PRACTITIONER: REGISTRY
     | CLINICAL
     | LOTS
-    | {Permission.CONSENT_RECORD, Permission.ALERT_MANAGE, Permission.PHOTO_RECORD},
+    | {
+        Permission.CONSENT_RECORD,
+        Permission.CONSENT_COUNTERSIGN,
+        Permission.ALERT_MANAGE,
+        Permission.PHOTO_RECORD,
+    },
     Role.FRONT_DESK: REGISTRY | {Permission.LOT_READ, Permission.CONSENT_RECORD},
     # A patient reads their own record, fills in their own intake and signs their own
     # consents; the access functions do the scoping.

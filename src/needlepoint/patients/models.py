@@ -149,7 +149,18 @@ class Consent(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
     template = models.ForeignKey(ConsentTemplate, on_delete=models.PROTECT, related_name="consents")
-    signed_name = models.CharField(max_length=200, help_text="The typed signature.")
+
+    class Signer(models.TextChoices):
+        PATIENT = "patient", "The patient"
+        REPRESENTATIVE = "representative", "A parent, guardian or legal representative"
+
+    signer = models.CharField(max_length=20, choices=Signer.choices, default=Signer.PATIENT)
+    signer_relationship = models.CharField(
+        max_length=100, blank=True, help_text="How a representative is related to the patient."
+    )
+    signed_name = models.CharField(
+        max_length=200, help_text="The typed signature: the signer's full name."
+    )
     signature_drawing = models.TextField(
         blank=True, help_text="The drawn signature as a PNG data URL, if one was drawn."
     )
@@ -159,6 +170,10 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    countersigned_by = models.ForeignKey(
+        "clinics.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    countersigned_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)
 
@@ -171,6 +186,15 @@ class Consent(models.Model):
             models.CheckConstraint(
                 condition=models.Q(revoked_at__isnull=True) | ~models.Q(revoked_reason=""),
                 name="revoked_consent_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signer="patient") | ~models.Q(signer_relationship=""),
+                name="representative_states_relationship",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(countersigned_by__isnull=True, countersigned_at__isnull=True)
+                | models.Q(countersigned_by__isnull=False, countersigned_at__isnull=False),
+                name="countersignature_has_signer_and_time",
             ),
         ]
         indexes = [models.Index(fields=["clinic", "patient", "signed_at"])]

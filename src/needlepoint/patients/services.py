@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -178,11 +179,15 @@ def consent_sign(
     signature_drawing: str = "",
     photo_uses: Iterable[str] = (),
     ip: str | None = None,
+    signer: str = Consent.Signer.PATIENT,
+    signer_relationship: str = "",
 ) -> Consent:
-    """Record a patient's signature on the active version of a consent template.
+    """Record a signature on the active version of a consent template.
 
-    The typed name is the signature and always required; a drawn signature (PNG data URL,
-    at most 200 kB) may accompany it. `ip` is the client address as the server saw it.
+    The typed name is the signature and always required: the patient's full name as on
+    their record, or, for a representative (`signer`), their own full name and how they are
+    related to the patient. A drawn signature (PNG data URL, at most 200 kB) may accompany it.
+    `ip` is the client address as the server saw it.
     """
     patient = patient_in_scope(actor, patient_id, Permission.CONSENT_RECORD)
     template = consent_template_in_scope(actor, template_id)
@@ -194,9 +199,8 @@ def consent_sign(
             "read and sign the current version."
         )
     errors: dict[str, str] = {}
-    signed_name = signed_name.strip()
-    if not signed_name:
-        errors["signed_name"] = "Type the full name as the signature."
+    signed_name, signer_relationship = signed_name.strip(), signer_relationship.strip()
+    errors.update(_signer_problems(patient, signer, signed_name, signer_relationship))
     signature_drawing = (signature_drawing or "").strip()
     problem = _signature_problem(signature_drawing) if signature_drawing else None
     if problem:
@@ -211,6 +215,8 @@ def consent_sign(
         clinic=actor.clinic,
         patient=patient,
         template=template,
+        signer=signer,
+        signer_relationship=signer_relationship,
         signed_name=signed_name,
         signature_drawing=signature_drawing,
         signed_at=timezone.now(),
@@ -232,7 +238,53 @@ def consent_sign(
             "version": template.version,
             "photo_uses": uses,
             "drawn": bool(signature_drawing),
+            "signer": signer,
         },
+    )
+    return consent
+
+
+def _name_key(name: str) -> str:
+    """A name compared as a person reads it: case, accents, spacing and punctuation aside."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(kept.split())
+
+
+def _signer_problems(
+    patient: Patient, signer: str, signed_name: str, relationship: str
+) -> dict[str, str]:
+    if signer not in Consent.Signer.values:
+        return {"signer": "Choose who signs: the patient or their representative."}
+    if signer == Consent.Signer.PATIENT:
+        if _name_key(signed_name) != _name_key(patient.full_name):
+            return {"signed_name": f"Type the patient's full name, {patient.full_name}, to sign."}
+        return {}
+    problems = {}
+    if len(_name_key(signed_name).split()) < 2:
+        problems["signed_name"] = "Type the representative's full name (given and family name)."
+    if not relationship:
+        problems["signer_relationship"] = "Say how the representative is related to the patient."
+    return problems
+
+
+@transaction.atomic
+def consent_countersign(actor: Actor, consent_id: object) -> Consent:
+    """The practitioner countersigns a consent in force (once; audited)."""
+    consent = consent_in_scope(actor, consent_id, Permission.CONSENT_COUNTERSIGN, for_update=True)
+    if consent.revoked_at is not None:
+        raise ValidationError("This consent has been withdrawn.")
+    if consent.countersigned_at is not None:
+        raise ValidationError("This consent is already countersigned.")
+    consent.countersigned_by = actor.user.staff
+    consent.countersigned_at = timezone.now()
+    consent.save(update_fields=["countersigned_by", "countersigned_at"])
+    audit_record(
+        actor,
+        "consent.countersign",
+        "consent",
+        consent.pk,
+        detail={"patient": str(consent.patient_id)},
     )
     return consent
 

@@ -72,6 +72,11 @@ urlpatterns = [
         name="patient-consent-sign",
     ),
     path("consents/<str:consent_id>/revoke/", consents.consent_revoke, name="consent-revoke"),
+    path(
+        "consents/<str:consent_id>/countersign/",
+        consents.consent_countersign,
+        name="consent-countersign",
+    ),
     path("portal/consents/", consents.portal_consents, name="portal-consents"),
     path(
         "portal/consents/sign/<str:kind>/",

@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -51,14 +52,28 @@ class ConsentSignForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"aria-required": "true", "autocomplete": "off"}),
         label="Full name (typed signature)",
-        help_text="Typing the full name signs this consent.",
+        help_text="Typing the signer's full name signs this consent.",
+    )
+    signer = forms.ChoiceField(
+        choices=Consent.Signer.choices,
+        initial=Consent.Signer.PATIENT,
+        widget=forms.RadioSelect,
+        label="Who signs",
+    )
+    signer_relationship = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Relationship to the patient (a representative only)",
+        help_text="For example: mother, legal guardian.",
     )
     signature_drawing = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str, by_patient: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if kind != ConsentKind.PHOTO:
             del self.fields["photo_uses"]
+        if by_patient:  # in the portal the patient signs for themselves
+            del self.fields["signer"], self.fields["signer_relationship"]
 
 
 class ConsentRevokeForm(forms.Form):
@@ -180,7 +195,12 @@ def _consent_sign(
             "version and sign again.",
         )
         return redirect(request.path)
-    form = ConsentSignForm(request.POST or None, kind=kind, initial={"template_id": template.pk})
+    form = ConsentSignForm(
+        request.POST or None,
+        kind=kind,
+        by_patient=actor.role is Role.PATIENT,
+        initial={"template_id": template.pk},
+    )
     if request.method == "POST":
         consent = submit(
             form,
@@ -268,3 +288,16 @@ def portal_consent_sign(request: HttpRequest, actor: Actor, kind: str) -> HttpRe
 @with_actor(Permission.CONSENT_RECORD, patients=True)
 def portal_consent_revoke(request: HttpRequest, actor: Actor, consent_id: str) -> HttpResponse:
     return _consent_revoke(request, actor, consent_id)
+
+
+@with_actor(Permission.CONSENT_COUNTERSIGN)
+def consent_countersign(request: HttpRequest, actor: Actor, consent_id: str) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        consent = services.consent_countersign(actor, consent_id)
+        messages.success(request, f"“{consent.template.title}” is countersigned.")
+    except ValidationError as error:
+        consent = selectors.consent_in_scope(actor, consent_id, Permission.CONSENT_COUNTERSIGN)
+        messages.error(request, " ".join(error.messages))
+    return redirect(_list_url(actor, consent.patient))
