@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses.models import Session
@@ -207,19 +208,43 @@ class ChartForm(forms.Form):
     ended_at = forms.DateTimeField(widget=DATETIME, required=False, label="Treatment ended")
 
     def __init__(
-        self, zones: list[str], zone_labels: Mapping[str, str], lots: Any, *args: Any, **kwargs: Any
+        self,
+        knowledge: Knowledge,
+        zones: list[str],
+        lots: Any,
+        offered: Any,
+        *args: Any,
+        **kwargs: Any,
     ) -> None:
+        """`lots` are the clinic's lots (any one is accepted here, and the session gate refuses
+        an expired or recalled one with its reason); `offered` are those listed to choose."""
         super().__init__(*args, **kwargs)
-        cartridge, products = self.fields["cartridge_lot"], self.fields["product_lots"]
-        cartridge.queryset = lots.filter(kind="cartridge")  # type: ignore[attr-defined]
-        products.queryset = lots.filter(kind="product")  # type: ignore[attr-defined]
+        for name, kind in (("cartridge_lot", "cartridge"), ("product_lots", "product")):
+            field = self.fields[name]
+            field.queryset = lots.filter(kind=kind)  # type: ignore[attr-defined]
+            chosen = self.initial.get(name) or []
+            chosen_ids = [lot.pk for lot in (chosen if isinstance(chosen, list) else [chosen])]
+            listed = lots.filter(kind=kind).filter(
+                Q(pk__in=offered.values("pk")) | Q(pk__in=chosen_ids)
+            )
+            field.widget.choices = [
+                *([("", "—")] if name == "cartridge_lot" else []),
+                *((lot.pk, str(lot)) for lot in listed),
+            ]
+        passes = knowledge.charting.passes
         self.zone_names = zones
         for zone in zones:
+            label, limit = knowledge.zones[zone].label, knowledge.zones[zone].limit_mm
             self.fields[f"depth__{zone}"] = forms.FloatField(
-                label=f"{zone_labels[zone]} depth (mm)", required=False, min_value=0, max_value=3.0
+                label=f"{label} depth (mm)",
+                required=False,
+                widget=forms.NumberInput(attrs={"min": 0, "max": limit, "step": 0.05}),
+                help_text=f"Clinic limit {limit:g} mm",
             )
             self.fields[f"passes__{zone}"] = forms.IntegerField(
-                label=f"{zone_labels[zone]} passes", required=False, min_value=1, max_value=20
+                label=f"{label} passes",
+                required=False,
+                widget=forms.NumberInput(attrs={"min": passes.min, "max": passes.max}),
             )
 
     def chart(self) -> dict[str, Any]:

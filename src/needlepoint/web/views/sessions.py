@@ -21,7 +21,7 @@ from needlepoint.intakes.selectors import latest_answers
 from needlepoint.patients.selectors import consents_now
 from needlepoint.records import services as records
 from needlepoint.records.open_items import open_items
-from needlepoint.safety.selectors import lots_usable
+from needlepoint.safety.selectors import lot_list, lots_usable
 from needlepoint.web.clinical_forms import ChartForm, IntakeForm
 from needlepoint.web.views.access import Actor, with_actor
 
@@ -58,8 +58,10 @@ def _page_context(actor: Actor, session: Session) -> dict[str, Any]:
 def _chart_form(actor: Actor, session: Session, data: Any = None) -> ChartForm:
     knowledge = clinic_knowledge(actor.clinic)
     zones = list(session.course.zone_depths_mm)
-    labels = {name: zone.label for name, zone in knowledge.zones.items()}
-    return ChartForm(zones, labels, lots_usable(actor), data, initial=_chart_initial(session))
+    lots = lot_list(actor, include_expired=True)
+    return ChartForm(
+        knowledge, zones, lots, lots_usable(actor), data, initial=_chart_initial(session)
+    )
 
 
 @with_actor(Permission.CLINICAL_READ)
