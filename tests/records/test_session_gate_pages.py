@@ -127,7 +127,7 @@ def test_a_save_against_a_chart_signed_meanwhile_becomes_a_draft_addendum(practi
     assert signed.device_id == "PEN-1"
     assert "Wheal" not in client.get(f"/patients/{patient.pk}/timeline/").content.decode()
     client.post(
-        f"/sessions/{signed.pk}/addendum/",
+        f"/sessions/{signed.pk}/addenda/",
         {"draft": str(draft.pk), "text": "Wheal on the left cheek at 20 min."},
     )
     draft.refresh_from_db()
@@ -149,7 +149,7 @@ def test_a_draft_addendum_can_be_discarded_only_by_its_author(practitioner, clin
     with pytest.raises(ValidationError):
         sessions.addendum_discard(as_actor(colleague), signed.pk, draft.pk)
     signed_in(practitioner).post(
-        f"/sessions/{signed.pk}/addendum/", {"draft": str(draft.pk), "discard": "1", "text": ""}
+        f"/sessions/{signed.pk}/addenda/", {"draft": str(draft.pk), "discard": "1", "text": ""}
     )
     assert not Addendum.objects.filter(pk=draft.pk).exists()
 

@@ -57,6 +57,7 @@ class ConsentSignForm(forms.Form):
     signer = forms.ChoiceField(
         choices=Consent.Signer.choices,
         initial=Consent.Signer.PATIENT,
+        required=False,
         widget=forms.RadioSelect,
         label="Who signs",
     )
@@ -74,6 +75,9 @@ class ConsentSignForm(forms.Form):
             del self.fields["photo_uses"]
         if by_patient:  # in the portal the patient signs for themselves
             del self.fields["signer"], self.fields["signer_relationship"]
+
+    def clean_signer(self) -> str:
+        return self.cleaned_data["signer"] or Consent.Signer.PATIENT
 
 
 class ConsentRevokeForm(forms.Form):
