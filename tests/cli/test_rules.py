@@ -46,10 +46,12 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("triage", {"symptoms": {"sneezing": True}}, "symptoms.sneezing: unknown field"),
     ("triage", {"symptoms": {"pus": 1}}, "symptoms.pus: must be true or false"),
     ("triage", {"symptoms": {"redness": 11}}, "symptoms.redness: must be an integer from 0 to 10"),
+    ("triage", {"reported_at": "yesterday"}, "reported_at: must be an ISO 8601 date-time"),
+    ("triage", {"patient": {"fitzpatrick": 0}}, "patient.fitzpatrick: must be an integer from 1"),
     (
         "triage",
-        {"reported_at": "2025-02-28T10:00:00+00:00"},
-        "reported_at: must not be before performed_at",
+        {"patient": {"findings": ["warfarin"]}},
+        "patient.findings[0]: must be one of: ",
     ),
 ]
 
@@ -124,14 +126,24 @@ def test_a_missing_or_unreadable_file_is_one_line(command: str, tmp_path: Path) 
 def test_the_real_command_exits_2_with_one_line() -> None:
     result = subprocess.run(
         [NEEDLEPOINT, "triage", "-"],
-        input='{"performed_at": "2025-03-01T10:00:00Z", "reported_at": "2025-03-01T09:00:00Z"}',
+        input='{"performed_at": "2025-03-01T10:00:00Z"}',
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr == "needlepoint: error: reported_at: must not be before performed_at\n"
+    assert result.stderr == "needlepoint: error: reported_at: is required\n"
+
+
+def test_triage_takes_a_session_time_after_the_report_and_says_so() -> None:
+    data = {**VALID["triage"], "performed_at": "2025-03-03T10:00:00+00:00"}
+    result = _run("triage", "-", stdin=json.dumps({**data, "symptoms": {"fever": True}}))
+    assert result.exit_code == 0, result.output
+    output = json.loads(result.stdout)
+    assert output["level"] == "urgent"
+    assert [anomaly["code"] for anomaly in output["anomalies"]] == ["session_time_in_future"]
+    assert output["expected_course"]["hours_since_session"] == 0
 
 
 def test_aftercare_json_is_in_the_clinic_zone() -> None:

@@ -8,7 +8,8 @@ dataclasses that `serialization.to_json` turns back into JSON:
 - `scars`: `parse_assessment`, `score` -> Goodman & Baron and ECCA scores by row
 - `planning`: `parse_plan_request`, `plan_course` -> sessions, depth per zone, adjuncts, cost
 - `aftercare`: `aftercare_items` -> timed instructions in the clinic's zone
-- `triage`: `parse_checkin`, `triage` -> level, reasons, expected course, advice
+- `triage`: `parse_checkin`, `triage` -> level, reasons, expected course, advice,
+  emergency lines, anomalies in the check-in's times
 - `knowledge`: `load_knowledge`, `parse_overrides`, `merge_overrides`
 
 Bad input raises `errors.InvalidInput` naming the field; broken knowledge `KnowledgeError`.

@@ -1,35 +1,46 @@
 """Triage of a patient's check-in against each symptom's expected course after a session.
 
 Levels: expected < monitor < contact_clinic < urgent. The overall level is the most severe
-of the reasons, so adding a symptom never lowers it, and a red flag is never `expected`.
+of the reasons, so adding a symptom never lowers it, and a flag is never below
+contact_clinic after its early window (the loader holds the knowledge to that). The patient's
+skin type and screening findings select the stricter courses the knowledge has for them.
+
+A check-in is always triaged: times that do not add up are measured as safely as they can be
+and noted in `anomalies` for the clinic. An answer at contact_clinic or above never calls a
+symptom usual.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge.model import (
     Advice,
     Knowledge,
     Level,
     Limits,
+    Phase,
     RecoveryCourse,
     SymptomKind,
+    Worsening,
 )
 from needlepoint.domain.parsing import (
     Fields,
     as_aware_datetime,
     as_bool,
+    as_choice,
     as_int,
+    as_list,
     as_object,
     field_path,
 )
 from needlepoint.domain.ranking import most_severe
 
 MAX_INTENSITY = 10
+SESSION_TIME_IN_FUTURE = "session_time_in_future"
+PREVIOUS_OUTSIDE_WINDOW = "previous_report_outside_window"
 
 
 @dataclass(frozen=True)
@@ -47,11 +58,21 @@ class PreviousReport:
 
 
 @dataclass(frozen=True)
+class PatientContext:
+    """What triage needs from the patient's record: the Fitzpatrick type (None: not recorded)
+    and the codes of the latest screening's findings (e.g. `anticoagulation`)."""
+
+    fitzpatrick: int | None = None
+    findings: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class CheckIn:
     performed_at: datetime
     reported_at: datetime
     symptoms: Symptoms
     previous: PreviousReport | None = None
+    patient: PatientContext = PatientContext()
 
 
 @dataclass(frozen=True)
@@ -74,7 +95,15 @@ class CourseNote:
 class ExpectedCourse:
     hours_since_session: float
     days_since_session: int
-    symptoms: tuple[CourseNote, ...]
+    symptoms: tuple[CourseNote, ...]  # none in an answer at contact_clinic or above
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """Something about the check-in's times the clinic should check (clinician-facing)."""
+
+    code: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -83,38 +112,31 @@ class Triage:
     reasons: tuple[TriageReason, ...]
     expected_course: ExpectedCourse
     advice: Advice
+    emergency: tuple[str, ...]  # when to call emergency services, for the symptoms reported
+    anomalies: tuple[Anomaly, ...]
 
 
 def parse_checkin(data: object, knowledge: Knowledge) -> CheckIn:
-    """JSON: `performed_at`, `reported_at`, `symptoms`, optional `previous` (an earlier report)."""
+    """JSON: `performed_at`, `reported_at`, `symptoms`, optional `previous` (an earlier report)
+    and `patient` (`fitzpatrick`, screening `findings`). Times need not add up: `triage` notes
+    what does not."""
     fields = Fields(
-        data, "", required=("performed_at", "reported_at"), optional=("symptoms", "previous")
+        data,
+        "",
+        required=("performed_at", "reported_at"),
+        optional=("symptoms", "previous", "patient"),
     )
-    performed_at = fields.read("performed_at", as_aware_datetime)
-    reported_at = fields.read("reported_at", as_aware_datetime)
-    if reported_at < performed_at:
-        raise InvalidInput("reported_at", "must not be before performed_at")
     return CheckIn(
-        performed_at=performed_at,
-        reported_at=reported_at,
-        symptoms=fields.maybe("symptoms", _symptoms, knowledge) or Symptoms(),
-        previous=fields.maybe("previous", _previous, knowledge, performed_at, reported_at),
+        performed_at=fields.read("performed_at", as_aware_datetime),
+        reported_at=fields.read("reported_at", as_aware_datetime),
+        symptoms=fields.maybe("symptoms", parse_symptoms, knowledge) or Symptoms(),
+        previous=fields.maybe("previous", _previous, knowledge),
+        patient=fields.maybe("patient", _patient, knowledge) or PatientContext(),
     )
 
 
-def _previous(
-    value: object, path: str, knowledge: Knowledge, performed_at: datetime, reported_at: datetime
-) -> PreviousReport:
-    fields = Fields(value, path, required=("reported_at",), optional=("symptoms",))
-    earlier = fields.read("reported_at", as_aware_datetime)
-    if not performed_at <= earlier <= reported_at:
-        raise InvalidInput(
-            fields.path_of("reported_at"), "must be between performed_at and reported_at"
-        )
-    return PreviousReport(earlier, fields.maybe("symptoms", _symptoms, knowledge) or Symptoms())
-
-
-def _symptoms(value: object, path: str, knowledge: Knowledge) -> Symptoms:
+def parse_symptoms(value: object, path: str, knowledge: Knowledge) -> Symptoms:
+    """{SYMPTOM: 0-10 for a scale, true/false for a flag}, for the symptoms the knowledge has."""
     scales, flags = {}, set()
     for name, reported in as_object(value, path, allowed=knowledge.recovery).items():
         if knowledge.recovery[name].kind is SymptomKind.SCALE:
@@ -124,70 +146,161 @@ def _symptoms(value: object, path: str, knowledge: Knowledge) -> Symptoms:
     return Symptoms(scales, frozenset(flags))
 
 
+def _previous(value: object, path: str, knowledge: Knowledge) -> PreviousReport:
+    fields = Fields(value, path, required=("reported_at",), optional=("symptoms",))
+    return PreviousReport(
+        fields.read("reported_at", as_aware_datetime),
+        fields.maybe("symptoms", parse_symptoms, knowledge) or Symptoms(),
+    )
+
+
+def _patient(value: object, path: str, knowledge: Knowledge) -> PatientContext:
+    fields = Fields(value, path, optional=("fitzpatrick", "findings"))
+    codes = [rule.code for rule in knowledge.screening_rules]
+    findings_path = fields.path_of("findings")
+    findings = as_list(fields.values.get("findings", []), findings_path)
+    return PatientContext(
+        fitzpatrick=fields.maybe("fitzpatrick", as_int, 1, 6),
+        findings=frozenset(
+            as_choice(code, field_path(findings_path, index), codes)
+            for index, code in enumerate(findings)
+        ),
+    )
+
+
 def triage(checkin: CheckIn, knowledge: Knowledge) -> Triage:
-    hours = (checkin.reported_at - checkin.performed_at).total_seconds() / 3600
-    when = _when(hours)
-    reasons = [
-        _judge(course, checkin.symptoms, hours, when)
+    hours, previous, anomalies = _timing(checkin)
+    patient = checkin.patient
+    courses = [
+        course.for_patient(patient.fitzpatrick, patient.findings)
         for course in knowledge.recovery.values()
-        if checkin.symptoms.scales.get(course.symptom, 0) > 0
-        or course.symptom in checkin.symptoms.flags
     ]
-    if checkin.previous is not None and hours >= knowledge.worsening.after_hours:
-        reasons += _worsening(checkin.previous.symptoms, checkin.symptoms, knowledge)
-    reasons.sort(key=lambda reason: -reason.level.rank)
-    level = most_severe((reason.level for reason in reasons), Level.EXPECTED)
+    reported = [course for course in courses if _reported(course, checkin.symptoms)]
+    worsening = knowledge.worsening
+    before = previous.symptoms if previous and hours >= worsening.after_hours else None
+    judged = [_judge(course, hours, checkin.symptoms, before, worsening) for course in reported]
+    level = most_severe((judgement.level for judgement in judged), Level.EXPECTED)
+    reassure = level.rank < Level.CONTACT_CLINIC.rank
+    when = _when(hours)
+    reasons = sorted(
+        (judgement.reason(when, reassure, worsening) for judgement in judged),
+        key=lambda reason: -reason.level.rank,
+    )
     return Triage(
         level=level,
         reasons=tuple(reasons),
         expected_course=ExpectedCourse(
             hours_since_session=round(hours, 1),
             days_since_session=int(hours // 24),
-            symptoms=tuple(
-                CourseNote(course.symptom, normal, course.sources)
-                for course in knowledge.recovery.values()
-                if (normal := course.phase_at(hours).normal) is not None
-            ),
+            symptoms=_course_notes(courses, hours) if reassure else (),
         ),
         advice=knowledge.advice[level],
+        emergency=tuple(
+            dict.fromkeys(line for course in reported if (line := course.phase_at(hours).emergency))
+        ),
+        anomalies=anomalies,
     )
 
 
-def _judge(course: RecoveryCourse, symptoms: Symptoms, hours: float, when: str) -> TriageReason:
-    phase = course.phase_at(hours)
-    if isinstance(phase.response, Limits):
-        intensity = symptoms.scales[course.symptom]
-        level = phase.response.level_for(intensity)
-        verdict = "within the usual course" if level is Level.EXPECTED else "more than usual"
-        usual = phase.response.expected_max
-        text = f"{course.label} {intensity}/10 {when} is {verdict} (usual: up to {usual}/10)."
-    else:
-        level = phase.response
-        text = f"{course.label} reported {when}."
-    detail = phase.normal if level is Level.EXPECTED else phase.concern
-    return TriageReason(
-        code=course.symptom,
-        symptom=course.symptom,
-        level=level,
-        text=f"{text} {detail}" if detail else text,
-        sources=course.sources,
-    )
+def _timing(checkin: CheckIn) -> tuple[float, PreviousReport | None, tuple[Anomaly, ...]]:
+    """Hours since the session, the previous report to compare with, and what did not add up.
 
-
-def _worsening(before: Symptoms, now: Symptoms, knowledge: Knowledge) -> list[TriageReason]:
-    rule = knowledge.worsening
-    return [
-        TriageReason(
-            code=f"{name}_worsening",
-            symptom=name,
-            level=rule.level,
-            text=f"{knowledge.recovery[name].label} has increased since the last check-in "
-            f"({before.scales.get(name, 0)}/10 to {intensity}/10). {rule.concern}",
-            sources=rule.sources,
+    A session recorded after the report is measured from the report (hour 0, the strictest
+    phase); a previous report outside the session-to-report window is not compared.
+    """
+    performed, reported, previous = checkin.performed_at, checkin.reported_at, checkin.previous
+    if performed > reported:
+        text = (
+            f"The session's recorded time ({_moment(performed)}) is after this report"
+            f" ({_moment(reported)}): triaged as if the session had just ended. Check the"
+            " session's chart times."
         )
-        for name, intensity in now.scales.items()
-        if intensity > before.scales.get(name, 0)
-    ]
+        return 0.0, None, (Anomaly(SESSION_TIME_IN_FUTURE, text),)
+    hours = (reported - performed).total_seconds() / 3600
+    if previous is not None and not performed <= previous.reported_at <= reported:
+        text = (
+            f"The previous check-in ({_moment(previous.reported_at)}) is not between the"
+            " session and this report, so it was not compared for worsening."
+        )
+        return hours, None, (Anomaly(PREVIOUS_OUTSIDE_WINDOW, text),)
+    return hours, previous, ()
+
+
+@dataclass(frozen=True)
+class _Judgement:
+    """One reported symptom judged at its phase, worded once the overall level is known."""
+
+    course: RecoveryCourse
+    phase: Phase
+    level: Level
+    above: bool  # the phase itself puts the symptom above expected
+    intensity: int | None = None  # a scale symptom's 0-10
+    risen_from: int | None = None  # the previous intensity, when the rise escalated it
+
+    def reason(self, when: str, reassure: bool, worsening: Worsening) -> TriageReason:
+        course, phase = self.course, self.phase
+        risen = self.risen_from is not None
+        if isinstance(phase.response, Limits):
+            verdict = " is more than usual" if self.above else ""
+            if not self.above and reassure and not risen:
+                verdict = " is within the usual course"
+            rise = f", up from {self.risen_from}/10 at the last check-in" if risen else ""
+            statement = (
+                f"{course.label} {self.intensity}/10 {when}{verdict}"
+                f" (usual: up to {phase.response.expected_max}/10){rise}."
+            )
+        else:
+            statement = f"{course.label} reported {when}."
+        detail: str | None = worsening.concern
+        if not risen:
+            detail = phase.concern if self.above else phase.normal if reassure else None
+        sources = (*course.sources, *(worsening.sources if risen else ()))
+        return TriageReason(
+            code=f"{course.symptom}_worsening" if risen else course.symptom,
+            symptom=course.symptom,
+            level=self.level,
+            text=f"{statement} {detail}" if detail else statement,
+            sources=tuple(dict.fromkeys(sources)),
+        )
+
+
+def _judge(
+    course: RecoveryCourse,
+    hours: float,
+    symptoms: Symptoms,
+    before: Symptoms | None,
+    worsening: Worsening,
+) -> _Judgement:
+    """The symptom's level at its phase; a scale symptom that rose by `min_rise` or more, or
+    rose while above expected, is at least the worsening level (one reason, not two)."""
+    phase = course.phase_at(hours)
+    if not isinstance(phase.response, Limits):
+        return _Judgement(course, phase, phase.response, phase.response is not Level.EXPECTED)
+    intensity = symptoms.scales[course.symptom]
+    level = phase.response.level_for(intensity)
+    above = level is not Level.EXPECTED
+    earlier = intensity if before is None else before.scales.get(course.symptom, 0)
+    rise = intensity - earlier
+    if rise >= worsening.min_rise or (rise > 0 and above):
+        escalated = most_severe([worsening.level], level)
+        return _Judgement(course, phase, escalated, above, intensity, earlier)
+    return _Judgement(course, phase, level, above, intensity)
+
+
+def _reported(course: RecoveryCourse, symptoms: Symptoms) -> bool:
+    return symptoms.scales.get(course.symptom, 0) > 0 or course.symptom in symptoms.flags
+
+
+def _course_notes(courses: Iterable[RecoveryCourse], hours: float) -> tuple[CourseNote, ...]:
+    return tuple(
+        CourseNote(course.symptom, normal, course.sources)
+        for course in courses
+        if (normal := course.phase_at(hours).normal) is not None
+    )
+
+
+def _moment(moment: datetime) -> str:
+    return moment.isoformat(timespec="minutes")
 
 
 def _when(hours: float) -> str:

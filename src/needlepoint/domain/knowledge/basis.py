@@ -16,6 +16,7 @@ from needlepoint.domain.knowledge.model import (
     Knowledge,
     Level,
     Operator,
+    PatientCriteria,
     Phase,
     Question,
     QuestionKind,
@@ -360,15 +361,33 @@ def _graded_as(phase: Phase) -> str:
     )
 
 
+def _why(phase: Phase) -> str:
+    emergency = f" Emergency: {phase.emergency}" if phase.emergency else ""
+    return f"{phase.concern or ''}{emergency}".strip()
+
+
+def _for(criteria: PatientCriteria) -> str:
+    parts = []
+    if criteria.min_fitzpatrick is not None:
+        parts.append(f"Fitzpatrick >= {criteria.min_fitzpatrick} (or not recorded)")
+    if criteria.findings:
+        parts.append("finding " + " or ".join(f"`{code}`" for code in sorted(criteria.findings)))
+    return " and ".join(parts)
+
+
 def _recovery(knowledge: Knowledge) -> str:
     worsening = knowledge.worsening
+    courses = knowledge.recovery.values()
+    adjusted = [(course, adjustment) for course in courses for adjustment in course.adjustments]
     lines = [
         "## Recovery courses and triage",
         "",
         "Levels, least to most urgent: `expected`, `monitor`, `contact_clinic`, `urgent`. A",
         "check-in takes the most severe level of its symptoms, each judged against the phase of",
         "its course at the hours since the session. Scale symptoms are rated 0-10; flags are",
-        "present or not.",
+        "present or not. An answer at `contact_clinic` or above calls no symptom usual. A",
+        "session recorded after the report is triaged from the report (hour 0) and noted for",
+        "the clinic, with an alert.",
         "",
         _table(
             ["Symptom", "From", "Until", "Graded as", "What is usual", "Why it matters", "Sources"],
@@ -379,18 +398,60 @@ def _recovery(knowledge: Knowledge) -> str:
                     _hours(phase.to_hour),
                     _graded_as(phase),
                     phase.normal or "",
-                    phase.concern or "",
+                    _why(phase),
                     _cite(course.sources),
                 )
-                for course in knowledge.recovery.values()
+                for course in courses
                 for phase in course.phases
             ),
         ),
         "",
-        f"Worsening: a scale symptom higher than at the previous check-in, reported"
-        f" {_hours(worsening.after_hours)} or more after the session, is `{worsening.level}`:"
-        f" {worsening.concern} Confidence: {worsening.confidence}. Sources:"
-        f" {_cite(worsening.sources)}.",
+        "Early windows: from these hours on, a flag is never below `contact_clinic` (the loader",
+        "refuses knowledge that breaks this floor): "
+        + ", ".join(
+            f"`{course.symptom}` {_hours(course.early_window_hours)}"
+            for course in courses
+            if course.early_window_hours is not None
+        )
+        + ".",
+        "",
+        "Stricter courses for some patients (from the patient's record and latest screening;",
+        "the first that matches applies, and none is laxer than the course at any hour):",
+        "",
+        _table(
+            ["Symptom", "For", "From", "Until", "Graded as", "Why it matters", "Sources"],
+            (
+                (
+                    f"`{course.symptom}`",
+                    _for(adjustment.when),
+                    _hours(phase.from_hour),
+                    _hours(phase.to_hour),
+                    _graded_as(phase),
+                    _why(phase),
+                    _cite(adjustment.sources),
+                )
+                for course, adjustment in adjusted
+                for phase in adjustment.phases
+            ),
+        ),
+        "",
+        *(
+            f"- `{course.symptom}` ({course.confidence}): {course.note}"
+            for course in courses
+            if course.note
+        ),
+        *(
+            f"- `{course.symptom}` for {_for(adjustment.when)} ({adjustment.confidence}):"
+            f" {adjustment.note}"
+            for course, adjustment in adjusted
+            if adjustment.note
+        ),
+        "",
+        f"Worsening: a scale symptom that rises by {worsening.min_rise} points or more, or to"
+        f" above its expected level, since the previous check-in, reported"
+        f" {_hours(worsening.after_hours)} or more after the session, is `{worsening.level}`"
+        f" (one reason per symptom): {worsening.concern} Confidence: {worsening.confidence}."
+        f" Sources: {_cite(worsening.sources)}.",
         "",
         f"Check-ins are asked for on days {', '.join(map(str, knowledge.checkins.days))} after"
         f" a session, then every {knowledge.checkins.then_every_days} days until the next"

@@ -27,12 +27,14 @@ from needlepoint.domain.knowledge.model import (
     Condition,
     Confidence,
     CountScale,
+    CourseAdjustment,
     CourseDefaults,
     Criteria,
     Knowledge,
     Level,
     Limits,
     Operator,
+    PatientCriteria,
     Phase,
     PlanRule,
     PriceRange,
@@ -58,6 +60,7 @@ from needlepoint.domain.parsing import (
     Fields,
     as_bool,
     as_choice,
+    as_choices,
     as_currency,
     as_int,
     as_list,
@@ -120,7 +123,8 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
     with _reading(documents, "aftercare.toml") as document:
         aftercare = read.aftercare(document)
     with _reading(documents, "recovery.toml") as document:
-        recovery, checkins, worsening, advice = read.recovery(document)
+        findings = [rule.code for rule in rules]
+        recovery, checkins, worsening, advice = read.recovery(document, findings)
     with _reading(documents, "outcomes.toml") as document:
         outcomes = read.outcomes(document, scar_types, grades)
     with _reading(documents, "charting.toml") as document:
@@ -227,6 +231,22 @@ def _bands(value: object, path: str) -> tuple[Band, ...]:
 def _range_int(fields: Fields, minimum: int, maximum: int) -> Range[int]:
     low = fields.read("min", as_int, minimum, maximum)
     return Range(low, fields.read("max", as_int, low, maximum))
+
+
+def _phase_at(phases: tuple[Phase, ...], hours: float) -> Phase:
+    return next(phase for phase in phases if phase.contains(hours))
+
+
+def _as_strict(response: Limits | Level, default: Limits | Level) -> bool:
+    """Whether `response` escalates at least wherever `default` does."""
+    if isinstance(response, Limits) and isinstance(default, Limits):
+        return (
+            response.expected_max <= default.expected_max
+            and response.monitor_max <= default.monitor_max
+        )
+    return (
+        isinstance(response, Level) and isinstance(default, Level) and response.rank >= default.rank
+    )
 
 
 class _Reader:
@@ -550,10 +570,13 @@ class _Reader:
     # recovery.toml
 
     def recovery(
-        self, document: Document
+        self, document: Document, findings: Collection[str]
     ) -> tuple[dict[str, RecoveryCourse], CheckinSchedule, Worsening, dict[Level, Advice]]:
+        """`findings`: the screening finding codes a course adjustment may name."""
         fields = Fields(document, "", required=("course", "checkins", "worsening", "advice"))
-        courses = fields.read("course", _list_of, self.recovery_course)
+        courses = fields.read(
+            "course", _list_of, lambda item, at: self.recovery_course(item, at, findings)
+        )
         _unique([course.symptom for course in courses], "course", "symptom")
         advice = Fields(fields.values["advice"], "advice", required=list(Level))
         return (
@@ -578,9 +601,39 @@ class _Reader:
             note=fields.maybe("note", as_str),
         )
 
-    def recovery_course(self, value: object, path: str) -> RecoveryCourse:
-        fields = Fields(value, path, required=("symptom", "label", "kind", "phases", *BASIS))
+    def recovery_course(
+        self, value: object, path: str, findings: Collection[str]
+    ) -> RecoveryCourse:
+        fields = Fields(
+            value,
+            path,
+            required=("symptom", "label", "kind", "phases", *BASIS),
+            optional=("early_window_hours", "adjustment", "note"),
+        )
+        symptom = fields.read("symptom", as_str)
         kind = SymptomKind(fields.read("kind", as_choice, list(SymptomKind)))
+        phases, window = self.phases(fields, symptom, kind)
+
+        def adjustment(item: object, at: str) -> CourseAdjustment:
+            return self.adjustment(item, at, symptom, kind, phases, findings)
+
+        return RecoveryCourse(
+            symptom=symptom,
+            label=fields.read("label", as_str),
+            kind=kind,
+            phases=phases,
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+            early_window_hours=window,
+            adjustments=fields.maybe("adjustment", _list_of, adjustment) or (),
+            note=fields.maybe("note", as_str),
+        )
+
+    def phases(
+        self, fields: Fields, symptom: str, kind: SymptomKind
+    ) -> tuple[tuple[Phase, ...], float | None]:
+        """`phases` covering every hour from 0 and, for a flag, `early_window_hours`: the
+        floor, from which on every phase must be at least contact_clinic."""
         phases = fields.read("phases", _list_of, lambda item, at: self.phase(item, at, kind))
         if not phases or phases[0].from_hour != 0:
             raise InvalidInput(fields.path_of("phases"), "the first phase must start at hour 0")
@@ -593,20 +646,84 @@ class _Reader:
         ended = [
             replace(phase, to_hour=later.from_hour) for phase, later in itertools.pairwise(phases)
         ]
-        return RecoveryCourse(
-            symptom=fields.read("symptom", as_str),
-            label=fields.read("label", as_str),
-            kind=kind,
-            phases=(*ended, phases[-1]),
+        phases = (*ended, phases[-1])
+        if kind is SymptomKind.SCALE:
+            if "early_window_hours" in fields:
+                raise InvalidInput(
+                    fields.path_of("early_window_hours"), "does not apply to a scale symptom"
+                )
+            return phases, None
+        if "early_window_hours" not in fields:
+            raise InvalidInput(
+                fields.path_of("early_window_hours"),
+                "is required for a flag: the hour from which it is at least contact_clinic",
+            )
+        window = fields.read("early_window_hours", as_number, 0)
+        for index, phase in enumerate(phases):
+            below = (
+                isinstance(phase.response, Level)
+                and phase.response.rank < Level.CONTACT_CLINIC.rank
+            )
+            if below and (phase.to_hour is None or phase.to_hour > window):
+                raise InvalidInput(
+                    field_path(fields.path_of("phases"), index),
+                    f"{symptom!r} is {phase.response} here, below contact_clinic at or after"
+                    f" its early window ({window:g} h)",
+                )
+        return phases, window
+
+    def adjustment(
+        self,
+        value: object,
+        path: str,
+        symptom: str,
+        kind: SymptomKind,
+        default: tuple[Phase, ...],
+        findings: Collection[str],
+    ) -> CourseAdjustment:
+        """Stricter phases for the patients `when` matches: never laxer than `default`."""
+        fields = Fields(
+            value,
+            path,
+            required=("when", "phases", *BASIS),
+            optional=("early_window_hours", "note"),
+        )
+        phases, window = self.phases(fields, symptom, kind)
+        hours = sorted({phase.from_hour for phase in (*phases, *default)})
+        for hour in hours:
+            if not _as_strict(_phase_at(phases, hour).response, _phase_at(default, hour).response):
+                raise InvalidInput(
+                    fields.path_of("phases"),
+                    f"must be at least as strict as the course's own phases (not at {hour:g} h)",
+                )
+        return CourseAdjustment(
+            when=fields.read("when", self.patient_criteria, findings),
+            phases=phases,
+            early_window_hours=window,
             sources=fields.read("sources", self.sources),
             confidence=fields.read("confidence", _confidence),
+            note=fields.maybe("note", as_str),
+        )
+
+    def patient_criteria(
+        self, value: object, path: str, findings: Collection[str]
+    ) -> PatientCriteria:
+        fields = Fields(value, path, optional=("min_fitzpatrick", "findings"))
+        if not fields.values:
+            raise InvalidInput(path, "must give min_fitzpatrick or findings")
+        return PatientCriteria(
+            min_fitzpatrick=fields.maybe("min_fitzpatrick", as_int, 1, 6),
+            findings=frozenset(fields.maybe("findings", as_choices, findings) or ()),
         )
 
     def phase(self, value: object, path: str, kind: SymptomKind) -> Phase:
         """One phase, open-ended until `recovery_course` sets where the next one starts."""
         grading = ("expected_max", "monitor_max") if kind is SymptomKind.SCALE else ("level",)
         fields = Fields(
-            value, path, required=("from_hour", *grading), optional=("normal", "concern")
+            value,
+            path,
+            required=("from_hour", *grading),
+            optional=("normal", "concern", "emergency"),
         )
         response: Limits | Level
         if kind is SymptomKind.SCALE:
@@ -620,6 +737,7 @@ class _Reader:
             response=response,
             normal=fields.maybe("normal", as_str),
             concern=fields.maybe("concern", as_str),
+            emergency=fields.maybe("emergency", as_str),
         )
         if phase.normal is None and (kind is SymptomKind.SCALE or response is Level.EXPECTED):
             raise InvalidInput(fields.path_of("normal"), "is required: say what is usual")
@@ -628,9 +746,12 @@ class _Reader:
         return phase
 
     def worsening(self, value: object, path: str) -> Worsening:
-        fields = Fields(value, path, required=("after_hours", "level", "concern", *BASIS))
+        fields = Fields(
+            value, path, required=("after_hours", "min_rise", "level", "concern", *BASIS)
+        )
         return Worsening(
             after_hours=fields.read("after_hours", as_number, 0),
+            min_rise=fields.read("min_rise", as_int, 1, MAX_INTENSITY),
             level=Level(fields.read("level", as_choice, list(Level))),
             concern=fields.read("concern", as_str),
             sources=fields.read("sources", self.sources),
