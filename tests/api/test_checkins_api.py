@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from needlepoint.accounts.tokens import token_create
+from needlepoint.courses.models import Session
 from tests.clinical_data import treated_session
 from tests.conftest import as_actor, signed_in
 
@@ -95,3 +98,17 @@ def test_unknown_adverse_event_kind_is_refused(session, staff_api):
     )
     assert response.status_code == 422
     assert "kind" in [e["field"] for e in response.json()["errors"]]
+
+
+def test_an_alert_carries_the_anomalies_of_its_check_in(portal_patient, session, staff_api):
+    Session.objects.filter(pk=session.pk).update(ended_at=timezone.now() + timedelta(days=1))
+    created = signed_in(portal_patient).post(
+        "/api/v1/checkins", {"symptoms": {"redness": 2}}, content_type=JSON
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["level"] == "expected"
+    assert [a["code"] for a in body["triage"]["anomalies"]] == ["session_time_in_future"]
+    alert = staff_api.get(f"/api/v1/alerts/{body['alert_id']}").json()
+    assert alert["level"] == "expected"
+    assert "is after this report" in alert["anomalies"][0]["text"]

@@ -11,9 +11,13 @@ from django.utils import timezone
 
 from needlepoint.checkins import selectors, services
 from needlepoint.checkins.models import Alert, CheckIn
+from needlepoint.courses.models import Session
+from needlepoint.intakes.services import intake_record
+from needlepoint.patients.models import Patient
 from needlepoint.safety.models import AuditEvent
 from tests.clinical_data import treated_session
 from tests.conftest import as_actor
+from tests.intake_answers import CLEAR
 
 
 @pytest.fixture
@@ -58,10 +62,66 @@ def test_worsening_between_check_ins_uses_the_previous_report(practitioner, port
     services.checkin_submit(actor, {"pain": 1})
     later = services.checkin_submit(actor, {"pain": 3})
     assert later.level == "contact_clinic"
-    assert any(
-        r["code"].startswith("worsening") or "increase" in r["text"]
-        for r in later.triage["reasons"]
+    [reason] = later.triage["reasons"]
+    assert reason["code"] == "pain_worsening"
+    assert "up from 1/10 at the last check-in" in reason["text"]
+
+
+def test_a_session_time_after_the_report_never_loses_the_check_in(practitioner, portal_patient):
+    session = treated_session(as_actor(practitioner), portal_patient.pk)
+    Session.objects.filter(pk=session.pk).update(ended_at=timezone.now() + timedelta(days=2))
+    actor = as_actor(portal_patient)
+    urgent = services.checkin_submit(
+        actor, {"fever": True, "pus": True, "spreading_redness": True}, "Hot and swollen"
     )
+    assert urgent.level == "urgent"
+    assert "emergency" in urgent.triage["advice"]["text"]
+    assert [a["code"] for a in urgent.triage["anomalies"]] == ["session_time_in_future"]
+    assert urgent.triage["expected_course"]["hours_since_session"] == 0
+    assert urgent.alert.level == "urgent"
+    # an expected answer with times that do not add up still reaches the clinic
+    usual = services.checkin_submit(actor, {"redness": 2})
+    assert usual.level == "expected"
+    assert usual.alert.level == "expected"
+    event = AuditEvent.objects.filter(action="checkin.submit").latest("pk")
+    assert event.detail["anomalies"] == ["session_time_in_future"]
+
+
+def test_a_previous_report_the_knowledge_no_longer_reads_is_not_compared(portal_patient, session):
+    CheckIn.objects.create(
+        clinic=session.clinic,
+        patient=portal_patient,
+        session=session,
+        reported_at=timezone.now() - timedelta(hours=1),
+        symptoms={"sneezing": True},
+        level="expected",
+        triage={},
+    )
+    checkin = services.checkin_submit(as_actor(portal_patient), {"pain": 2})
+    assert checkin.level == "expected"
+
+
+def test_anticoagulants_in_the_latest_screening_reach_the_clinic_sooner(
+    practitioner, portal_patient
+):
+    staff = as_actor(practitioner)
+    treated_session(staff, portal_patient.pk, hours_ago=2)  # ended 90 minutes ago
+    actor = as_actor(portal_patient)
+    assert services.checkin_submit(actor, {"bleeding": True}).level == "monitor"
+    intake_record(staff, portal_patient.pk, {**CLEAR, "anticoagulants": True})
+    later = services.checkin_submit(actor, {"bleeding": True})
+    assert later.level == "contact_clinic"
+    assert "blood thinner" in later.triage["reasons"][0]["text"]
+
+
+@pytest.mark.parametrize(("fitzpatrick", "level"), [(2, "monitor"), (5, "contact_clinic")])
+def test_new_dark_spots_are_stricter_on_darker_skin(
+    practitioner, portal_patient, session, fitzpatrick, level
+):
+    Patient.objects.filter(pk=portal_patient.pk).update(fitzpatrick=fitzpatrick)
+    checkin = services.checkin_submit(as_actor(portal_patient), {"dark_spots": True})
+    assert checkin.level == level
+    assert checkin.alert.level == level  # the clinic knows before the next session
 
 
 def test_no_session_yet_is_a_clear_error(portal_patient):

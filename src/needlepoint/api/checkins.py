@@ -55,6 +55,9 @@ class AlertOut(Schema):
     acknowledged_at: datetime | None
     resolved_at: datetime | None
     reasons: list[dict[str, Any]]
+    anomalies: list[dict[str, Any]] = Field(
+        description="What did not add up in the check-in's times (code, text), for the clinic"
+    )
 
     @staticmethod
     def resolve_session_id(obj: Alert) -> int:
@@ -63,6 +66,10 @@ class AlertOut(Schema):
     @staticmethod
     def resolve_reasons(obj: Alert) -> list[dict[str, Any]]:
         return list(obj.checkin.triage.get("reasons", []))
+
+    @staticmethod
+    def resolve_anomalies(obj: Alert) -> list[dict[str, Any]]:
+        return list(obj.checkin.triage.get("anomalies", []))
 
 
 class AlertActionIn(Schema):

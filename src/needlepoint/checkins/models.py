@@ -38,7 +38,8 @@ class CheckIn(models.Model):
 
 
 class Alert(models.Model):
-    """A check-in above `expected`, for the clinic to act on."""
+    """A check-in above `expected`, or one whose times did not add up (its triage's
+    `anomalies`), for the clinic to act on."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

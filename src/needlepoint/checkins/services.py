@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from needlepoint.checkins.models import AdverseEvent, Alert, AlertAction, CheckIn, Level
-from needlepoint.checkins.selectors import alert_in_scope, latest_treated_session
+from needlepoint.checkins.selectors import alert_in_scope, latest_treated_session, triage_context
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge, validation_error
 from needlepoint.clinics.roles import Permission
+from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import session_in_scope
+from needlepoint.domain import triage as rules
 from needlepoint.domain.errors import InvalidInput
+from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.serialization import to_json
-from needlepoint.domain.triage import parse_checkin, triage
 from needlepoint.safety.audit import audit_record
 
 MAX_NOTE = 2000
@@ -26,30 +27,33 @@ MAX_NOTE = 2000
 
 @transaction.atomic
 def checkin_submit(actor: Actor, symptoms: Mapping[str, object], note: str = "") -> CheckIn:
-    """A patient's check-in on their latest session, triaged; above `expected`, an alert."""
+    """A patient's check-in on their latest session, triaged against the patient's record.
+
+    It is always accepted once the symptoms are valid, whatever the session's recorded times:
+    triage notes what does not add up. Above `expected`, or with such a note, an alert.
+    """
     actor.require(Permission.CHECKIN_SUBMIT)
     session = latest_treated_session(actor, actor.patient_id)
     if session is None or session.ended_at is None:
         raise ValidationError("There is no treatment session to report on yet.")
     if len(note) > MAX_NOTE:
         raise ValidationError({"note": f"Keep the note under {MAX_NOTE} characters."})
-    now = timezone.now()
-    request: dict[str, Any] = {
-        "performed_at": session.ended_at.isoformat(),
-        "reported_at": now.isoformat(),
-        "symptoms": dict(symptoms),
-    }
-    previous = CheckIn.objects.filter(session=session).order_by("-reported_at").first()
-    if previous is not None:
-        request["previous"] = {
-            "reported_at": previous.reported_at.isoformat(),
-            "symptoms": previous.symptoms,
-        }
     knowledge = clinic_knowledge(actor.clinic)
     try:
-        result = triage(parse_checkin(request, knowledge), knowledge)
+        reported = rules.parse_symptoms(dict(symptoms), "symptoms", knowledge)
     except InvalidInput as error:
         raise validation_error(error) from None
+    now = timezone.now()
+    result = rules.triage(
+        rules.CheckIn(
+            performed_at=session.ended_at,
+            reported_at=now,
+            symptoms=reported,
+            previous=_previous_report(session, knowledge),
+            patient=triage_context(actor, session.patient),
+        ),
+        knowledge,
+    )
     checkin = CheckIn.objects.create(
         clinic=actor.clinic,
         patient_id=actor.patient_id,
@@ -60,7 +64,7 @@ def checkin_submit(actor: Actor, symptoms: Mapping[str, object], note: str = "")
         level=result.level.value,
         triage=to_json(result),
     )
-    if checkin.level != Level.EXPECTED:
+    if checkin.level != Level.EXPECTED or result.anomalies:
         Alert.objects.create(
             clinic=actor.clinic, patient_id=actor.patient_id, checkin=checkin, level=checkin.level
         )
@@ -69,9 +73,27 @@ def checkin_submit(actor: Actor, symptoms: Mapping[str, object], note: str = "")
         "checkin.submit",
         "patient",
         actor.patient_id,
-        detail={"checkin": checkin.pk, "level": checkin.level},
+        detail={
+            "checkin": checkin.pk,
+            "level": checkin.level,
+            "anomalies": [anomaly.code for anomaly in result.anomalies],
+        },
     )
     return checkin
+
+
+def _previous_report(session: Session, knowledge: Knowledge) -> rules.PreviousReport | None:
+    """The patient's last check-in on the session, to compare with; one whose symptoms the
+    knowledge no longer reads (a symptom since removed) is left out rather than refused."""
+    previous = CheckIn.objects.filter(session=session).order_by("-reported_at").first()
+    if previous is None:
+        return None
+    try:
+        return rules.PreviousReport(
+            previous.reported_at, rules.parse_symptoms(previous.symptoms, "previous", knowledge)
+        )
+    except InvalidInput:
+        return None
 
 
 NEXT_STATUS = {
