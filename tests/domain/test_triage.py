@@ -428,6 +428,14 @@ def test_invalid_check_ins_name_the_field(
         parse_checkin(data, knowledge)
 
 
+def test_the_patient_context_is_optional_in_every_part(knowledge: Knowledge) -> None:
+    for patient in ({}, {"findings": []}, {"findings": None, "fitzpatrick": None}):
+        checkin = parse_checkin(
+            {"performed_at": _at(0), "reported_at": _at(1), "patient": patient}, knowledge
+        )
+        assert checkin.patient == PatientContext()
+
+
 # Knowledge that breaks the rules is refused
 
 

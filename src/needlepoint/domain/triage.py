@@ -157,14 +157,17 @@ def _previous(value: object, path: str, knowledge: Knowledge) -> PreviousReport:
 def _patient(value: object, path: str, knowledge: Knowledge) -> PatientContext:
     fields = Fields(value, path, optional=("fitzpatrick", "findings"))
     codes = [rule.code for rule in knowledge.screening_rules]
-    findings_path = fields.path_of("findings")
-    findings = as_list(fields.values.get("findings", []), findings_path)
     return PatientContext(
         fitzpatrick=fields.maybe("fitzpatrick", as_int, 1, 6),
-        findings=frozenset(
-            as_choice(code, field_path(findings_path, index), codes)
-            for index, code in enumerate(findings)
-        ),
+        findings=fields.maybe("findings", _findings, codes) or frozenset(),
+    )
+
+
+def _findings(value: object, path: str, codes: list[str]) -> frozenset[str]:
+    """Screening finding codes (a list, possibly empty)."""
+    items = as_list(value, path)
+    return frozenset(
+        as_choice(code, field_path(path, index), codes) for index, code in enumerate(items)
     )
 
 
