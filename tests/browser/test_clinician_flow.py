@@ -29,6 +29,15 @@ NO_QUESTIONS = [
     "Eczema, psoriasis or rosacea flaring in the treatment area",
     "Open wound, cut or sunburn in the treatment area",
     "Allergy to topical anaesthetics or to serum ingredients",
+    "Ever formed raised (hypertrophic) scars that stayed within the original wound",
+    "Has vitiligo, psoriasis or lichen planus, even if it is not flaring now",
+    "Ever had dermal filler or a thread lift in the treatment area",
+    "Tattoo or permanent makeup in the treatment area",
+    "Ever had firm lumps (a granulomatous reaction) after a skin treatment, filler, tattoo or"
+    " skin product",
+    "Allergy to metals (e.g. nickel in jewellery or watch straps)",
+    "Has an implanted electronic device (pacemaker, defibrillator, nerve or brain stimulator,"
+    " cochlear implant)",
 ]
 
 
@@ -45,7 +54,7 @@ def _answer_intake(page, keloid: str = "No") -> None:  # type: ignore[no-untyped
     for question in NO_QUESTIONS:
         page.get_by_role("group", name=question).get_by_label("No", exact=True).check()
     page.get_by_role(
-        "group", name="Ever formed keloid or raised (hypertrophic) scars"
+        "group", name="Ever formed a keloid (a raised scar that grows beyond the original wound)"
     ).get_by_label(keloid, exact=True).check()
     page.get_by_label("Never taken").check()
     page.get_by_label("Diabetes").select_option("none")
@@ -99,14 +108,14 @@ def test_new_patient_to_signed_first_session(page, practitioner, clinic):  # typ
     page.get_by_label("Endpoint reached").select_option("pinpoint_bleeding")
     now = timezone.localtime(timezone.now(), ZoneInfo(clinic.time_zone)).replace(
         second=0, microsecond=0
-    )
+    ) - timedelta(minutes=30)  # the treatment has happened by the time it is charted
     page.get_by_label("Treatment started").fill(now.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Treatment ended").fill(
         (now + timedelta(minutes=25)).strftime("%Y-%m-%dT%H:%M")
     )
     page.get_by_role("button", name="Save and sign (locks the chart)").click()
     # The depth is refused.
-    expect(page.locator(".has-error").first).to_contain_text("the clinic's limit is 2 mm")
+    expect(page.locator(".has-error").first).to_contain_text("at most the clinic's limit of 2 mm")
 
     page.get_by_label("Left cheek depth (mm)").fill("1.5")
     page.get_by_role("button", name="Save and sign (locks the chart)").click()
