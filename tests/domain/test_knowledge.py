@@ -37,6 +37,14 @@ def _broken(change: Any) -> dict[str, Any]:
     return documents
 
 
+def _question(documents: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(q for q in documents["contraindications.toml"]["question"] if q["name"] == name)
+
+
+def _rule(documents: dict[str, Any], code: str) -> dict[str, Any]:
+    return next(r for r in documents["contraindications.toml"]["rule"] if r["code"] == code)
+
+
 def test_the_shipped_knowledge_loads(knowledge: Knowledge) -> None:
     assert knowledge.goodman_baron.max_score == 78  # per-row scoring, as decided
     assert knowledge.ecca.max_score == 540
@@ -102,6 +110,18 @@ def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:
         (
             lambda d: d["contraindications.toml"]["rule"][0].update(question="shoe_size"),
             r"rule\[0\]\.question: must be one of",
+        ),
+        (
+            lambda d: _question(d, "isotretinoin_months_ago").pop("never"),
+            r"question\[\d+\]\.never: is required for a months_ago question",
+        ),
+        (
+            lambda d: _question(d, "age").update(never="Never"),
+            r"question\[0\]\.never: does not apply for a integer question",
+        ),
+        (
+            lambda d: _rule(d, "isotretinoin_recent").update(when={"equals": "never"}),
+            r"rule\[\d+\]\.when\.equals: does not apply to the months_ago question",
         ),
         (
             lambda d: d["zones.toml"]["zones"]["forehead"].update(limit_mm=9),

@@ -13,13 +13,15 @@ from pydantic import ConfigDict, Field
 
 from needlepoint.api.auth import request_actor
 from needlepoint.api.schemas import ERRORS, Problem
+from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses import selectors, services, sessions
 from needlepoint.courses.models import Assessment, Course, Session
+from needlepoint.domain.screening import missing_answers
 from needlepoint.domain.serialization import to_json
 from needlepoint.intakes import services as intake_services
 from needlepoint.intakes.models import Screening
-from needlepoint.intakes.selectors import screening_in_scope
+from needlepoint.intakes.selectors import latest_intake, screening_in_scope
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.records import services as records
 from needlepoint.records.open_items import open_items
@@ -28,7 +30,7 @@ from needlepoint.safety.selectors import lot_in_scope
 
 router = Router(tags=["clinical"])
 CONFLICT = {**ERRORS, 409: Problem}
-Intake = dict[str, Any]
+Intake = dict[str, Any]  # one field per question; a months_ago one: months, a date or "never"
 
 
 class Strict(Schema):
@@ -63,6 +65,18 @@ class ScreeningOut(Schema):
             blocks_treatment=s.blocks_treatment(),
             screened_at=s.screened_at,
         )
+
+
+class IntakeOut(Schema):
+    version: int
+    context: str
+    recorded_at: datetime
+    answers: dict[str, Any] = Field(
+        description="As screened: a months_ago answer is the ISO date of the event or never"
+    )
+    missing: list[str] = Field(
+        description="Required questions these answers leave unanswered (e.g. added since)"
+    )
 
 
 class AcknowledgementIn(Strict):
@@ -219,6 +233,26 @@ def create_screening(
 ) -> Status[ScreeningOut]:
     screening = intake_services.intake_record(request_actor(request), patient_id, answers)
     return Status(201, ScreeningOut.from_model(screening))
+
+
+@router.get(
+    "/patients/{patient_id}/intake",
+    response={200: IntakeOut, **ERRORS},
+    summary="The latest intake, to start the next one from (the pre-session re-screen)",
+)
+def read_latest_intake(request: HttpRequest, patient_id: str) -> IntakeOut:
+    actor = request_actor(request)
+    intake = latest_intake(actor, patient_id)
+    if intake is None:
+        raise Http404("This patient has no intake yet.")
+    missing = missing_answers(intake.answers, clinic_knowledge(actor.clinic))
+    return IntakeOut(
+        version=intake.version,
+        context=intake.context,
+        recorded_at=intake.recorded_at,
+        answers=intake.answers,
+        missing=list(missing),
+    )
 
 
 @router.get(

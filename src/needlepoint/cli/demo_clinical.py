@@ -27,14 +27,21 @@ INTAKE: dict[str, Any] = {
     "active_infection_in_area": False,
     "herpes_simplex_history": False,
     "keloid_history": False,
-    "isotretinoin_months_ago": None,
+    "hypertrophic_scar_history": False,
+    "isotretinoin_months_ago": "never",
     "anticoagulants": False,
     "bleeding_disorder": False,
     "diabetes": "none",
     "immunosuppressed": False,
     "skin_condition_flare_in_area": False,
+    "koebner_condition": False,
     "open_wound_or_sunburn_in_area": False,
+    "filler_or_threads_in_area": False,
+    "tattoo_or_permanent_makeup_in_area": False,
     "anaesthetic_allergy": False,
+    "granulomatous_reaction_history": False,
+    "metal_allergy": False,
+    "implanted_electronic_device": False,
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import tzinfo
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -84,6 +84,31 @@ def _json_command(
     return command
 
 
+@click.command("screen", cls=RulesCommand)
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--on",
+    help="The day of the screening, YYYY-MM-DD (default: today): months since an event, such"
+    " as the last isotretinoin dose, are counted to it.",
+)
+def screen_intake(file: str, on: str | None) -> None:
+    """Screen intake answers: verdict, findings and missing answers."""
+    day = date.today() if on is None else _day(on, "--on")
+    try:
+        known = load_knowledge()
+        result = screen(parse_intake(_read_json(file), known, day), known, day)
+    except DomainError as error:
+        raise InputError(str(error)) from None
+    _print_json(result)
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: must be a date, YYYY-MM-DD") from None
+
+
 def _clinic_zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
@@ -130,11 +155,7 @@ def basis() -> None:
 
 
 COMMANDS: list[click.Command] = [
-    _json_command(
-        "screen",
-        "Screen intake answers: verdict, findings and missing answers.",
-        lambda data, known: screen(parse_intake(data, known), known),
-    ),
+    screen_intake,
     _json_command(
         "score",
         "Score a scar assessment (Goodman & Baron, ECCA) with each row's contribution.",

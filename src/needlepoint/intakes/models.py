@@ -20,7 +20,15 @@ class Intake(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="intakes")
     version = models.PositiveIntegerField()
     context = models.CharField(max_length=20, choices=Context.choices, default=Context.INITIAL)
-    answers = models.JSONField(help_text="Answers keyed by question name; null = unanswered.")
+    answers = models.JSONField(
+        help_text="The answers as screened, keyed by question name (absent = unanswered); a"
+        ' months_ago answer is the ISO date of the event or "never".'
+    )
+    answers_given = models.JSONField(
+        default=dict,
+        help_text="The answers exactly as received, e.g. the months from which the date in"
+        " `answers` was computed.",
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     recorded_by_role = models.CharField(max_length=20)
     recorded_at = models.DateTimeField(auto_now_add=True)

@@ -23,12 +23,30 @@ def screening_in_scope(actor: Actor, screening_id: object, permission: Permissio
     return screening
 
 
-def latest_answers(actor: Actor, patient_id: object) -> dict[str, object]:
-    """The newest intake's answers, to prefill the next one ("anything changed?")."""
+def latest_intake(actor: Actor, patient_id: object) -> Intake | None:
+    """The patient's newest intake (audited when there is one)."""
     patient = patient_in_scope(actor, patient_id, Permission.INTAKE_RECORD)
     intake = Intake.objects.filter(patient=patient).order_by("-version").first()
     if intake is not None:
         audit_record(
             actor, "intake.read", "patient", patient.pk, detail={"version": intake.version}
         )
+    return intake
+
+
+def latest_answers(actor: Actor, patient_id: object) -> dict[str, object]:
+    """The newest intake's answers as screened, to prefill the next one ("anything
+    changed?"): a months_ago answer is its date, so the next screening counts on from it."""
+    intake = latest_intake(actor, patient_id)
     return dict(intake.answers) if intake else {}
+
+
+def latest_findings(
+    actor: Actor, patient_id: object, permission: Permission = Permission.CLINICAL_READ
+) -> frozenset[str]:
+    """The finding codes of the patient's latest screening (none before any), e.g.
+    `anticoagulation` or `herpes_history`, for the rules that plan or triage around them.
+    Scoped to the actor's clinic; not audited: the decision that uses them is."""
+    patient = patient_in_scope(actor, patient_id, permission)
+    screening = Screening.objects.filter(patient=patient).order_by("-intake__version").first()
+    return frozenset(f["code"] for f in screening.findings) if screening else frozenset()

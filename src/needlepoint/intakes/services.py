@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge, validation_error
 from needlepoint.clinics.roles import Permission
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.screening import parse_intake, screen
+from needlepoint.domain.screening import parse_intake, screen, stored_answers
 from needlepoint.domain.serialization import to_json
 from needlepoint.intakes.models import Acknowledgement, Intake, Override, Screening
 from needlepoint.intakes.selectors import screening_in_scope
@@ -28,13 +29,17 @@ def intake_record(
     answers: Mapping[str, object],
     context: str = Intake.Context.INITIAL,
 ) -> Screening:
-    """Store the answers as the patient's next intake version and screen them."""
+    """Store the answers as the patient's next intake version and screen them today (in the
+    clinic's time zone). Months since an event are kept as its date; the answers as given are
+    kept beside them."""
     patient = patient_in_scope(actor, patient_id, Permission.INTAKE_RECORD)
     knowledge = clinic_knowledge(actor.clinic)
+    today = timezone.localdate(timezone=actor.zone)
     try:
-        result = screen(parse_intake(dict(answers), knowledge), knowledge)
+        intake_answers = parse_intake(dict(answers), knowledge, today)
     except InvalidInput as error:
         raise validation_error(error) from None
+    result = screen(intake_answers, knowledge, today)
     Patient.objects.select_for_update().filter(pk=patient.pk).first()  # serialise versions
     latest = patient.intakes.aggregate(latest=Max("version"))["latest"] or 0
     intake = Intake.objects.create(
@@ -42,7 +47,8 @@ def intake_record(
         patient=patient,
         version=latest + 1,
         context=context,
-        answers=dict(answers),
+        answers=stored_answers(intake_answers),
+        answers_given=dict(answers),
         recorded_by=actor.user,
         recorded_by_role=actor.role.value,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -12,10 +13,10 @@ from needlepoint.clinics.models import Clinic
 from needlepoint.courses.models import Session
 from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.knowledge.model import CountScale, Question, QuestionKind
+from needlepoint.domain.screening import NEVER, missing_answers
 from needlepoint.safety.models import Lot
 
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
-NEVER = "never"
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -31,23 +32,44 @@ def _question_field(question: Question, initial: object) -> tuple[forms.Field, o
         choices = [("", "Not answered"), *((c, c.capitalize()) for c in question.choices)]
         return forms.ChoiceField(label=label, choices=choices, required=False), initial or ""
     low, high = question.minimum, question.maximum
-    number: forms.Field = (
-        forms.IntegerField(
+    if question.kind is QuestionKind.INTEGER:
+        integer = forms.IntegerField(
             label=label,
             required=False,
             min_value=None if low is None else int(low),
             max_value=None if high is None else int(high),
         )
-        if question.kind is QuestionKind.INTEGER
-        else forms.FloatField(label=label, required=False, min_value=low, max_value=high)
-    )
-    if question.null_answer:
-        number.help_text = f"Leave empty and tick “{question.null_answer}” if so."
+        return integer, initial
+    number = forms.FloatField(label=label, required=False, min_value=low, max_value=high)
+    if question.kind is QuestionKind.MONTHS_AGO:
+        number.help_text = f"Or give the date, or tick “{question.never}”: only one of them."
+        return number, None  # a previous answer is kept as its date (or never): see below
     return number, initial
 
 
+def _alternatives(question: Question, previous: object) -> dict[str, tuple[forms.Field, object]]:
+    """A months_ago question's other answers: the date of the event, or never."""
+    return {
+        f"{question.name}_date": (
+            forms.DateField(
+                label="Or the date",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                help_text="An approximate date is fine; it is kept so the months count on.",
+            ),
+            previous if isinstance(previous, str) and previous != NEVER else None,
+        ),
+        f"{question.name}_{NEVER}": (
+            forms.BooleanField(label=question.never or NEVER, required=False),
+            previous == NEVER,
+        ),
+    }
+
+
 class IntakeForm(forms.Form):
-    """The intake questions of the knowledge, in its order; unanswered stays unanswered."""
+    """The intake questions of the knowledge, in its order; unanswered stays unanswered.
+    Given the previous intake's answers, it starts from them and marks each required question
+    they leave unanswered (e.g. one added since) so that it is asked now."""
 
     def __init__(
         self,
@@ -59,27 +81,49 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = knowledge.questions
         previous = answers or {}
+        self.unanswered = missing_answers(previous, knowledge) if previous else ()
         for question in self.questions:
-            field, initial = _question_field(question, previous.get(question.name))
-            self.fields[question.name] = field
-            self.initial[question.name] = initial
-            if question.null_answer:
-                self.fields[f"{question.name}_{NEVER}"] = forms.BooleanField(
-                    label=question.null_answer.capitalize(), required=False
+            fields = {question.name: _question_field(question, previous.get(question.name))}
+            if question.kind is QuestionKind.MONTHS_AGO:
+                fields |= _alternatives(question, previous.get(question.name))
+            if question.name in self.unanswered:
+                field = fields[question.name][0]
+                field.help_text = f"Not answered before: please answer. {field.help_text}".strip()
+            for name, (field, initial) in fields.items():
+                self.fields[name] = field
+                self.initial[name] = initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for question in self.questions:
+            if question.kind is QuestionKind.MONTHS_AGO and len(self._given(question, data)) > 1:
+                self.add_error(
+                    question.name,
+                    f"Give the months, the date or “{question.never}”, not more than one.",
                 )
-                self.initial[f"{question.name}_{NEVER}"] = (
-                    question.name in previous and previous[question.name] is None
-                )
+        return data
+
+    def _given(self, question: Question, data: Mapping[str, Any]) -> list[object]:
+        """A months_ago question's answers that were filled in: months, date, never."""
+        answers = (
+            data.get(question.name),
+            data.get(f"{question.name}_date"),
+            NEVER if data.get(f"{question.name}_{NEVER}") else None,
+        )
+        return [answer for answer in answers if answer is not None]
 
     def answers(self) -> dict[str, object]:
-        """The rules engine's intake JSON: absent means unanswered; null only where it has a
-        meaning (e.g. never taken)."""
+        """The rules engine's intake JSON: absent means unanswered; a months_ago answer is
+        the months, the ISO date or "never"."""
         data = self.cleaned_data
         result: dict[str, object] = {}
         for question in self.questions:
             value = data.get(question.name)
-            if question.null_answer and data.get(f"{question.name}_{NEVER}"):
-                result[question.name] = None
+            if question.kind is QuestionKind.MONTHS_AGO:
+                given = self._given(question, data)
+                if given:
+                    [value] = given
+                    result[question.name] = value.isoformat() if isinstance(value, date) else value
             elif question.kind is QuestionKind.BOOLEAN and value:
                 result[question.name] = value == "yes"
             elif value not in (None, ""):

@@ -88,12 +88,15 @@ def _introduction() -> str:
 
 def _answer_kind(question: Question) -> str:
     if question.kind is QuestionKind.CHOICE:
-        text = " / ".join(question.choices)
-    elif question.kind is QuestionKind.BOOLEAN:
-        text = "yes / no"
-    else:
-        text = f"{question.kind} {question.minimum:g}-{question.maximum:g}"
-    return text + (f"; null = {question.null_answer}" if question.null_answer else "")
+        return " / ".join(question.choices)
+    if question.kind is QuestionKind.BOOLEAN:
+        return "yes / no"
+    if question.kind is QuestionKind.MONTHS_AGO:
+        return (
+            f"months {question.minimum:g}-{question.maximum:g}, the date, or never"
+            " (kept as the date, so it ages between screenings)"
+        )
+    return f"{question.kind} {question.minimum:g}-{question.maximum:g}"
 
 
 def _condition(question: str, condition: Condition) -> str:

@@ -86,6 +86,14 @@ DOCUMENTS = (
 SOURCE_KINDS = ("seed", "paper", "regulatory", "secondary", "summary")
 MAX_INTENSITY = 10  # symptoms are rated 0-10
 BASIS = ("sources", "confidence")
+NUMERIC_KINDS = (QuestionKind.INTEGER, QuestionKind.NUMBER, QuestionKind.MONTHS_AGO)
+KIND_FIELDS = {  # the optional question fields each kind needs (and no others)
+    QuestionKind.BOOLEAN: frozenset(),
+    QuestionKind.INTEGER: frozenset({"min", "max"}),
+    QuestionKind.NUMBER: frozenset({"min", "max"}),
+    QuestionKind.CHOICE: frozenset({"choices"}),
+    QuestionKind.MONTHS_AGO: frozenset({"min", "max", "never"}),
+}
 T = TypeVar("T")
 Document = Mapping[str, object]
 
@@ -282,14 +290,11 @@ class _Reader:
             value,
             path,
             required=("name", "text", "kind"),
-            optional=("min", "max", "choices", "required", "null_answer"),
+            optional=("min", "max", "choices", "required", "never"),
         )
         kind = QuestionKind(fields.read("kind", as_choice, list(QuestionKind)))
-        numeric = kind in (QuestionKind.INTEGER, QuestionKind.NUMBER)
-        expected = (
-            {"min", "max"} if numeric else {"choices"} if kind is QuestionKind.CHOICE else set()
-        )
-        for name in ("min", "max", "choices"):
+        expected = KIND_FIELDS[kind]
+        for name in ("min", "max", "choices", "never"):
             if (name in fields) != (name in expected):
                 problem = "is required" if name in expected else "does not apply"
                 raise InvalidInput(fields.path_of(name), f"{problem} for a {kind} question")
@@ -303,7 +308,7 @@ class _Reader:
             maximum=maximum,
             choices=fields.maybe("choices", _list_of, as_str) or (),
             required=fields.maybe("required", as_bool) is not False,
-            null_answer=fields.maybe("null_answer", as_str),
+            never=fields.maybe("never", as_str),
         )
 
     def rule(self, value: object, path: str, questions: Mapping[str, Question]) -> ScreeningRule:
@@ -332,7 +337,8 @@ class _Reader:
             return Condition(operator, as_bool(operand, operand_path))
         if question.kind is QuestionKind.CHOICE and operator is Operator.EQUALS:
             return Condition(operator, as_choice(operand, operand_path, question.choices))
-        if question.kind in (QuestionKind.INTEGER, QuestionKind.NUMBER):
+        aging = question.kind is QuestionKind.MONTHS_AGO and operator is Operator.EQUALS
+        if question.kind in NUMERIC_KINDS and not aging:  # months since an event only compare
             low, high = question.minimum or 0, question.maximum
             return Condition(operator, as_number(operand, operand_path, low, high))
         raise InvalidInput(operand_path, f"does not apply to the {question.kind} question")

@@ -48,6 +48,7 @@ class QuestionKind(StrEnum):
     INTEGER = "integer"
     NUMBER = "number"
     CHOICE = "choice"
+    MONTHS_AGO = "months_ago"  # months since an event, its date, or "never"; kept as the date
 
 
 class Operator(StrEnum):
@@ -91,7 +92,7 @@ class Question:
     maximum: float | None = None
     choices: tuple[str, ...] = ()
     required: bool = True
-    null_answer: str | None = None  # what a JSON null means when it is an answer, e.g. "never"
+    never: str | None = None  # a months_ago question's label for "never", e.g. "Never taken"
 
 
 @dataclass(frozen=True)

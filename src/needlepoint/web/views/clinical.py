@@ -15,6 +15,7 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.courses import dashboard as dashboards
 from needlepoint.courses import selectors, services
 from needlepoint.courses.timeline import VERDICT_LABELS, patient_timeline
+from needlepoint.domain.knowledge.model import QuestionKind
 from needlepoint.intakes import services as intake_services
 from needlepoint.intakes.models import Intake
 from needlepoint.intakes.selectors import latest_answers, screening_in_scope
@@ -81,6 +82,7 @@ def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> H
         },
         "sources": knowledge.sources,
         "questions": {q.name: q.text for q in knowledge.questions},
+        "months_ago": {q.name for q in knowledge.questions if q.kind is QuestionKind.MONTHS_AGO},
         "session": screening.sessions.first(),
     }
     return render(request, "clinical/screening.html", context)
