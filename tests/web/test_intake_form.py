@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from needlepoint.intakes.models import Intake
+from needlepoint.intakes.selectors import latest_answers
 from needlepoint.intakes.services import intake_record
+from needlepoint.records import services as records
+from tests.clinical_data import planned_course
 from tests.conftest import as_actor, signed_in
 from tests.intake_answers import BEFORE_SAFETY_REVIEW, CLEAR, SAFETY_REVIEW_QUESTIONS
 
@@ -98,3 +101,16 @@ def test_the_portal_intake_takes_never_too(portal_patient):
     response = signed_in(portal_patient).post("/portal/intake/", _post())
     assert response.status_code == 302
     assert Intake.objects.get().answers["isotretinoin_months_ago"] == "never"
+
+
+def test_the_pre_session_re_screen_asks_what_an_older_intake_never_answered(practitioner, patient):
+    actor = as_actor(practitioner)
+    intake_record(actor, patient.pk, CLEAR)
+    session = planned_course(actor, patient.pk).sessions.get(number=1)
+    intake_record(actor, patient.pk, BEFORE_SAFETY_REVIEW)  # as recorded before the review
+    page = signed_in(practitioner).get(f"/sessions/{session.pk}/").content.decode()
+    assert page.count("Not answered before: please answer.") == len(SAFETY_REVIEW_QUESTIONS)
+    screening = records.session_start(actor, session.pk, latest_answers(actor, patient.pk))
+    assert screening.verdict == "incomplete"
+    assert screening.missing == list(SAFETY_REVIEW_QUESTIONS)
+    assert screening.blocks_treatment()
