@@ -10,7 +10,6 @@ January is more than 6 months ago by August. Months and days convert at the mean
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -125,11 +124,11 @@ def _months_ago(value: object, question: Question, on: date) -> date | str:
         if months_between(event, on) < low:
             raise problem
         return event
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise problem
-    if not (math.isfinite(value) and low <= value <= high):
-        raise problem
-    return on - timedelta(days=round(value * DAYS_PER_MONTH))
+    try:
+        months = as_number(value, question.name, low, high)
+    except InvalidInput:
+        raise problem from None
+    return on - timedelta(days=round(months * DAYS_PER_MONTH))
 
 
 def missing_answers(answered: Iterable[str], knowledge: Knowledge) -> tuple[str, ...]:
