@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.safety.models import AuditEvent
 from tests.conftest import signed_in
@@ -80,3 +82,30 @@ def test_inverted_aftercare_window_is_refused(admin, clinic):
 
 def test_only_admins(practitioner):
     assert signed_in(practitioner).get("/clinic/settings/").status_code == 403
+
+
+def test_the_clinics_location_is_saved(admin, clinic):
+    location = {"latitude": "51.5074", "longitude": "-0.1278"}
+    response = signed_in(admin).post("/clinic/settings/", {**DETAILS, **location})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    clinic.refresh_from_db()
+    assert (float(clinic.latitude), float(clinic.longitude)) == (51.5074, -0.1278)
+    audit = AuditEvent.objects.filter(action="clinic.settings").latest("pk")
+    assert {"latitude", "longitude"} <= set(audit.detail["fields"])
+
+
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        ({"latitude": "51.5"}, "Give both latitude and longitude, or neither."),
+        ({"longitude": "-0.1"}, "Give both latitude and longitude, or neither."),
+        ({"latitude": "91", "longitude": "0"}, "less than or equal to 90"),
+        ({"latitude": "0", "longitude": "-181"}, "greater than or equal to -180"),
+    ],
+)
+def test_a_half_or_impossible_location_is_refused(admin, clinic, location, message):
+    page = signed_in(admin).post("/clinic/settings/", {**DETAILS, **location}).content.decode()
+    assert message in page
+    clinic.refresh_from_db()
+    assert (clinic.latitude, clinic.longitude) == (None, None)
+

@@ -6,7 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from needlepoint.clinics.roles import STAFF_ROLES, Role
@@ -29,6 +29,23 @@ class Clinic(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
+    latitude = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="Where the clinic is, in decimal degrees (north positive), for sunset times "
+        "in aftercare. Empty: the time zone's city when known, else sunset is taken as 21:00.",
+    )
+    longitude = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="Decimal degrees, east positive (e.g. -74.0060 for New York).",
+    )
     record_prefix = models.CharField(
         max_length=6,
         validators=[RegexValidator(r"^[A-Z0-9]{1,6}$", "Up to six capital letters or digits.")],
@@ -48,6 +65,21 @@ class Clinic(models.Model):
 
     class Meta:
         ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="clinic_location_whole_and_on_earth",
+                violation_error_message="Give both latitude and longitude, or neither.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

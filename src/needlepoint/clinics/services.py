@@ -82,6 +82,8 @@ CLINIC_FIELDS = (
     "phone",
     "email",
     "address",
+    "latitude",
+    "longitude",
     "alert_escalation_minutes",
 )
 

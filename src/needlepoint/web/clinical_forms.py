@@ -355,6 +355,8 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
                     required=False,
                     min_value=0,
                     help_text=f"Default {default:g} h",
+            "latitude",
+            "longitude",
                 )
                 self.initial[key] = window.get(f"{edge}_after_hours")
 
