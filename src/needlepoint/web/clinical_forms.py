@@ -324,6 +324,8 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "phone",
             "email",
             "address",
+            "latitude",
+            "longitude",
             "alert_escalation_minutes",
         )
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
@@ -355,8 +357,6 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
                     required=False,
                     min_value=0,
                     help_text=f"Default {default:g} h",
-            "latitude",
-            "longitude",
                 )
                 self.initial[key] = window.get(f"{edge}_after_hours")
 
