@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -16,6 +17,7 @@ from tests.factories import PatientFactory, UserFactory
 from tests.notify.conftest import contactable, mailable, treated
 
 __all__ = ["contactable", "mailable", "treated"]
+NY = ZoneInfo("America/New_York")
 
 
 def _bearer(member) -> Client:  # type: ignore[no-untyped-def]
@@ -29,13 +31,24 @@ def test_aftercare_items_in_the_clinics_time_zone(treated, practitioner):
     body = response.json()
     assert body["session_id"] == treated.pk
     assert body["time_zone"] == "America/New_York"
-    assert len(body["items"]) == 7
-    makeup = next(i for i in body["items"] if i["code"] == "no_makeup")
+    assert len(body["items"]) == 9
+    items = {i["code"]: i for i in body["items"]}
+    makeup = items["no_makeup"]
     starts, ends = (datetime.fromisoformat(makeup[k]) for k in ("starts_at", "ends_at"))
     assert starts.utcoffset() in (timedelta(hours=-5), timedelta(hours=-4))  # New York time
     assert abs(starts - treated.ended_at) < timedelta(milliseconds=1)  # JSON keeps ms
     assert ends - starts == timedelta(hours=24)
     assert makeup["sources"]
+    assert makeup["announce_end"] is True
+    assert items["sunscreen"]["announce_end"] is False
+    assert items["warning_signs"]["text"].startswith("Call the clinic on +1 212 555 0100")
+    # Sunscreen runs until 3 months after the course's last booked session, at its time.
+    last = Session.objects.filter(course=treated.course).order_by("-scheduled_at").first()
+    assert last is not None
+    sunscreen_ends = datetime.fromisoformat(items["sunscreen"]["ends_at"]).astimezone(NY)
+    last_local = last.scheduled_at.astimezone(NY)
+    assert sunscreen_ends.time().replace(microsecond=0) == last_local.time().replace(microsecond=0)
+    assert (sunscreen_ends.month - last_local.month) % 12 == 3
     assert {s["symptom"] for s in body["warning_signs"]["urgent"]} == {
         "fever",
         "difficulty_breathing",
@@ -51,7 +64,7 @@ def test_aftercare_as_icalendar_and_the_handout_as_pdf(treated, practitioner):
     ics = api.get(f"/api/v1/sessions/{treated.pk}/aftercare?format=ics")
     assert ics.status_code == 200
     assert ics["Content-Type"] == "text/calendar; charset=utf-8"
-    assert len(Calendar.from_ical(ics.content).walk("VEVENT")) == 7
+    assert len(Calendar.from_ical(ics.content).walk("VEVENT")) == 9
     pdf = api.get(f"/api/v1/sessions/{treated.pk}/handout.pdf")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"

@@ -175,6 +175,21 @@ def test_aftercare_json_is_in_the_clinic_zone() -> None:
             "Invalid value for '--format': 'pdf' is not one of 'json', 'ics'.",
         ),
         ([], "Missing option '--performed-at'."),
+        (
+            ["--performed-at", "2025-07-01T09:00:00Z", "--last-session-at", "2025-09-01"],
+            "--last-session-at: must include a UTC offset",
+        ),
+        (
+            ["--performed-at", "2025-07-01T09:00:00Z", "--now", "later"],
+            "--now: must be an ISO 8601 date-time",
+        ),
+        *(
+            (
+                ["--performed-at", "2025-07-01T09:00:00Z", "--location", place],
+                "--location: must be LATITUDE,LONGITUDE in degrees, e.g. 51.5074,-0.1278",
+            )
+            for place in ("91,0", "51.5", "51.5,-0.1,3", "north,west", "nan,0", "0,181")
+        ),
     ],
 )
 def test_aftercare_errors_are_one_line(args: list[str], message: str) -> None:
@@ -189,9 +204,10 @@ def test_aftercare_calendar_parses_back_with_a_reminder_per_event() -> None:
         "--clinic-tz",
         "Europe/Paris",
     ]
-    result = _run(*args, "--format", "ics")
+    made = ["--now", "2025-03-29T09:55:00+01:00"]  # before the session ended
+    result = _run(*args, *made, "--format", "ics")
     assert result.exit_code == 0, result.output
-    assert _run(*args, "--format", "ics").stdout_bytes == result.stdout_bytes  # deterministic
+    assert _run(*args, *made, "--format", "ics").stdout_bytes == result.stdout_bytes
     calendar = Calendar.from_ical(result.stdout_bytes)
     events = calendar.walk("VEVENT")
     knowledge = load_knowledge()
@@ -199,13 +215,52 @@ def test_aftercare_calendar_parses_back_with_a_reminder_per_event() -> None:
     assert len({str(event["UID"]) for event in events}) == len(events)
     json_items = json.loads(_run(*args).stdout)["items"]
     for event, item in zip(events, json_items, strict=True):
-        assert event.decoded("DTSTAMP").isoformat() == "2025-03-29T09:00:00+00:00"
+        assert event.decoded("DTSTAMP").isoformat() == "2025-03-29T08:55:00+00:00"
         assert event.decoded("DTSTART") == datetime.fromisoformat(item["starts_at"])
         assert event.decoded("DTEND") == datetime.fromisoformat(item["ends_at"])
         assert str(event["SUMMARY"]) == item["title"]
         assert str(event["DESCRIPTION"]) == item["text"]
         [alarm] = event.walk("VALARM")
         assert str(alarm["ACTION"]) == "DISPLAY"
+        assert alarm.decoded("TRIGGER") == event.decoded("DTSTART")  # its own start
+    # Made the next morning, the reminders already past are left out: those left are of
+    # the skincare and sunscreen that start at 10:00 (a day later on the clock, 23 hours).
+    later = _run(*args, "--now", "2025-03-30T09:00:00+02:00", "--format", "ics")
+    events = Calendar.from_ical(later.stdout_bytes).walk("VEVENT")
+    reminded = {str(e["SUMMARY"]) for e in events if e.walk("VALARM")}
+    assert reminded == {"Gentle skincare", "Sunscreen every day"}
+
+
+def test_aftercare_takes_the_course_the_clinics_phone_and_its_location() -> None:
+    result = _run(
+        "aftercare",
+        "--performed-at",
+        "2025-12-01T17:30:00Z",  # 17:30 in London, after sunset
+        "--clinic-tz",
+        "Europe/London",
+        "--last-session-at",
+        "2026-02-02T10:00:00Z",
+        "--clinic-phone",
+        "020 7946 0000",
+        "--location",
+        "51.5074,-0.1278",
+    )
+    assert result.exit_code == 0, result.output
+    items = {item["code"]: item for item in json.loads(result.stdout)["items"]}
+    assert items["avoid_sun"]["starts_at"] == "2025-12-02T07:00:00+00:00"
+    assert items["sunscreen"]["ends_at"] == "2026-05-02T10:00:00+01:00"  # its clock time
+    assert items["sunscreen"]["announce_end"] is False
+    assert items["warning_signs"]["text"].startswith("Call the clinic on 020 7946 0000")
+    # In Sydney the same evening hour is daylight (December): the sun items start at once.
+    sydney = _run(
+        "aftercare",
+        "--performed-at",
+        "2025-12-01T17:30:00+11:00",
+        "--clinic-tz",
+        "Australia/Sydney",
+    )
+    items = {item["code"]: item for item in json.loads(sydney.stdout)["items"]}
+    assert items["avoid_sun"]["starts_at"] == "2025-12-01T17:30:00+11:00"
 
 
 def test_knowledge_basis_prints_the_committed_document() -> None:

@@ -109,3 +109,17 @@ def test_a_half_or_impossible_location_is_refused(admin, clinic, location, messa
     clinic.refresh_from_db()
     assert (clinic.latitude, clinic.longitude) == (None, None)
 
+
+def test_sunscreen_ends_in_months_after_the_course(admin, clinic):
+    response = signed_in(admin).post(
+        "/clinic/settings/", {**DETAILS, "aftercare__sunscreen__ends": "6"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    clinic.refresh_from_db()
+    sunscreen = next(i for i in clinic_knowledge(clinic).aftercare if i.code == "sunscreen")
+    assert sunscreen.window.ends_months_after_course == 6
+    assert sunscreen.window.starts_after_hours == 24  # the default, kept
+    page = signed_in(admin).get("/clinic/settings/").content.decode()
+    assert "Sunscreen every day: ends (months after the course&#x27;s last session)" in page
+    assert "Default 3 months" in page
+    assert "No makeup: ends after (hours)" in page

@@ -71,7 +71,7 @@ def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:
     [
         (
             lambda d: d["aftercare.toml"]["instruction"][0]["sources"].append("nobody-2099"),
-            r"aftercare\.toml: instruction\[0\]\.sources\[3\]: unknown source id 'nobody-2099'",
+            r"aftercare\.toml: instruction\[0\]\.sources\[5\]: unknown source id 'nobody-2099'",
         ),
         (
             lambda d: d["recovery.toml"]["course"][0]["phases"][2].update(from_hour=12),
@@ -93,7 +93,35 @@ def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:
             lambda d: d["aftercare.toml"]["instruction"].append(
                 d["aftercare.toml"]["instruction"][0]
             ),
-            r"instruction code 'gentle_skincare' is defined twice",
+            r"instruction code 'only_clinic_products' is defined twice",
+        ),
+        (
+            lambda d: d["aftercare.toml"]["instruction"][6].update(ends_after_hours=100),
+            r"instruction\[6\]: give one end: ends_after_hours or ends_months_after_course",
+        ),
+        (
+            lambda d: d["aftercare.toml"]["instruction"][1].pop("ends_after_hours"),
+            r"instruction\[1\]: give one end: ends_after_hours or ends_months_after_course",
+        ),
+        (
+            lambda d: d["aftercare.toml"]["instruction"][6].update(starts_after_hours=700),
+            r"instruction\[6\]\.starts_after_hours: must be under 672 with ends_months_after",
+        ),
+        (
+            lambda d: d["aftercare.toml"]["instruction"][8].update(text="Call {phone} now."),
+            r"instruction\[8\]\.text: braces are kept for \{clinic\}, the clinic's contact",
+        ),
+        (
+            lambda d: d["aftercare.toml"]["instruction"][5].update(sun="yes"),
+            r"instruction\[5\]\.sun: must be true or false",
+        ),
+        (
+            lambda d: d["aftercare.toml"]["after_sunset"].update(morning_hour=13),
+            r"aftercare\.toml: after_sunset\.morning_hour: must be an integer from 0 to 12",
+        ),
+        (
+            lambda d: d["aftercare.toml"].pop("after_sunset"),
+            r"aftercare\.toml: after_sunset: is required",
         ),
         (
             lambda d: d["scar_scales.toml"]["ecca"]["count_bands"].reverse(),
@@ -168,6 +196,10 @@ def test_aftercare_defaults_are_the_seeds_values(knowledge: Knowledge) -> None:
     assert windows["no_makeup"] == Window(0, 24)
     assert windows["avoid_heat_and_sweat"] == Window(0, 48)
     assert windows["avoid_sun"] == Window(0, 14 * 24)
+    assert windows["only_clinic_products"] == Window(0, 24)
+    assert windows["gentle_skincare"] == Window(24, 7 * 24)
+    assert windows["sunscreen"] == Window(24, ends_months_after_course=3)
+    assert knowledge.after_sunset.morning_hour == 7
     sunscreen = next(item for item in knowledge.aftercare if item.code == "sunscreen")
     assert "SPF 30" in sunscreen.text
 
@@ -207,6 +239,14 @@ def test_merge_refuses_unknown_names(knowledge: Knowledge) -> None:
             r"^aftercare\.no_makeup\.ends_after_hours: must be a number of at least 5",
         ),
         ({"aftercare": {"tanning": {}}}, r"^aftercare\.tanning: unknown field"),
+        (
+            {"aftercare": {"sunscreen": {"starts_after_hours": 24}}},
+            r"^aftercare\.sunscreen: give one end: ends_after_hours or ends_months_after_course",
+        ),
+        (
+            {"aftercare": {"sunscreen": {"starts_after_hours": 0, "ends_months_after_course": 0}}},
+            r"^aftercare\.sunscreen\.ends_months_after_course: must be an integer from 1 to 24",
+        ),
         ({"price_per_session": {"amount": -1, "currency": "USD"}}, r"price_per_session\.amount"),
         ({"discount": 1}, r"^discount: unknown field"),
     ],

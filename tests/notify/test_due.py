@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from needlepoint.domain.aftercare import aftercare_items
@@ -38,15 +38,26 @@ def test_milestones_group_instructions_ending_together_with_those_still_in_place
     knowledge = load_knowledge()
     aftercare = aftercare_items(PERFORMED, NY, knowledge)
     steps = milestones(aftercare, PERFORMED)
-    assert [step.label for step in steps] == ["24h", "48h", "168h", "336h", "672h"]
+    assert [step.label for step in steps] == ["24h", "48h", "168h", "336h"]  # clock hours
     first = steps[0]
-    assert [i.code for i in first.ending] == ["no_makeup"]
-    assert "sunscreen" in {i.code for i in first.in_place}  # starts then
+    assert [i.code for i in first.ending] == ["only_clinic_products", "no_makeup"]
+    assert {"sunscreen", "gentle_skincare"} <= {i.code for i in first.in_place}  # start then
     assert "no_makeup" not in {i.code for i in first.in_place}
     week = steps[2]
     assert {i.code for i in week.ending} == {"gentle_skincare", "avoid_actives", "no_picking"}
-    assert week.at == PERFORMED.astimezone(UTC) + 168 * H  # elapsed hours across DST
-    assert week.at.astimezone(NY).hour == 16  # an hour later on the clock
-    assert steps[-1].in_place == ()
+    assert week.at == PERFORMED + timedelta(days=7)  # a calendar week: 15:00 on the clock
+    assert week.at.astimezone(NY).hour == 15
+    assert {i.code for i in steps[-1].in_place} == {"sunscreen", "warning_signs"}
     assert milestones_due(aftercare, PERFORMED, PERFORMED + 48 * H + H) == [steps[1]]
     assert milestones_due(aftercare, PERFORMED, PERFORMED + 47 * H) == []
+
+
+def test_sunscreen_and_the_warning_signs_never_end_in_a_milestone():
+    knowledge = load_knowledge()
+    last = PERFORMED + timedelta(days=56)  # the course's last session
+    aftercare = aftercare_items(PERFORMED, NY, knowledge, last_session_at=last)
+    ends = {i.code: i.ends_at for i in aftercare.items}
+    for step in milestones(aftercare, PERFORMED):
+        assert not {"sunscreen", "warning_signs"} & {i.code for i in step.ending}
+    for code in ("sunscreen", "warning_signs"):
+        assert milestones_due(aftercare, PERFORMED, ends[code] + H) == []

@@ -165,10 +165,32 @@ def test_milestone_lists_what_ends_and_what_still_applies(treated):
     milestone = next(m for m in mail.outbox if m.subject.startswith("Aftercare update"))
     ends, still = milestone.body.split("These still apply:")
     assert "No makeup: Do not wear makeup." in ends
+    assert "Only the clinic's products: For the first day" in ends
     assert "Sunscreen every day" in still
     assert "No makeup" not in still
     assert "If your practitioner gave you different instructions, follow theirs." in still
     assert "Contact Demo Clinic on +1 212 555 0100 today if you notice any of these:" in still
+    # The warning signs, with the phone; neither they nor sunscreen have an end date.
+    signs = next(line for line in still.splitlines() if "When to call the clinic" in line)
+    assert "Call the clinic on +1 212 555 0100 straight away" in signs
+    sunscreen = next(line for line in still.splitlines() if "Sunscreen every day" in line)
+    assert "(until" not in signs
+    assert "(until" not in sunscreen
+    assert "Gentle skincare" in still
+    assert "(until" in next(line for line in still.splitlines() if "Gentle skincare" in line)
+
+
+def test_no_aftercare_update_ever_says_sunscreen_ends(treated):
+    ended = treated.ended_at
+    assert ended is not None
+    for days in (1, 2, 7, 14, 28, 60, 89):
+        run(ended + timedelta(days=days) + H)
+    updates = [m for m in mail.outbox if m.subject.startswith("Aftercare update")]
+    assert len(updates) == 4  # 24 h, 48 h, a week, two weeks
+    for update in updates:
+        ending = update.body.split("These still apply:")[0]
+        assert "Sunscreen" not in ending
+        assert "When to call the clinic" not in ending
 
 
 def test_no_aftercare_update_while_an_alert_is_open(treated):

@@ -53,9 +53,13 @@ def test_patient_makes_a_calendar_address_that_calendar_apps_can_read(treated, m
     assert sessions[0].decoded("DTSTART") == booked.scheduled_at.replace(microsecond=0)
     assert str(sessions[0]["LOCATION"]) == "1 Main St, New York"
     assert len(sessions[0].walk("VALARM")) == 2
-    aftercare = [e for e in events if not str(e["UID"]).startswith("session-")]
-    assert {str(e["SUMMARY"]) for e in aftercare} >= {"No makeup", "Stay out of the sun"}
-    assert all(len(e.walk("VALARM")) == 2 for e in aftercare)
+    aftercare = {str(e["SUMMARY"]): e for e in events if not str(e["UID"]).startswith("session-")}
+    assert set(aftercare) >= {"No makeup", "Stay out of the sun", "When to call the clinic"}
+    assert "+1 212 555 0100" in str(aftercare["When to call the clinic"]["DESCRIPTION"])
+    # Started already: reminded when it ends; starting tomorrow: when it starts and ends.
+    assert len(aftercare["No makeup"].walk("VALARM")) == 1
+    assert len(aftercare["Gentle skincare"].walk("VALARM")) == 2
+    assert len(aftercare["Sunscreen every day"].walk("VALARM")) == 1  # its end: never
     assert AuditEvent.objects.filter(
         action="calendar_feed.fetch", object_id=str(mailable.pk), clinic_id=treated.clinic_id
     ).exists()
@@ -79,8 +83,10 @@ def test_feed_holds_end_reminders_while_an_alert_is_open(treated, mailable):
         clinic=treated.clinic, patient=mailable, checkin=checkin, level="contact_clinic"
     )
     events = Calendar.from_ical(Client().get(path).content).walk("VEVENT")
-    aftercare = [e for e in events if not str(e["UID"]).startswith("session-")]
-    assert all(len(e.walk("VALARM")) == 1 for e in aftercare)
+    aftercare = {str(e["SUMMARY"]): e for e in events if not str(e["UID"]).startswith("session-")}
+    assert aftercare["No makeup"].walk("VALARM") == []  # no "ends now" while it is looked at
+    [starts] = aftercare["Gentle skincare"].walk("VALARM")
+    assert starts.decoded("TRIGGER") == aftercare["Gentle skincare"].decoded("DTSTART")
 
 
 def test_revoked_renewed_or_wrong_tokens_answer_404(treated, mailable, front_desk, other_clinic):
@@ -127,7 +133,7 @@ def test_session_ics_for_staff_and_the_patient_own_sessions_only(
     response = staff.get(f"/sessions/{treated.pk}/aftercare.ics")
     assert response.status_code == 200
     events = Calendar.from_ical(response.content).walk("VEVENT")
-    assert len(events) == 7
+    assert len(events) == 9
     assert signed_in(front_desk).get(f"/sessions/{treated.pk}/aftercare.ics").status_code == 403
     patient = signed_in(mailable)
     assert patient.get(f"/portal/sessions/{treated.pk}/aftercare.ics").status_code == 200

@@ -6,12 +6,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from needlepoint.clinics.knowledge import clinic_knowledge
-from needlepoint.domain.aftercare import aftercare_items
+from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.notify.warning_signs import warning_signs
 from needlepoint.reports.handouts import aftercare_handout
 from needlepoint.safety.models import AuditEvent
@@ -38,14 +37,17 @@ def test_handout_has_patient_dated_instructions_and_warning_signs(treated, pract
     assert "+1 212 555 0100" in text
     knowledge = clinic_knowledge(treated.clinic)
     zone = treated.clinic.time_zone
-    items = aftercare_items(treated.ended_at, ZoneInfo(zone), knowledge).items
-    for item in items:
+    items = {i.code: i for i in session_aftercare(treated).items}
+    for item in items.values():
         assert item.title in text
         assert " ".join(item.text.split()[:6]) in text
-    makeup = next(i for i in items if i.code == "no_makeup")
-    ends = makeup.ends_at
+    ends = items["no_makeup"].ends_at
     assert f"{ends:%a} {ends.day} {ends:%b %Y, %H:%M}" in text  # clinic-local
     assert f"Times are {zone} time." in text
+    assert "Call the clinic on +1 212 555 0100 straight away if you get a fever" in text
+    sunscreen = items["sunscreen"].ends_at  # never shown: "Ongoing"
+    assert f"{sunscreen:%a} {sunscreen.day} {sunscreen:%b %Y, %H:%M}" not in text
+    assert text.count("Ongoing") == 2  # sunscreen and the warning signs
     signs = warning_signs(knowledge)
     assert "Get urgent help now" in text
     for sign in (*signs.urgent, *signs.contact_clinic):

@@ -110,6 +110,27 @@ def test_portal_shows_todays_aftercare_and_next_session(practitioner, portal_pat
     assert "Check in" in page
 
 
+def _article(page: str, title: str) -> str:
+    """The aftercare article headed `title` on a portal page."""
+    start = page.index(f"<h3>{title}</h3>")
+    return page[start : page.index("</article>", start)]
+
+
+def test_portal_aftercare_shows_the_warning_signs_with_the_phone_and_no_end_for_them(
+    practitioner, portal_patient, clinic
+):
+    clinic.phone = "+1 212 555 0100"
+    clinic.save()
+    treated_session(as_actor(practitioner), portal_patient.pk, hours_ago=30)
+    page = signed_in(portal_patient).get("/portal/").content.decode()
+    signs = _article(page, "When to call the clinic")
+    assert "Call the clinic on +1 212 555 0100 straight away" in signs
+    assert "Until" not in signs
+    assert "Until" not in _article(page, "Sunscreen every day")
+    assert "Until" in _article(page, "Gentle skincare")
+    assert "<h3>Only the clinic&#x27;s products</h3>" not in page  # the first day is over
+
+
 def test_urgent_check_in_tells_the_patient_to_seek_care_and_shows_the_phone(
     practitioner, portal_patient, clinic
 ):

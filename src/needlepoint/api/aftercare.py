@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from needlepoint.api.auth import request_actor
 from needlepoint.api.schemas import ERRORS, Problem
+from needlepoint.notify.aftercare import AftercareNotReady
 from needlepoint.notify.calendar import aftercare_calendar
-from needlepoint.notify.selectors import AftercareNotReady, SessionAftercare, session_aftercare
+from needlepoint.notify.selectors import SessionAftercare, access_session_aftercare
 from needlepoint.notify.warning_signs import WarningSign
 from needlepoint.reports.handouts import aftercare_handout
 
@@ -27,6 +29,7 @@ class AftercareItemOut(Schema):
     text: str
     starts_at: datetime
     ends_at: datetime
+    announce_end: bool  # false: its end is never announced nor shown to the patient
     sources: list[str]
 
 
@@ -61,7 +64,7 @@ def _signs(signs: list[WarningSign] | tuple[WarningSign, ...]) -> list[WarningSi
 
 def _care(request: HttpRequest, session_id: int, use: str) -> SessionAftercare:
     try:
-        return session_aftercare(request_actor(request), session_id, use=use)
+        return access_session_aftercare(request_actor(request), session_id, use=use)
     except AftercareNotReady as error:
         raise HttpError(409, str(error)) from None
 
@@ -86,7 +89,9 @@ def read_aftercare(
 ) -> Any:
     care = _care(request, session_id, "ics" if output == "ics" else "read")
     if output == "ics":
-        ics = aftercare_calendar(care.aftercare, care.performed_at, str(care.session.pk))
+        ics = aftercare_calendar(
+            care.aftercare, care.performed_at, timezone.now(), str(care.session.pk)
+        )
         response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="aftercare-session-{session_id}.ics"'
@@ -105,6 +110,7 @@ def read_aftercare(
                 text=i.text,
                 starts_at=i.starts_at,
                 ends_at=i.ends_at,
+                announce_end=i.announce_end,
                 sources=list(i.sources),
             )
             for i in care.aftercare.items

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import date, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +27,7 @@ from needlepoint.domain.screening import parse_intake, screen
 from needlepoint.domain.serialization import to_json
 from needlepoint.domain.triage import parse_checkin, triage
 from needlepoint.notify.calendar import aftercare_calendar
+from needlepoint.notify.daylight import sunset_on
 
 
 class InputError(click.ClickException):
@@ -127,20 +128,72 @@ def _clinic_zone(name: str) -> tzinfo:
     help="The clinic's IANA time zone, e.g. Europe/London (default: the offset given).",
 )
 @click.option(
+    "--last-session-at",
+    help="The course's last session, performed or booked (ISO 8601 with a UTC offset):"
+    " sunscreen runs until 3 months after it (default: this session).",
+)
+@click.option("--clinic-phone", default="", help="The clinic's phone, named in the warning signs.")
+@click.option(
+    "--location",
+    help="The clinic's LATITUDE,LONGITUDE in degrees, for sunset (default: the time zone's"
+    " city when known, else the knowledge's evening hour).",
+)
+@click.option(
+    "--now",
+    help="When the calendar file is made (its DTSTAMP; reminders already past are left"
+    " out), ISO 8601 with a UTC offset (default: now).",
+)
+@click.option(
     "--format", "output", type=click.Choice(["json", "ics"]), default="json", show_default=True
 )
-def aftercare(performed_at: str, clinic_tz: str | None, output: str) -> None:
+def aftercare(
+    performed_at: str,
+    clinic_tz: str | None,
+    last_session_at: str | None,
+    clinic_phone: str,
+    location: str | None,
+    now: str | None,
+    output: str,
+) -> None:
     """The timed aftercare instructions for a session, as JSON or an iCalendar file."""
     try:
         moment = as_aware_datetime(performed_at, "--performed-at")
-        zone = None if clinic_tz is None else _clinic_zone(clinic_tz)
-        result = aftercare_items(moment, zone, load_knowledge())
+        zone = moment.tzinfo if clinic_tz is None else _clinic_zone(clinic_tz)
+        assert zone is not None  # the moment carries an offset
+        knowledge = load_knowledge()
+        local = moment.astimezone(zone)
+        sunset = sunset_on(
+            local.date(), zone, _location(location), knowledge.after_sunset.evening_hour
+        )
+        result = aftercare_items(
+            moment,
+            zone,
+            knowledge,
+            last_session_at=None
+            if last_session_at is None
+            else as_aware_datetime(last_session_at, "--last-session-at"),
+            sunset=sunset,
+            clinic_phone=clinic_phone,
+        )
+        stamp = datetime.now(UTC) if now is None else as_aware_datetime(now, "--now")
     except DomainError as error:
         raise InputError(str(error)) from None
     if output == "ics":
-        click.echo(aftercare_calendar(result, moment), nl=False)
+        click.echo(aftercare_calendar(result, moment, stamp), nl=False)
     else:
         _print_json(result)
+
+
+def _location(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        latitude, longitude = (float(part) for part in text.split(","))
+    except ValueError:
+        latitude = longitude = float("nan")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise InputError("--location: must be LATITUDE,LONGITUDE in degrees, e.g. 51.5074,-0.1278")
+    return latitude, longitude
 
 
 @click.group()

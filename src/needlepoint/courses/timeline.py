@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
@@ -15,8 +14,8 @@ from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Assessment, Course, Session
-from needlepoint.domain.aftercare import aftercare_items
 from needlepoint.intakes.models import Screening
+from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.patients.models import Consent
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.photos.models import Photo
@@ -91,7 +90,6 @@ def _courses(patient_id: UUID) -> list[Entry]:
 
 
 def _sessions(actor: Actor, patient_id: UUID) -> list[Entry]:
-    zone = ZoneInfo(actor.clinic.time_zone)
     knowledge = clinic_knowledge(actor.clinic)
     entries = []
     sessions = (
@@ -117,7 +115,7 @@ def _sessions(actor: Actor, patient_id: UUID) -> list[Entry]:
             if not a.draft
         ]
         if s.status == Session.Status.SIGNED and s.ended_at:
-            items = aftercare_items(s.ended_at, zone, knowledge).items
+            items = session_aftercare(s, knowledge).items
             last = max(item.ends_at for item in items)
             entries.append(
                 Entry(

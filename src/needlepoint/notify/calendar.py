@@ -1,13 +1,16 @@
 """Aftercare and treatment calendars as iCalendar files, with reminders (VALARMs).
 
-- `aftercare_calendar`: one session's aftercare, one event per instruction. Deterministic:
-  DTSTAMP and UIDs come from the session's time, never the clock.
+- `aftercare_calendar`: one session's aftercare, one event per instruction, each reminded
+  when it starts.
 - `patient_calendar`: a patient's feed: their booked sessions (reminded a day and two hours
   before) and the aftercare of their recent sessions (reminded when each instruction starts
-  and ends). UIDs are stable, so a calendar app updates events instead of duplicating them.
+  and, unless its end is never announced, when it ends).
 
-Times are written in UTC, which every calendar shows in its owner's own zone. Pure: the
-caller passes `stamp` (now) in.
+DTSTAMP is when the file is made (`stamp`: the caller passes now in). An instruction's
+reminders fire at its own start or end (absolute times); one already past when the file is
+made is left out, so nothing fires all at once on import. UIDs follow from the session and
+the instruction, so a calendar app updates events instead of duplicating them. Times are
+written in UTC, which every calendar shows in its owner's own zone.
 """
 
 from __future__ import annotations
@@ -34,10 +37,14 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
-def _alarm(description: str, trigger: timedelta, *, at_end: bool = False) -> Alarm:
+def _alarm(description: str, trigger: timedelta | datetime) -> Alarm:
+    """A reminder `trigger` before the event's start, or at a moment of its own."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("trigger", trigger, parameters={"RELATED": "END"} if at_end else {})
+    if isinstance(trigger, datetime):
+        alarm.add("trigger", trigger.astimezone(UTC), parameters={"VALUE": "DATE-TIME"})
+    else:
+        alarm.add("trigger", trigger)
     alarm.add("description", description)
     return alarm
 
@@ -53,11 +60,12 @@ def _aftercare_event(
     event.add("summary", item.title)
     event.add("description", item.text)
     event.add("transp", "TRANSPARENT")  # aftercare does not make the patient busy
-    event.add_component(_alarm(f"{item.title}: {item.text}", timedelta(0)))
-    if end_reminder:
-        event.add_component(
-            _alarm(f"This aftercare instruction ends now: {item.title}", timedelta(0), at_end=True)
-        )
+    reminders = [(item.starts_at, f"{item.title}: {item.text}")]
+    if end_reminder and item.announce_end:
+        reminders.append((item.ends_at, f"This aftercare instruction ends now: {item.title}"))
+    for moment, description in reminders:
+        if moment > stamp:
+            event.add_component(_alarm(description, moment))
     return event
 
 
@@ -66,12 +74,14 @@ def _aftercare_uid(session: str, performed_at: datetime, code: str) -> str:
     return f"{prefix}{performed_at.astimezone(UTC):%Y%m%dT%H%M%SZ}-{code}@needlepoint"
 
 
-def aftercare_calendar(aftercare: Aftercare, performed_at: datetime, session: str = "") -> bytes:
+def aftercare_calendar(
+    aftercare: Aftercare, performed_at: datetime, stamp: datetime, session: str = ""
+) -> bytes:
     """`session` (e.g. the session's id) keeps UIDs unique across sessions at the same time."""
     calendar = _calendar("Aftercare")
     for item in aftercare.items:
         uid = _aftercare_uid(session, performed_at, item.code)
-        calendar.add_component(_aftercare_event(item, uid, performed_at))
+        calendar.add_component(_aftercare_event(item, uid, stamp))
     ical: bytes = calendar.to_ical()
     return ical
 
@@ -91,7 +101,8 @@ class CalendarSession:
 @dataclass(frozen=True)
 class CalendarAftercare:
     """A performed session's aftercare; `end_reminders` adds a reminder when each instruction
-    ends (left out while a warning sign is being looked at)."""
+    ends (except those whose end is never announced; left out while a warning sign is being
+    looked at)."""
 
     key: str
     performed_at: datetime

@@ -7,7 +7,7 @@ comes back after a long stop does not send stale mail.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import groupby
 
 from needlepoint.domain.aftercare import Aftercare, AftercareItem
@@ -44,9 +44,10 @@ def prompts_due(
 
 @dataclass(frozen=True)
 class Milestone:
-    """A moment aftercare instructions end, with those still in place from then."""
+    """A moment aftercare instructions end, with those still in place from then. Only ends
+    that are announced make a milestone (never sunscreen's or the warning signs')."""
 
-    hours: float  # after the session
+    hours: float  # after the session, on the clinic's clock (2 days are 48 h across DST)
     at: datetime
     ending: tuple[AftercareItem, ...]
     in_place: tuple[AftercareItem, ...]
@@ -57,11 +58,11 @@ class Milestone:
 
 
 def milestones(aftercare: Aftercare, performed_at: datetime) -> list[Milestone]:
-    start = performed_at.astimezone(UTC)  # elapsed time: same-zone subtraction is wall time
-    items = sorted(aftercare.items, key=lambda item: item.ends_at)
+    zone = performed_at.tzinfo  # subtraction within one zone is wall-clock time
+    items = sorted((i for i in aftercare.items if i.announce_end), key=lambda i: i.ends_at)
     return [
         Milestone(
-            hours=round((at.astimezone(UTC) - start).total_seconds() / 3600, 2),
+            hours=round((at.astimezone(zone) - performed_at).total_seconds() / 3600, 2),
             at=at,
             ending=tuple(ending),
             in_place=tuple(i for i in aftercare.items if i.starts_at <= at < i.ends_at),

@@ -124,7 +124,9 @@ def milestone(
     ]
     if step.in_place:
         still = "\n".join(
-            f"  - {item.title}: {item.text} (until {when(item.ends_at)})" for item in step.in_place
+            f"  - {item.title}: {item.text}"
+            + (f" (until {when(item.ends_at)})" if item.announce_end else "")
+            for item in step.in_place
         )
         paragraphs.append(f"These still apply:\n\n{still}")
     paragraphs += [

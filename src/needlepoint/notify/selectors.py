@@ -22,7 +22,8 @@ from needlepoint.clinics.records import record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import session_in_scope
-from needlepoint.domain.aftercare import Aftercare, aftercare_items
+from needlepoint.domain.aftercare import Aftercare
+from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.notify.calendar import CalendarAftercare, CalendarSession, patient_calendar
 from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage
 from needlepoint.notify.tokens import feed_token, token_digest
@@ -33,13 +34,6 @@ from needlepoint.safety.audit import audit_record
 
 SESSION_MINUTES = 60  # how long a booked session shows in a calendar
 FEED_PAST = timedelta(days=90)  # sessions and aftercare this far back stay in the feed
-
-
-class AftercareNotReady(Exception):
-    """Aftercare follows from a performed session: this one is not signed yet."""
-
-    def __init__(self) -> None:
-        super().__init__("This session has not been performed and signed yet: no aftercare.")
 
 
 @dataclass(frozen=True)
@@ -62,17 +56,18 @@ def _patient_key(patient: object) -> object:
     return getattr(patient, "pk", patient)
 
 
-def session_aftercare(actor: Actor, session_id: object, *, use: str = "read") -> SessionAftercare:
+def access_session_aftercare(
+    actor: Actor, session_id: object, *, use: str = "read"
+) -> SessionAftercare:
     """A signed session's aftercare and warning signs: staff with clinical read, or the
     patient for their own sessions; audited (`use`: read, ics, pdf)."""
     permission = _patient_or_staff(actor, Permission.CLINICAL_READ)
     session = session_in_scope(actor, record_key(session_id), permission)
-    if session.status != Session.Status.SIGNED or session.ended_at is None:
-        raise AftercareNotReady
     clinic = session.clinic
     zone = ZoneInfo(clinic.time_zone)
     knowledge = clinic_knowledge(clinic)
-    performed_at = session.ended_at.astimezone(zone)
+    aftercare = session_aftercare(session, knowledge)
+    assert session.ended_at is not None  # a session with aftercare was performed
     audit_record(
         actor,
         "aftercare.read",
@@ -85,8 +80,8 @@ def session_aftercare(actor: Actor, session_id: object, *, use: str = "read") ->
         patient=session.patient,
         clinic=clinic,
         zone=zone,
-        performed_at=performed_at,
-        aftercare=aftercare_items(performed_at, zone, knowledge),
+        performed_at=session.ended_at.astimezone(zone),
+        aftercare=aftercare,
         warning_signs=warning_signs(knowledge),
     )
 
@@ -159,15 +154,15 @@ def calendar_for_token(token: str, now: datetime | None = None) -> bytes:
     sessions = (
         Session.objects.filter(clinic=clinic, patient=patient, scheduled_at__gte=now - FEED_PAST)
         .exclude(status=Session.Status.CANCELLED)
-        .select_related("course")
+        .select_related("course", "clinic")
         .order_by("scheduled_at")
     )
     booked, performed = [], []
     end_reminders = not open_alerts(patient.pk)
     for s in sessions:
         if s.status == Session.Status.SIGNED and s.ended_at is not None:
+            care = session_aftercare(s, knowledge)
             performed_at = s.ended_at.astimezone(zone)
-            care = aftercare_items(performed_at, zone, knowledge)
             performed.append(CalendarAftercare(str(s.pk), performed_at, care, end_reminders))
             continue
         contact = f" To change it, call {clinic.phone}." if clinic.phone else ""

@@ -31,9 +31,9 @@ from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Course, Session
-from needlepoint.domain.aftercare import aftercare_items
 from needlepoint.domain.knowledge import Knowledge
 from needlepoint.notify import mail
+from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.notify.due import GRACE, REMINDER_BEFORE, milestones_due, prompts_due
 from needlepoint.notify.models import (
     NON_ESSENTIAL,
@@ -52,7 +52,7 @@ from needlepoint.safety.audit import audit_record
 logger = logging.getLogger(__name__)
 
 PROMPT_HORIZON = timedelta(days=400)  # check-ins are asked for at most this long after
-MILESTONE_HORIZON = timedelta(days=90)  # longer than any aftercare window
+MILESTONE_HORIZON = timedelta(days=90)  # longer than any aftercare window whose end is told
 STALE_CLAIM = timedelta(minutes=15)  # a send that took longer than this was interrupted
 MAX_ATTEMPTS = 5  # a patient e-mail that failed this often is given up
 ESCALATION_ATTEMPTS = 60  # an escalation keeps trying for about an hour
@@ -281,9 +281,8 @@ def _queue_milestones(now: datetime, knowledge_of: _Knowledge) -> int:
             continue
         assert session.ended_at is not None
         knowledge, signs = knowledge_of(session.clinic)
-        zone = ZoneInfo(session.clinic.time_zone)
-        performed_at = session.ended_at.astimezone(zone)
-        aftercare = aftercare_items(performed_at, zone, knowledge)
+        performed_at = session.ended_at.astimezone(ZoneInfo(session.clinic.time_zone))
+        aftercare = session_aftercare(session, knowledge)
         due = milestones_due(aftercare, performed_at, now)
         if not due or open_alerts(session.patient_id):
             continue

@@ -10,7 +10,7 @@ from django.template import Context, Engine
 from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
-from needlepoint.notify.selectors import SessionAftercare, session_aftercare
+from needlepoint.notify.selectors import SessionAftercare, access_session_aftercare
 
 TEMPLATES = Path(__file__).parent / "templates"
 ENGINE = Engine(dirs=[str(TEMPLATES)], autoescape=True)
@@ -26,7 +26,7 @@ def handout_html(care: SessionAftercare, printed_at: datetime) -> str:
             "title": item.title,
             "text": item.text,
             "starts": _moment(item.starts_at),
-            "ends": _moment(item.ends_at),
+            "ends": _moment(item.ends_at) if item.announce_end else "Ongoing",
         }
         for item in sorted(care.aftercare.items, key=lambda item: (item.starts_at, item.ends_at))
     ]
@@ -58,5 +58,5 @@ def render_pdf(html: str) -> bytes:
 def aftercare_handout(actor: Actor, session_id: object, now: datetime | None = None) -> bytes:
     """The handout of a signed session: staff with clinical read, or the patient for their
     own sessions (404 otherwise); the read is audited."""
-    care = session_aftercare(actor, session_id, use="pdf")
+    care = access_session_aftercare(actor, session_id, use="pdf")
     return render_pdf(handout_html(care, now or timezone.now()))

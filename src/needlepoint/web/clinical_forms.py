@@ -12,7 +12,7 @@ from django.db.models import Q
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses.models import Session
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.knowledge.model import CountScale, Question, QuestionKind
+from needlepoint.domain.knowledge.model import CountScale, Question, QuestionKind, Window
 from needlepoint.domain.screening import NEVER, missing_answers
 from needlepoint.safety.models import Lot
 
@@ -304,6 +304,14 @@ class ChartForm(forms.Form):
         return data
 
 
+def _window_end(window: Window) -> tuple[str, float]:
+    """An aftercare window's end: its override key and its default."""
+    if window.ends_months_after_course is not None:
+        return "ends_months_after_course", window.ends_months_after_course
+    assert window.ends_after_hours is not None  # the loader gives every window one end
+    return "ends_after_hours", window.ends_after_hours
+
+
 class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     """The clinic's details and its overrides of the clinical defaults; empty = the default."""
 
@@ -347,18 +355,32 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             self.initial[f"limit__{name}"] = saved.get("depth_limits_mm", {}).get(name)
         for item in knowledge.aftercare:
             window = saved.get("aftercare", {}).get(item.code, {})
-            for edge, default in (
-                ("starts", item.window.starts_after_hours),
-                ("ends", item.window.ends_after_hours),
-            ):
-                key = f"aftercare__{item.code}__{edge}"
-                self.fields[key] = forms.FloatField(
-                    label=f"{item.title}: {edge} after (hours)",
+            prefix = f"aftercare__{item.code}__"
+            start = item.window.starts_after_hours
+            self.fields[prefix + "starts"] = forms.FloatField(
+                label=f"{item.title}: starts after (hours)",
+                required=False,
+                min_value=0,
+                help_text=f"Default {start:g} h",
+            )
+            self.initial[prefix + "starts"] = window.get("starts_after_hours")
+            end_key, end = _window_end(item.window)
+            if end_key == "ends_months_after_course":
+                self.fields[prefix + "ends"] = forms.IntegerField(
+                    label=f"{item.title}: ends (months after the course's last session)",
+                    required=False,
+                    min_value=1,
+                    max_value=24,
+                    help_text=f"Default {end:g} months",
+                )
+            else:
+                self.fields[prefix + "ends"] = forms.FloatField(
+                    label=f"{item.title}: ends after (hours)",
                     required=False,
                     min_value=0,
-                    help_text=f"Default {default:g} h",
+                    help_text=f"Default {end:g} h",
                 )
-                self.initial[key] = window.get(f"{edge}_after_hours")
+            self.initial[prefix + "ends"] = window.get(end_key)
 
     def overrides(self) -> dict[str, Any]:
         """The overrides JSON the rules engine reads (only what differs from the defaults)."""
@@ -379,11 +401,12 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
                 data.get(f"aftercare__{item.code}__ends"),
             )
             if starts is not None or ends is not None:
+                end_key, end = _window_end(item.window)
                 windows[item.code] = {
                     "starts_after_hours": item.window.starts_after_hours
                     if starts is None
                     else starts,
-                    "ends_after_hours": item.window.ends_after_hours if ends is None else ends,
+                    end_key: end if ends is None else ends,
                 }
         if windows:
             result["aftercare"] = windows

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from needlepoint.domain.knowledge.model import (
+    CLINIC_CONTACT,
+    AftercareInstruction,
     Band,
     Condition,
     Confidence,
@@ -329,21 +331,43 @@ def _planning(knowledge: Knowledge) -> str:
     )
 
 
+def _aftercare_until(item: AftercareInstruction) -> str:
+    months = item.window.ends_months_after_course
+    until = (
+        f"{months} months after the course's last session"
+        if months is not None
+        else _hours(item.window.ends_after_hours)
+    )
+    return until if item.announce_end else f"{until} (end never announced)"
+
+
 def _aftercare(knowledge: Knowledge) -> str:
+    after_sunset = knowledge.after_sunset
+    morning = f"{after_sunset.morning_hour:02d}:00"
     return "\n".join(
         [
             "## Aftercare",
             "",
-            "Windows are elapsed time after the session was performed.",
+            "Windows count from the end of the session: whole days on the clinic's calendar"
+            " (a session that ended at 10:30 has its day windows end at 10:30, also across a"
+            " clock change), hours beyond whole days as elapsed hours.",
+            "",
+            f"Sun items of a session that ended after sunset, or before {morning}, start no"
+            f" earlier than {morning} the next morning. Sunset comes from the clinic's"
+            " location, else its time zone's city, else is taken as"
+            f" {after_sunset.evening_hour:02d}:00. Confidence: {after_sunset.confidence}."
+            f" Sources: {_cite(after_sunset.sources)}. {after_sunset.note or ''}".rstrip(),
+            "",
+            f'In a text, `{CLINIC_CONTACT}` is "the clinic on" its phone, or "the clinic".',
             "",
             _table(
                 ["Code", "Instruction", "From", "Until", "Confidence", "Sources", "Note"],
                 (
                     (
                         f"`{item.code}`",
-                        f"**{item.title}.** {item.text}",
+                        f"**{item.title}.**{' (Sun item.)' if item.sun else ''} {item.text}",
                         _hours(item.window.starts_after_hours),
-                        _hours(item.window.ends_after_hours),
+                        _aftercare_until(item),
                         item.confidence,
                         _cite(item.sources),
                         item.note or "",

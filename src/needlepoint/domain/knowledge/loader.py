@@ -18,8 +18,10 @@ from typing import TypeVar
 from needlepoint.domain.errors import InvalidInput, KnowledgeError
 from needlepoint.domain.knowledge.model import (
     CHART_FIELDS,
+    CLINIC_CONTACT,
     Advice,
     AftercareInstruction,
+    AfterSunset,
     AreaItem,
     Band,
     ChartRules,
@@ -129,7 +131,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
     with _reading(documents, "planning.toml") as document:
         scar_types, course, adjuncts, notes = read.planning(document, grades)
     with _reading(documents, "aftercare.toml") as document:
-        aftercare = read.aftercare(document)
+        aftercare, after_sunset = read.aftercare(document)
     with _reading(documents, "recovery.toml") as document:
         findings = [rule.code for rule in rules]
         recovery, checkins, worsening, advice = read.recovery(document, findings)
@@ -151,6 +153,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         adjuncts=adjuncts,
         plan_notes=notes,
         aftercare=aftercare,
+        after_sunset=after_sunset,
         recovery=recovery,
         checkins=checkins,
         worsening=worsening,
@@ -171,9 +174,25 @@ def _reading(documents: Mapping[str, Document], name: str) -> Iterator[Document]
         raise KnowledgeError(name, str(error)) from None
 
 
+WINDOW_ENDS = ("ends_after_hours", "ends_months_after_course")
+MONTH_HOURS = 28 * 24  # the shortest month: a course-long window starts before it ends
+
+
 def read_window(fields: Fields) -> Window:
-    """`starts_after_hours` and `ends_after_hours`, with 0 <= start < end."""
+    """`starts_after_hours` (at least 0) and one end: `ends_after_hours` (after the start) or
+    `ends_months_after_course` (1 to 24 months after the course's last session)."""
     start = fields.read("starts_after_hours", as_number, 0)
+    if ("ends_after_hours" in fields) == ("ends_months_after_course" in fields):
+        raise InvalidInput(fields.path, f"give one end: {' or '.join(WINDOW_ENDS)}")
+    if "ends_months_after_course" in fields:
+        if start >= MONTH_HOURS:
+            raise InvalidInput(
+                fields.path_of("starts_after_hours"),
+                f"must be under {MONTH_HOURS} with ends_months_after_course",
+            )
+        return Window(
+            start, ends_months_after_course=fields.read("ends_months_after_course", as_int, 1, 24)
+        )
     end = fields.read("ends_after_hours", as_number, start)
     if end == start:
         raise InvalidInput(fields.path_of("ends_after_hours"), "must be after starts_after_hours")
@@ -207,6 +226,14 @@ def _unique(names: Collection[str], path: str, what: str) -> None:
 
 def _confidence(value: object, path: str) -> Confidence:
     return Confidence(as_choice(value, path, list(Confidence)))
+
+
+def _instruction_text(value: object, path: str) -> str:
+    text = as_str(value, path)
+    rest = text.replace(CLINIC_CONTACT, "")
+    if "{" in rest or "}" in rest:
+        raise InvalidInput(path, f"braces are kept for {CLINIC_CONTACT}, the clinic's contact")
+    return text
 
 
 def _bands(value: object, path: str) -> tuple[Band, ...]:
@@ -553,21 +580,35 @@ class _Reader:
 
     # aftercare.toml
 
-    def aftercare(self, document: Document) -> tuple[AftercareInstruction, ...]:
-        instructions = Fields(document, "", required=("instruction",)).read(
-            "instruction", _list_of, self.instruction
-        )
+    def aftercare(self, document: Document) -> tuple[tuple[AftercareInstruction, ...], AfterSunset]:
+        fields = Fields(document, "", required=("instruction", "after_sunset"))
+        instructions = fields.read("instruction", _list_of, self.instruction)
         _unique([item.code for item in instructions], "instruction", "instruction code")
-        return instructions
+        return instructions, fields.read("after_sunset", self.after_sunset)
 
     def instruction(self, value: object, path: str) -> AftercareInstruction:
-        required = ("code", "title", "text", "starts_after_hours", "ends_after_hours", *BASIS)
-        fields = Fields(value, path, required=required, optional=("note",))
+        required = ("code", "title", "text", "starts_after_hours", *BASIS)
+        optional = (*WINDOW_ENDS, "note", "sun", "announce_end")
+        fields = Fields(value, path, required=required, optional=optional)
         return AftercareInstruction(
             code=fields.read("code", as_str),
             title=fields.read("title", as_str),
-            text=fields.read("text", as_str),
+            text=fields.read("text", _instruction_text),
             window=read_window(fields),
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+            note=fields.maybe("note", as_str),
+            sun=fields.maybe("sun", as_bool) is True,
+            announce_end=fields.maybe("announce_end", as_bool) is not False,
+        )
+
+    def after_sunset(self, value: object, path: str) -> AfterSunset:
+        fields = Fields(
+            value, path, required=("morning_hour", "evening_hour", *BASIS), optional=("note",)
+        )
+        return AfterSunset(
+            morning_hour=fields.read("morning_hour", as_int, 0, 12),
+            evening_hour=fields.read("evening_hour", as_int, 13, 23),
             sources=fields.read("sources", self.sources),
             confidence=fields.read("confidence", _confidence),
             note=fields.maybe("note", as_str),

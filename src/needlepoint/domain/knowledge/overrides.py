@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from needlepoint.domain.errors import KnowledgeError
-from needlepoint.domain.knowledge.loader import read_window
+from needlepoint.domain.knowledge.loader import WINDOW_ENDS, read_window
 from needlepoint.domain.knowledge.model import Knowledge, Money, PriceRange, Window
 from needlepoint.domain.parsing import (
     Fields,
@@ -29,16 +29,23 @@ class ClinicOverrides:
 
 
 def parse_overrides(data: object, knowledge: Knowledge) -> ClinicOverrides:
-    """JSON: `price_per_session`, `depth_limits_mm` ({ZONE: mm}), `aftercare` ({CODE: window})."""
+    """JSON: `price_per_session`, `depth_limits_mm` ({ZONE: mm}), `aftercare` ({CODE: window:
+    `starts_after_hours` and `ends_after_hours` or `ends_months_after_course`})."""
     fields = Fields(data, "", optional=("price_per_session", "depth_limits_mm", "aftercare"))
     codes = [instruction.code for instruction in knowledge.aftercare]
     windows = fields.maybe("aftercare", as_object, codes) or {}
-    window_fields = ("starts_after_hours", "ends_after_hours")
     return ClinicOverrides(
         price_per_session=fields.maybe("price_per_session", read_money),
         depth_limits_mm=fields.maybe("depth_limits_mm", read_depth_limits, knowledge) or {},
         aftercare_windows={
-            code: read_window(Fields(window, field_path("aftercare", code), required=window_fields))
+            code: read_window(
+                Fields(
+                    window,
+                    field_path("aftercare", code),
+                    required=("starts_after_hours",),
+                    optional=WINDOW_ENDS,
+                )
+            )
             for code, window in windows.items()
         },
     )

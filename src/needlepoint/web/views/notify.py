@@ -7,12 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from needlepoint.clinics.roles import Permission
 from needlepoint.notify import selectors, services
+from needlepoint.notify.aftercare import AftercareNotReady
 from needlepoint.notify.calendar import aftercare_calendar
 from needlepoint.notify.models import MailPreference
 from needlepoint.notify.tokens import unsubscribe_patient_id
@@ -33,16 +35,18 @@ class MailPreferenceForm(forms.ModelForm):  # type: ignore[type-arg]
         }
 
 
-def _not_ready(error: selectors.AftercareNotReady) -> Http404:
+def _not_ready(error: AftercareNotReady) -> Http404:
     return Http404(str(error))
 
 
 def _ics(actor: Actor, session_id: int) -> HttpResponse:
     try:
-        care = selectors.session_aftercare(actor, session_id, use="ics")
-    except selectors.AftercareNotReady as error:
+        care = selectors.access_session_aftercare(actor, session_id, use="ics")
+    except AftercareNotReady as error:
         raise _not_ready(error) from None
-    ics = aftercare_calendar(care.aftercare, care.performed_at, str(care.session.pk))
+    ics = aftercare_calendar(
+        care.aftercare, care.performed_at, timezone.now(), str(care.session.pk)
+    )
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="aftercare-session-{session_id}.ics"'
     return response
@@ -51,7 +55,7 @@ def _ics(actor: Actor, session_id: int) -> HttpResponse:
 def _handout(actor: Actor, session_id: int) -> HttpResponse:
     try:
         pdf = aftercare_handout(actor, session_id)
-    except selectors.AftercareNotReady as error:
+    except AftercareNotReady as error:
         raise _not_ready(error) from None
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="aftercare-session-{session_id}.pdf"'

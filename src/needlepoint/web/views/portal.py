@@ -17,8 +17,8 @@ from needlepoint.accounts import portal_access
 from needlepoint.checkins import selectors, services
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
-from needlepoint.domain.aftercare import aftercare_items
 from needlepoint.domain.knowledge.model import SymptomKind
+from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.patients.selectors import access_patient
 from needlepoint.web.forms import submit
 from needlepoint.web.views.access import Actor, with_actor
@@ -93,9 +93,9 @@ def portal(request: HttpRequest, actor: Actor) -> HttpResponse:
         "next_session": selectors.next_session(actor, patient.pk),
     }
     session = selectors.latest_treated_session(actor, patient.pk)
-    if session is not None and session.ended_at is not None:
+    if session is not None:
         now = timezone.now()
-        items = aftercare_items(session.ended_at, actor.zone, clinic_knowledge(actor.clinic)).items
+        items = session_aftercare(session).items
         context.update(
             session=session,
             today=[item for item in items if item.starts_at <= now < item.ends_at],
