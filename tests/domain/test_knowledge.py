@@ -17,7 +17,7 @@ from needlepoint.domain.knowledge import (
     parse_overrides,
     read_documents,
 )
-from needlepoint.domain.knowledge.model import Confidence, Window
+from needlepoint.domain.knowledge.model import CLINIC_PRICE_SOURCE, Confidence, Window
 from needlepoint.domain.serialization import to_json
 
 
@@ -56,7 +56,8 @@ def test_every_source_is_cited_and_every_citation_exists(knowledge: Knowledge) -
     data = to_json(
         {key: getattr(knowledge, key) for key in knowledge.__dataclass_fields__ if key != "sources"}
     )
-    assert _cited_ids(data) == set(knowledge.sources)
+    # a clinic's own price cites `clinic-price` once the clinic sets one
+    assert _cited_ids(data) | {CLINIC_PRICE_SOURCE} == set(knowledge.sources)
 
 
 def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:
@@ -152,8 +153,50 @@ def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:
             r"rule\[\d+\]\.when\.equals: does not apply to the months_ago question",
         ),
         (
-            lambda d: d["zones.toml"]["zones"]["forehead"].update(limit_mm=9),
-            r"zones\.forehead\.limit_mm: must be a number from 0 to 3",
+            lambda d: d["zones.toml"]["zones"]["forehead"].update(max_mm=9),
+            r"zones\.forehead\.max_mm: must be a number from 0 to 3",
+        ),
+        (
+            lambda d: d["zones.toml"]["zones"]["chin"]["depth_by_grade"][3].update(max=1.6),
+            r"zones\.chin\.depth_by_grade\[3\]\.max: must be a number from 0 to 1\.5",
+        ),
+        (
+            lambda d: d["zones.toml"]["zones"]["chin"]["depth_by_grade"][3].update(min=0.6),
+            r"zones\.chin\.depth_by_grade\[3\]: depth must not fall as the grade rises",
+        ),
+        (
+            lambda d: d["zones.toml"]["zones"]["chin"]["depth_by_grade"].pop(),
+            r"zones\.chin\.depth_by_grade: must give each qualitative grade once",
+        ),
+        (
+            lambda d: d["planning.toml"]["scar_types"]["macular"].pop("max_depth_mm"),
+            r"scar_types\.macular\.max_depth_mm: is required to a superficial scar type",
+        ),
+        (
+            lambda d: d["planning.toml"]["note"][0]["when"].update(findings=["cold_sores"]),
+            r"planning\.toml: note\[0\]\.when\.findings\[0\]: must be one of",
+        ),
+        (
+            lambda d: d["planning.toml"]["note"][0].update(caution=[]),
+            r"planning\.toml: note\[0\]\.caution: unknown field",
+        ),
+        (
+            lambda d: d["outcomes.toml"]["outcome"][0].update(when={"min_grade": 2}),
+            r"outcome\[0\]\.when\.scar_types: is required: the scar types the study treated",
+        ),
+        (
+            lambda d: d["scar_scales.toml"]["qualitative"]["check"][0]["when"][0].update(
+                items=["elbow"]
+            ),
+            r"qualitative\.check\[0\]\.when\[0\]\.items\[0\]: must be one of",
+        ),
+        (
+            lambda d: d["scar_scales.toml"]["qualitative"]["check"][0]["when"][0].pop("more_than"),
+            r"qualitative\.check\[0\]\.when\[0\]: give more_than or fewer_than",
+        ),
+        (
+            lambda d: d["sources.toml"].pop("clinic-price"),
+            r"sources\.toml: 'clinic-price' must be defined",
         ),
         (
             lambda d: d["recovery.toml"]["course"][6]["phases"][0].pop("concern"),
@@ -183,12 +226,14 @@ def test_broken_knowledge_is_a_clear_error(change: Any, message: str) -> None:
 
 
 def test_thin_zones_are_shallower_than_the_cheeks(knowledge: Knowledge) -> None:
-    cheeks = min(knowledge.zones[z].depth_mm.min for z in ("left_cheek", "right_cheek"))
-    for name in ("periorbital", "forehead", "nose", "temples"):
+    for name in ("periorbital", "forehead", "nose", "temples", "neck"):
         zone = knowledge.zones[name]
         assert zone.thin
-        assert zone.depth_mm.max < cheeks
-        assert zone.limit_mm < knowledge.zones["left_cheek"].limit_mm
+        assert zone.max_mm <= 0.5 < knowledge.zones["left_cheek"].max_mm
+        assert zone.limit_mm == zone.max_mm  # a clinic's limit defaults to the maximum
+    for zone in knowledge.zones.values():
+        assert zone.depth_by_grade[1].max <= 0.5  # flat marks are never needled deeper
+        assert "consumer-depth-guides" not in zone.sources
 
 
 def test_aftercare_defaults_are_the_seeds_values(knowledge: Knowledge) -> None:

@@ -210,3 +210,94 @@ def test_splitting_counts_across_zones_scores_like_the_whole_face(
     by_zone = _score(knowledge, {"qualitative_grade": 2, "zones": zones})
     by_face = _score(knowledge, {"qualitative_grade": 2, "goodman_baron": {"counts": whole}})
     assert by_zone == by_face
+
+
+DEEP = [
+    "deep_punched_out_normal_base",
+    "deep_punched_out_abnormal_base",
+    "linear_troughed",
+    "deep_broad_atrophic",
+]
+
+
+def _warning_codes(knowledge: Knowledge, grade: int, **scales: dict[str, int]) -> list[str]:
+    data: dict[str, Any] = {"qualitative_grade": grade}
+    data.update({scale: {"counts": counts} for scale, counts in scales.items()})
+    return [warning.code for warning in _score(knowledge, data).warnings]
+
+
+@pytest.mark.parametrize(
+    ("grade", "counts", "warned"),
+    [
+        (1, {"macular": 30}, False),
+        (1, {"macular": 3, "deep_punched_out_normal_base": 25}, True),
+        (1, {"mild_atrophic": 1}, True),
+        (2, {"deep_broad_atrophic": 20}, False),
+        (2, {"deep_broad_atrophic": 11, "linear_troughed": 10}, True),
+        (3, {"macular": 12}, True),
+        (3, {"moderate_atrophic": 1}, False),
+        (4, {"mild_atrophic": 2}, True),
+        (4, {"mild_atrophic": 4}, True),
+        (4, {"mild_atrophic": 5}, False),
+        (4, {"mild_atrophic": 2, "deep_punched_out_abnormal_base": 1}, False),
+        (4, {"macular": 2}, True),
+    ],
+)
+def test_a_grade_contradicting_the_goodman_baron_counts_warns(
+    knowledge: Knowledge, grade: int, counts: dict[str, int], warned: bool
+) -> None:
+    codes = _warning_codes(knowledge, grade, goodman_baron=counts)
+    assert codes == (["grade_counts_mismatch"] if warned else [])
+
+
+@pytest.mark.parametrize(
+    ("grade", "counts", "warned"),
+    [(1, {"boxcar": 1}, True), (1, {}, False), (3, {}, True), (4, {"icepick": 9}, False)],
+)
+def test_a_grade_contradicting_the_ecca_counts_warns(
+    knowledge: Knowledge, grade: int, counts: dict[str, int], warned: bool
+) -> None:
+    assert bool(_warning_codes(knowledge, grade, ecca=counts)) is warned
+
+
+def test_a_warning_names_its_basis_and_is_given_once(knowledge: Knowledge) -> None:
+    data = {
+        "qualitative_grade": 1,
+        "zones": {
+            "left_cheek": {"goodman_baron": {"counts": {"deep_broad_atrophic": 20}}},
+            "chin": {"goodman_baron": {"counts": {"deep_broad_atrophic": 5}}},
+            "nose": {"ecca": {"counts": {"icepick": 4}}},
+        },
+    }
+    [warning] = _score(knowledge, data).warnings  # both scales warn with the same text
+    assert warning.code == "grade_counts_mismatch"
+    assert "Grade 1" in warning.text
+    assert "goodman-baron-2006-qualitative" in warning.sources
+
+
+def test_an_uncounted_scale_never_warns(knowledge: Knowledge) -> None:
+    assert _warning_codes(knowledge, 3, goodman_baron={"moderate_atrophic": 3}) == []
+    assert _warning_codes(knowledge, 4, goodman_baron={"mild_atrophic": 2}, ecca={"icepick": 30})
+
+
+@pytest.mark.parametrize(("grade", "warned"), [(1, True), (3, False), (4, False)])
+def test_a_hypertrophic_area_counts_as_raised_scarring(
+    knowledge: Knowledge, grade: int, warned: bool
+) -> None:
+    data = {"qualitative_grade": grade, "goodman_baron": {"hypertrophic_area_cm2": 0.5}}
+    assert bool(_score(knowledge, data).warnings) is warned
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=_counts, grades=st.lists(st.integers(1, 4), min_size=2, max_size=2))
+def test_warnings_never_change_the_scores(
+    knowledge: Knowledge, counts: dict[str, int], grades: list[int]
+) -> None:
+    first, second = (
+        _score(knowledge, {"qualitative_grade": g, "goodman_baron": {"counts": counts}})
+        for g in grades
+    )
+    assert first.goodman_baron == second.goodman_baron
+    assert first.ecca is second.ecca is None
+    for result in (first, second):
+        assert all(w.sources and w.text for w in result.warnings)

@@ -17,6 +17,8 @@ from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses import selectors, services, sessions
 from needlepoint.courses.models import Assessment, Course, Session
+from needlepoint.domain.knowledge.model import Money
+from needlepoint.domain.planning import course_total
 from needlepoint.domain.screening import missing_answers
 from needlepoint.domain.serialization import to_json
 from needlepoint.intakes import services as intake_services
@@ -165,8 +167,14 @@ class CourseOut(Schema):
     adjuncts: list[str]
     price_per_session: Decimal
     currency: str
+    total: Decimal = Field(description="sessions_planned x price_per_session, in currency")
     suggestion: dict[str, Any]
     sessions: list[SessionOut]
+
+    @staticmethod
+    def resolve_total(obj: Course) -> Decimal:
+        price = Money(obj.price_per_session, obj.currency)
+        return course_total(obj.sessions_planned, price).amount
 
     @staticmethod
     def resolve_sessions(obj: Course) -> list[Session]:
@@ -309,7 +317,8 @@ def create_assessment(
 @router.get(
     "/assessments/{assessment_id}/plan",
     response={200: dict[str, Any], **ERRORS},
-    summary="The rules engine's suggested course for an assessment",
+    summary="The rules engine's suggested course for an assessment (422 on `fitzpatrick` "
+    "while the patient's skin type is not recorded)",
 )
 def suggest_plan(request: HttpRequest, assessment_id: int) -> Any:
     actor = request_actor(request)

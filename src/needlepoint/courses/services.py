@@ -20,6 +20,7 @@ from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.planning import CoursePlan, parse_plan_request, plan_course
 from needlepoint.domain.scars import Scores, parse_assessment, score
 from needlepoint.domain.serialization import to_json
+from needlepoint.intakes.selectors import latest_findings
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.safety.audit import audit_record
 
@@ -66,15 +67,26 @@ def assessment_record(
     return assessment
 
 
+FITZPATRICK_NEEDED = (
+    "Record the patient's Fitzpatrick skin type before planning: types IV-VI get conservative "
+    "settings, and no type is assumed."
+)
+
+
 def course_suggestion(actor: Actor, assessment: Assessment) -> CoursePlan:
-    """The rules engine's plan for an assessment, within the clinic's prices and limits."""
+    """The rules engine's plan for an assessment, within the clinic's prices and limits, for
+    the patient's skin type and latest screening findings. An unrecorded skin type is asked
+    for (a validation error on `fitzpatrick`), never assumed."""
+    patient = assessment.patient
+    if patient.fitzpatrick is None:
+        raise ValidationError({"fitzpatrick": FITZPATRICK_NEEDED})
     knowledge = clinic_knowledge(actor.clinic)
-    zones = sorted(assessment.zones) or ["left_cheek", "right_cheek"]
     request = {
         "scar_types": assessment.scar_types,
         "qualitative_grade": assessment.qualitative_grade,
-        "fitzpatrick": assessment.patient.fitzpatrick or 1,
-        "zones": zones,
+        "fitzpatrick": patient.fitzpatrick,
+        "zones": sorted(assessment.zones) or ["left_cheek", "right_cheek"],
+        "findings": sorted(latest_findings(actor, patient.pk)),
     }
     try:
         return plan_course(parse_plan_request(request, knowledge), knowledge)
@@ -83,22 +95,31 @@ def course_suggestion(actor: Actor, assessment: Assessment) -> CoursePlan:
 
 
 def _check_plan(
-    knowledge: Knowledge, sessions: int, interval_weeks: int, depths: Mapping[str, float]
+    knowledge: Knowledge,
+    plan: CoursePlan,
+    sessions: int,
+    interval_weeks: int,
+    depths: Mapping[str, float],
 ) -> None:
+    """The practitioner's edits, within the plan's bounds: its shortest interval and each
+    zone's limit (the lowest of the clinic's, the zone's maximum and the pathway's)."""
     errors: dict[str, str] = {}
     if not 1 <= sessions <= MAX_SESSIONS:
         errors["sessions_planned"] = f"Plan between 1 and {MAX_SESSIONS} sessions."
-    shortest = knowledge.course.minimum_interval_weeks
+    shortest = plan.minimum_interval_weeks or knowledge.course.minimum_interval_weeks
     if interval_weeks < shortest:
-        errors["interval_weeks"] = f"Sessions must be at least {shortest} weeks apart."
+        errors["interval_weeks"] = f"Sessions must be at least {shortest} weeks apart in this plan."
     for zone, depth in depths.items():
         if zone not in knowledge.zones:
             errors["zone_depths_mm"] = f"Unknown zone: {zone}."
-        elif not 0 < depth <= knowledge.zones[zone].limit_mm:
-            limit = knowledge.zones[zone].limit_mm
+        elif zone not in plan.zones:
             errors["zone_depths_mm"] = (
-                f"{knowledge.zones[zone].label}: {depth:g} mm is above the clinic's limit of "
-                f"{limit:g} mm."
+                f"{knowledge.zones[zone].label}: not a zone of this assessment's plan."
+            )
+        elif not 0 < depth <= plan.zones[zone].limit_mm:
+            errors["zone_depths_mm"] = (
+                f"{knowledge.zones[zone].label}: plan a depth above 0 and at most "
+                f"{plan.zones[zone].limit_mm:g} mm (not {depth:g} mm)."
             )
     if not depths:
         errors["zone_depths_mm"] = "Plan at least one zone."
@@ -126,7 +147,7 @@ def course_create(
     if not suggestion.suitable:
         reasons = " ".join(reason.text for reason in suggestion.reasons)
         raise ValidationError(f"Microneedling is not suitable for this assessment: {reasons}")
-    _check_plan(knowledge, sessions_planned, interval_weeks, zone_depths_mm)
+    _check_plan(knowledge, suggestion, sessions_planned, interval_weeks, zone_depths_mm)
     known_adjuncts = {rule.code for rule in knowledge.adjuncts}
     if set(adjuncts) - known_adjuncts:
         raise ValidationError({"adjuncts": f"Choose from: {', '.join(sorted(known_adjuncts))}."})

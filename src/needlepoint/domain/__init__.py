@@ -5,8 +5,9 @@ Each module takes JSON-shaped data through its `parse_*` function and returns fr
 dataclasses that `serialization.to_json` turns back into JSON:
 
 - `screening`: `parse_intake`, `screen` -> verdict, findings, missing answers
-- `scars`: `parse_assessment`, `score` -> Goodman & Baron and ECCA scores by row
-- `planning`: `parse_plan_request`, `plan_course` -> sessions, depth per zone, adjuncts, cost
+- `scars`: `parse_assessment`, `score` -> Goodman & Baron and ECCA scores by row, grade warnings
+- `planning`: `parse_plan_request`, `plan_course` -> sessions, depth and passes per zone, adjuncts
+  with cautions, cost
 - `aftercare`: `aftercare_items` -> timed instructions in the clinic's zone
 - `triage`: `parse_checkin`, `triage` -> level, reasons, expected course, advice,
   emergency lines, anomalies in the check-in's times

@@ -1,11 +1,11 @@
-"""Published outcomes that fit a plan: each a study's own result, scale, sessions and citation."""
+"""Published outcomes that fit a plan: each a study's own result, scale, sessions and citation,
+shown only for the scar types the study treated."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 
-from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model import Knowledge, PlanFacts
 
 
 @dataclass(frozen=True)
@@ -17,13 +17,11 @@ class ExpectedResult:
     sources: tuple[str, ...]
 
 
-def expected_results(
-    scar_types: Collection[str], grade: int, fitzpatrick: int, knowledge: Knowledge
-) -> tuple[ExpectedResult, ...]:
+def expected_results(facts: PlanFacts, knowledge: Knowledge) -> tuple[ExpectedResult, ...]:
     return tuple(
         ExpectedResult(
             outcome.text, outcome.scale, outcome.sessions, outcome.study, outcome.sources
         )
         for outcome in knowledge.outcomes
-        if outcome.when.matches(scar_types, grade, fitzpatrick)
+        if outcome.when.matches(facts)
     )

@@ -1,4 +1,5 @@
-"""Scar scores: Goodman & Baron quantitative and ECCA, with every row's contribution.
+"""Scar scores: Goodman & Baron quantitative and ECCA, with every row's contribution, and
+warnings where the qualitative grade contradicts the counts.
 
 The scales are global: counts from every zone are summed first, then scored.
 """
@@ -9,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import CountScale, Knowledge, band_value
+from needlepoint.domain.knowledge.model import CountCondition, CountScale, Knowledge, band_value
 from needlepoint.domain.parsing import Fields, as_int, as_number, as_object, field_path
 
 MAX_COUNT = 10_000
@@ -56,10 +57,20 @@ class EccaScore:
 
 
 @dataclass(frozen=True)
+class ScoreWarning:
+    """The grade and the counts disagree; the grade is kept as the practitioner gave it."""
+
+    code: str
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Scores:
     goodman_baron: GoodmanBaronScore | None
     ecca: EccaScore | None
     qualitative_grade: int
+    warnings: tuple[ScoreWarning, ...] = ()
 
 
 def parse_assessment(data: object, knowledge: Knowledge) -> Assessment:
@@ -105,10 +116,12 @@ def _counts(value: object, path: str, scale: CountScale) -> dict[str, int]:
 
 def score(assessment: Assessment, knowledge: Knowledge) -> Scores:
     parts = [*([assessment.overall] if assessment.overall else []), *assessment.zones.values()]
-    goodman_baron = _contributions(
-        knowledge.goodman_baron, [p.goodman_baron for p in parts if p.goodman_baron]
-    )
-    ecca = _contributions(knowledge.ecca, [p.ecca for p in parts if p.ecca])
+    sections = {
+        "goodman_baron": [p.goodman_baron for p in parts if p.goodman_baron],
+        "ecca": [p.ecca for p in parts if p.ecca],
+    }
+    goodman_baron = _contributions(knowledge.goodman_baron, sections["goodman_baron"])
+    ecca = _contributions(knowledge.ecca, sections["ecca"])
     return Scores(
         goodman_baron=None
         if goodman_baron is None
@@ -122,7 +135,27 @@ def score(assessment: Assessment, knowledge: Knowledge) -> Scores:
         if ecca is None
         else EccaScore(sum(ecca.values()), knowledge.ecca.max_score, ecca, knowledge.ecca.sources),
         qualitative_grade=assessment.qualitative_grade,
+        warnings=_warnings(assessment.qualitative_grade, sections, knowledge),
     )
+
+
+def _warnings(
+    grade: int, sections: Mapping[str, Sequence[ScaleCounts]], knowledge: Knowledge
+) -> tuple[ScoreWarning, ...]:
+    """The grade checks that hold, each text once (several checks may share one)."""
+
+    def holds(condition: CountCondition) -> bool:
+        counted = sections[condition.scale]
+        total = sum(s.counts.get(item, 0) for s in counted for item in condition.items)
+        total += condition.area is not None and any(s.area_cm2 > 0 for s in counted)
+        return bool(counted) and condition.holds(total)
+
+    warnings = {
+        (check.code, check.text): ScoreWarning(check.code, check.text, check.sources)
+        for check in knowledge.qualitative.checks
+        if grade in check.grades and all(holds(c) for c in check.conditions)
+    }
+    return tuple(warnings.values())
 
 
 def _contributions(scale: CountScale, sections: Sequence[ScaleCounts]) -> dict[str, int] | None:

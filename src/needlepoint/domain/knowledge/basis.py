@@ -5,14 +5,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from needlepoint.domain.knowledge.model import (
     CLINIC_CONTACT,
+    CLINIC_PRICE_SOURCE,
     AftercareInstruction,
     Band,
     Condition,
     Confidence,
+    CountCondition,
     CountScale,
     Criteria,
     Knowledge,
@@ -20,8 +23,10 @@ from needlepoint.domain.knowledge.model import (
     Operator,
     PatientCriteria,
     Phase,
+    PlanRule,
     Question,
     QuestionKind,
+    Range,
 )
 
 CONFIDENCE_MEANINGS = {
@@ -213,8 +218,39 @@ def _scales(knowledge: Knowledge) -> str:
             _count_scale(knowledge.goodman_baron),
             "",
             _count_scale(knowledge.ecca),
+            "",
+            "### Grade checks",
+            "",
+            "A score warns (the grade is kept as given) when its grade is one a check names and",
+            "every condition of the check holds on the counts summed over zones; a condition on",
+            "a scale that was not counted never holds.",
+            "",
+            _table(
+                ["Code", "Grades", "When", "Warning", "Confidence", "Sources"],
+                (
+                    (
+                        f"`{check.code}`",
+                        ", ".join(map(str, sorted(check.grades))),
+                        " and ".join(map(_count_condition, check.conditions)),
+                        check.text + (f" *Note: {check.note}*" if check.note else ""),
+                        check.confidence,
+                        _cite(check.sources),
+                    )
+                    for check in qualitative.checks
+                ),
+            ),
         ]
     )
+
+
+def _count_condition(condition: CountCondition) -> str:
+    bounds = [
+        *([f"more than {condition.more_than}"] if condition.more_than is not None else []),
+        *([f"fewer than {condition.fewer_than}"] if condition.fewer_than is not None else []),
+    ]
+    rows = sorted(condition.items) + ([f"{condition.area} area"] if condition.area else [])
+    items = ", ".join(f"`{row}`" for row in rows)
+    return f"{condition.scale} {items}: {' and '.join(bounds)}"
 
 
 def _zones(knowledge: Knowledge) -> str:
@@ -222,16 +258,20 @@ def _zones(knowledge: Knowledge) -> str:
         [
             "## Zones and needle depth",
             "",
-            "A plan proposes each zone's default depth range, kept within the zone's limit (the",
-            "clinic may change limits, never above the deepest device setting,",
-            f"{knowledge.max_device_depth_mm:g} mm). Options for the practitioner, not directives.",
+            "A plan proposes each zone's depth range for the qualitative grade, within the lowest",
+            "of the clinic's limit, a requested limit and the zone's maximum. A clinic's limit",
+            "defaults to the maximum and may be lowered; one set above it (up to the deepest",
+            f"device setting, {knowledge.max_device_depth_mm:g} mm) is capped, with the reason",
+            "`depth_capped`. Fitzpatrick IV-VI pre-fills the shallow end of the range, other",
+            "types the deep end. Options for the practitioner, not directives.",
             "",
             _table(
                 [
                     "Zone",
                     "Thin skin",
-                    "Default depth",
-                    "Default limit",
+                    *(f"Grade {grade.grade}" for grade in knowledge.qualitative.grades),
+                    "Maximum",
+                    "Passes",
                     "Confidence",
                     "Sources",
                     "Note",
@@ -240,8 +280,9 @@ def _zones(knowledge: Knowledge) -> str:
                     (
                         f"`{zone.name}`",
                         "yes" if zone.thin else "no",
-                        f"{zone.depth_mm.min:g}-{zone.depth_mm.max:g} mm",
-                        f"{zone.limit_mm:g} mm",
+                        *map(_millimetres, zone.depth_by_grade.values()),
+                        f"{zone.max_mm:g} mm",
+                        f"{zone.passes.min}-{zone.passes.max}",
                         zone.confidence,
                         _cite(zone.sources),
                         zone.note or "",
@@ -253,6 +294,12 @@ def _zones(knowledge: Knowledge) -> str:
     )
 
 
+def _millimetres(depth: Range[float]) -> str:
+    if depth.min == depth.max:
+        return f"{depth.max:g} mm"
+    return f"{depth.min:g}-{depth.max:g} mm"
+
+
 def _criteria(criteria: Criteria) -> str:
     parts = []
     if criteria.scar_types:
@@ -261,11 +308,16 @@ def _criteria(criteria: Criteria) -> str:
         parts.append(f"grade >= {criteria.min_grade}")
     if criteria.min_fitzpatrick is not None:
         parts.append(f"Fitzpatrick >= {criteria.min_fitzpatrick}")
+    if criteria.zones:
+        parts.append("zones: " + ", ".join(sorted(criteria.zones)))
+    if criteria.findings:
+        parts.append("findings: " + ", ".join(sorted(criteria.findings)))
     return "; ".join(parts) or "always"
 
 
 def _planning(knowledge: Knowledge) -> str:
     course, price = knowledge.course, knowledge.course.price_per_session
+    conservative = course.conservative
     return "\n".join(
         [
             "## Course planning",
@@ -284,9 +336,13 @@ def _planning(knowledge: Knowledge) -> str:
                 ),
             ),
             "",
-            "Cost = sessions x price per session; without a clinic price,"
-            f" {price.min}-{price.max} {price.currency} a session."
-            f" Sources: {_cite(price.sources)}.",
+            f"Conservative settings ({_criteria(conservative.when)}): {conservative.text}"
+            f" Confidence: {conservative.confidence}. Sources: {_cite(conservative.sources)}."
+            + (f" {conservative.note}" if conservative.note else ""),
+            "",
+            "Cost = sessions x price per session: the clinic's own price (source"
+            f" `{CLINIC_PRICE_SOURCE}`) or, without one, {price.min}-{price.max} {price.currency}"
+            f" a session. Sources: {_cite(price.sources)}.",
             "",
             "### Scar types",
             "",
@@ -304,7 +360,14 @@ def _planning(knowledge: Knowledge) -> str:
                 ),
             ),
             "",
-            "`treat`: planned; `exclude`: left out of the needled area, the rest can be planned;",
+            "`treat`: planned; `superficial`: its own pathway, other treatments first, and a plan",
+            "of such marks only needles no deeper than the type's maximum"
+            + "".join(
+                f" ({s.name}: {s.max_depth_mm:g} mm)"
+                for s in knowledge.scar_types.values()
+                if s.max_depth_mm is not None
+            )
+            + ", if at all; `exclude`: left out of the needled area, the rest can be planned;",
             "`contraindicated`: no course.",
             "",
             "### Adjuncts and notes",
@@ -320,15 +383,21 @@ def _planning(knowledge: Knowledge) -> str:
                         rule.confidence,
                         _cite(rule.sources),
                     )
-                    for kind, rules in (
-                        ("adjunct", knowledge.adjuncts),
-                        ("note", knowledge.plan_notes),
-                    )
-                    for rule in rules
+                    for kind, rule in _plan_rules(knowledge)
                 ),
             ),
         ]
     )
+
+
+def _plan_rules(knowledge: Knowledge) -> Iterator[tuple[str, PlanRule]]:
+    """Adjuncts, each followed by its cautions (coded `adjunct/caution`), then notes."""
+    for rule in knowledge.adjuncts:
+        yield "adjunct", rule
+        for caution in rule.cautions:
+            yield "caution", replace(caution, code=f"{rule.code}/{caution.code}")
+    for rule in knowledge.plan_notes:
+        yield "note", rule
 
 
 def _aftercare_until(item: AftercareInstruction) -> str:

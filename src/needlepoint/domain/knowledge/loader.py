@@ -11,7 +11,7 @@ import itertools
 import tomllib
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TypeVar
 
@@ -19,6 +19,7 @@ from needlepoint.domain.errors import InvalidInput, KnowledgeError
 from needlepoint.domain.knowledge.model import (
     CHART_FIELDS,
     CLINIC_CONTACT,
+    CLINIC_PRICE_SOURCE,
     Advice,
     AftercareInstruction,
     AfterSunset,
@@ -28,10 +29,13 @@ from needlepoint.domain.knowledge.model import (
     CheckinSchedule,
     Condition,
     Confidence,
+    ConservativeSettings,
+    CountCondition,
     CountScale,
     CourseAdjustment,
     CourseDefaults,
     Criteria,
+    GradeCheck,
     Knowledge,
     Level,
     Limits,
@@ -85,7 +89,7 @@ DOCUMENTS = (
     "outcomes.toml",
     "charting.toml",
 )
-SOURCE_KINDS = ("seed", "paper", "regulatory", "secondary", "summary")
+SOURCE_KINDS = ("seed", "paper", "regulatory", "secondary", "summary", "clinic")
 MAX_INTENSITY = 10  # symptoms are rated 0-10
 BASIS = ("sources", "confidence")
 NUMERIC_KINDS = (QuestionKind.INTEGER, QuestionKind.NUMBER, QuestionKind.MONTHS_AGO)
@@ -120,6 +124,8 @@ def read_documents() -> dict[str, Document]:
 def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
     with _reading(documents, "sources.toml") as document:
         sources = _sources(document)
+        if CLINIC_PRICE_SOURCE not in sources:
+            raise KnowledgeError("sources.toml", f"{CLINIC_PRICE_SOURCE!r} must be defined")
     read = _Reader(sources)
     with _reading(documents, "contraindications.toml") as document:
         questions, rules = read.screening(document)
@@ -127,16 +133,18 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         qualitative, goodman_baron, ecca = read.scales(document)
     grades = [grade.grade for grade in qualitative.grades]
     with _reading(documents, "zones.toml") as document:
-        max_depth, zones = read.zones(document)
+        max_depth, zones = read.zones(document, grades)
+    terms = _Terms(grades=grades, zones=zones, findings=[rule.code for rule in rules])
     with _reading(documents, "planning.toml") as document:
-        scar_types, course, adjuncts, notes = read.planning(document, grades)
+        scar_types, course, adjuncts, notes = read.planning(document, terms)
+    terms = replace(terms, scar_types=list(scar_types))
     with _reading(documents, "aftercare.toml") as document:
         aftercare, after_sunset = read.aftercare(document)
     with _reading(documents, "recovery.toml") as document:
         findings = [rule.code for rule in rules]
         recovery, checkins, worsening, advice = read.recovery(document, findings)
     with _reading(documents, "outcomes.toml") as document:
-        outcomes = read.outcomes(document, scar_types, grades)
+        outcomes = read.outcomes(document, terms)
     with _reading(documents, "charting.toml") as document:
         charting = read.charting(document)
     return Knowledge(
@@ -268,6 +276,17 @@ def _range_int(fields: Fields, minimum: int, maximum: int) -> Range[int]:
     return Range(low, fields.read("max", as_int, low, maximum))
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """The names a planning rule's `when` may use: grades, zones, screening findings and
+    (once planning.toml is read) scar types."""
+
+    grades: Collection[int]
+    zones: Collection[str]
+    findings: Collection[str]
+    scar_types: Collection[str] = ()
+
+
 def _phase_at(phases: tuple[Phase, ...], hours: float) -> Phase:
     return next(phase for phase in phases if phase.contains(hours))
 
@@ -374,24 +393,31 @@ class _Reader:
 
     def scales(self, document: Document) -> tuple[QualitativeScale, CountScale, CountScale]:
         fields = Fields(document, "", required=("qualitative", "goodman_baron", "ecca"))
-        return (
-            fields.read("qualitative", self.qualitative),
-            fields.read("goodman_baron", self.count_scale),
-            fields.read("ecca", self.count_scale),
-        )
+        goodman_baron = fields.read("goodman_baron", self.count_scale)
+        ecca = fields.read("ecca", self.count_scale)
+        scales = {"goodman_baron": goodman_baron, "ecca": ecca}
+        return fields.read("qualitative", self.qualitative, scales), goodman_baron, ecca
 
-    def qualitative(self, value: object, path: str) -> QualitativeScale:
-        fields = Fields(value, path, required=("title", "grade", *BASIS))
+    def qualitative(
+        self, value: object, path: str, scales: Mapping[str, CountScale]
+    ) -> QualitativeScale:
+        fields = Fields(value, path, required=("title", "grade", *BASIS), optional=("check",))
         grades = fields.read("grade", _list_of, self.grade)
         if not grades or [grade.grade for grade in grades] != list(range(1, len(grades) + 1)):
             raise InvalidInput(
                 fields.path_of("grade"), "grades must be numbered 1, 2, 3... in order"
             )
+        numbers = [grade.grade for grade in grades]
+
+        def check(item: object, at: str) -> GradeCheck:
+            return self.grade_check(item, at, numbers, scales)
+
         return QualitativeScale(
             title=fields.read("title", as_str),
             grades=grades,
             sources=fields.read("sources", self.sources),
             confidence=fields.read("confidence", _confidence),
+            checks=fields.maybe("check", _list_of, check) or (),
         )
 
     def grade(self, value: object, path: str) -> QualitativeGrade:
@@ -401,6 +427,59 @@ class _Reader:
             level=fields.read("level", as_str),
             definition=fields.read("definition", as_str),
         )
+
+    def grade_check(
+        self,
+        value: object,
+        path: str,
+        grades: Collection[int],
+        scales: Mapping[str, CountScale],
+    ) -> GradeCheck:
+        fields = Fields(
+            value, path, required=("code", "grades", "when", "text", *BASIS), optional=("note",)
+        )
+        numbers = fields.read(
+            "grades", _list_of, lambda item, at: as_int(item, at, min(grades), max(grades))
+        )
+        if not numbers:
+            raise InvalidInput(fields.path_of("grades"), "must name at least one grade")
+
+        def condition(item: object, at: str) -> CountCondition:
+            return self.count_condition(item, at, scales)
+
+        conditions = fields.read("when", _list_of, condition)
+        if not conditions:
+            raise InvalidInput(fields.path_of("when"), "must hold at least one condition")
+        return GradeCheck(
+            code=fields.read("code", as_str),
+            grades=frozenset(numbers),
+            conditions=conditions,
+            text=fields.read("text", as_str),
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+            note=fields.maybe("note", as_str),
+        )
+
+    def count_condition(
+        self, value: object, path: str, scales: Mapping[str, CountScale]
+    ) -> CountCondition:
+        fields = Fields(
+            value, path, required=("scale", "items"), optional=("more_than", "fewer_than")
+        )
+        scale = fields.read("scale", as_choice, scales)
+        area = scales[scale].area
+        rows = [*scales[scale].items, *([area.name] if area else [])]
+        names = frozenset(fields.read("items", as_choices, rows))
+        condition = CountCondition(
+            scale=scale,
+            items=names & scales[scale].items.keys(),
+            area=area.name if area and area.name in names else None,
+            more_than=fields.maybe("more_than", as_int, 0),
+            fewer_than=fields.maybe("fewer_than", as_int, 1),
+        )
+        if condition.more_than is None and condition.fewer_than is None:
+            raise InvalidInput(path, "give more_than or fewer_than")
+        return condition
 
     def count_scale(self, value: object, path: str) -> CountScale:
         fields = Fields(
@@ -444,29 +523,48 @@ class _Reader:
 
     # zones.toml
 
-    def zones(self, document: Document) -> tuple[float, dict[str, Zone]]:
+    def zones(self, document: Document, grades: Collection[int]) -> tuple[float, dict[str, Zone]]:
         fields = Fields(document, "", required=("max_device_depth_mm", "zones"))
         max_depth = fields.read("max_device_depth_mm", as_positive_number)
         zones = {
-            name: self.zone(name, value, field_path("zones", name), max_depth)
+            name: self.zone(name, value, field_path("zones", name), max_depth, grades)
             for name, value in fields.read("zones", as_object).items()
         }
         return max_depth, zones
 
-    def zone(self, name: str, value: object, path: str, max_depth: float) -> Zone:
-        required = ("label", "thin", "depth_mm", "limit_mm", *BASIS)
+    def zone(
+        self, name: str, value: object, path: str, max_device: float, grades: Collection[int]
+    ) -> Zone:
+        """A zone whose depth ranges never fall as the grade rises nor exceed `max_mm`."""
+        required = ("label", "thin", "max_mm", "depth_by_grade", "passes", *BASIS)
         fields = Fields(value, path, required=required, optional=("note",))
-        limit = fields.read("limit_mm", as_positive_number, max_depth)
-        depth = Fields(
-            fields.values["depth_mm"], fields.path_of("depth_mm"), required=("min", "max")
-        )
-        deepest = depth.read("max", as_positive_number, limit)
+        deepest = fields.read("max_mm", as_positive_number, max_device)
+
+        def row(item: object, at: str) -> tuple[int, Range[float]]:
+            row_fields = Fields(item, at, required=("grade", "min", "max"))
+            high = row_fields.read("max", as_positive_number, deepest)
+            low = row_fields.read("min", as_positive_number, high)
+            return row_fields.read("grade", as_int, 1), Range(low, high)
+
+        rows = fields.read("depth_by_grade", _list_of, row)
+        by_grade = dict(rows)
+        depth_path = fields.path_of("depth_by_grade")
+        if [grade for grade, _ in rows] != sorted(grades):
+            raise InvalidInput(depth_path, "must give each qualitative grade once, in order")
+        for index, (lower, higher) in enumerate(itertools.pairwise(by_grade.values()), start=1):
+            if higher.min < lower.min or higher.max < lower.max:
+                raise InvalidInput(
+                    field_path(depth_path, index), "depth must not fall as the grade rises"
+                )
+        passes = Fields(fields.values["passes"], fields.path_of("passes"), required=("min", "max"))
         return Zone(
             name=name,
             label=fields.read("label", as_str),
             thin=fields.read("thin", as_bool),
-            depth_mm=Range(depth.read("min", as_positive_number, deepest), deepest),
-            limit_mm=limit,
+            depth_by_grade=by_grade,
+            passes=_range_int(passes, 1, 20),
+            max_mm=deepest,
+            limit_mm=deepest,
             sources=fields.read("sources", self.sources),
             confidence=fields.read("confidence", _confidence),
             note=fields.maybe("note", as_str),
@@ -475,7 +573,7 @@ class _Reader:
     # planning.toml
 
     def planning(
-        self, document: Document, grades: Collection[int]
+        self, document: Document, terms: _Terms
     ) -> tuple[dict[str, ScarType], CourseDefaults, tuple[PlanRule, ...], tuple[PlanRule, ...]]:
         fields = Fields(
             document, "", required=("course", "price_per_session", "scar_types", "adjunct", "note")
@@ -484,27 +582,44 @@ class _Reader:
             name: self.scar_type(name, value, field_path("scar_types", name))
             for name, value in fields.read("scar_types", as_object).items()
         }
+        terms = replace(terms, scar_types=list(scar_types))
         price = fields.read("price_per_session", self.price)
-        course = fields.read("course", self.course, price, grades)
+        course = fields.read("course", self.course, price, terms)
 
-        def plan_rule(value: object, path: str) -> PlanRule:
-            return self.plan_rule(value, path, scar_types, grades)
+        def adjunct(value: object, path: str) -> PlanRule:
+            return self.plan_rule(value, path, terms, cautions=True)
 
-        adjuncts = fields.read("adjunct", _list_of, plan_rule)
-        notes = fields.read("note", _list_of, plan_rule)
+        def note(value: object, path: str) -> PlanRule:
+            return self.plan_rule(value, path, terms)
+
+        adjuncts = fields.read("adjunct", _list_of, adjunct)
+        notes = fields.read("note", _list_of, note)
         _unique([rule.code for rule in adjuncts], "adjunct", "adjunct code")
         _unique([rule.code for rule in notes], "note", "note code")
         return scar_types, course, adjuncts, notes
 
     def scar_type(self, name: str, value: object, path: str) -> ScarType:
-        fields = Fields(value, path, required=("label", "microneedling", "reason", *BASIS))
+        fields = Fields(
+            value,
+            path,
+            required=("label", "microneedling", "reason", *BASIS),
+            optional=("max_depth_mm",),
+        )
+        suitability = Suitability(fields.read("microneedling", as_choice, list(Suitability)))
+        superficial = suitability is Suitability.SUPERFICIAL
+        if superficial != ("max_depth_mm" in fields):
+            problem = "is required" if superficial else "applies only"
+            raise InvalidInput(
+                fields.path_of("max_depth_mm"), f"{problem} to a superficial scar type"
+            )
         return ScarType(
             name=name,
             label=fields.read("label", as_str),
-            microneedling=Suitability(fields.read("microneedling", as_choice, list(Suitability))),
+            microneedling=suitability,
             reason=fields.read("reason", as_str),
             sources=fields.read("sources", self.sources),
             confidence=fields.read("confidence", _confidence),
+            max_depth_mm=fields.maybe("max_depth_mm", as_positive_number),
         )
 
     def price(self, value: object, path: str) -> PriceRange:
@@ -516,13 +631,17 @@ class _Reader:
             low, high, fields.read("currency", as_currency), fields.read("sources", self.sources)
         )
 
-    def course(
-        self, value: object, path: str, price: PriceRange, grades: Collection[int]
-    ) -> CourseDefaults:
+    def course(self, value: object, path: str, price: PriceRange, terms: _Terms) -> CourseDefaults:
         fields = Fields(
             value,
             path,
-            required=("interval_weeks", "minimum_interval_weeks", "sessions_by_grade", *BASIS),
+            required=(
+                "interval_weeks",
+                "minimum_interval_weeks",
+                "sessions_by_grade",
+                "conservative",
+                *BASIS,
+            ),
             optional=("note",),
         )
 
@@ -531,7 +650,7 @@ class _Reader:
             return row_fields.read("grade", as_int, 1), _range_int(row_fields, 1, 20)
 
         rows = fields.read("sessions_by_grade", _list_of, sessions_row)
-        if sorted(grade for grade, _ in rows) != sorted(grades):
+        if sorted(grade for grade, _ in rows) != sorted(terms.grades):
             raise InvalidInput(
                 fields.path_of("sessions_by_grade"), "must give each qualitative grade exactly once"
             )
@@ -541,41 +660,74 @@ class _Reader:
             required=("min", "max"),
         )
         interval_weeks = _range_int(interval, 1, 52)
+        minimum = fields.read("minimum_interval_weeks", as_int, 1, interval_weeks.min)
         return CourseDefaults(
             sessions_by_grade=dict(rows),
             interval_weeks=interval_weeks,
-            minimum_interval_weeks=fields.read(
-                "minimum_interval_weeks", as_int, 1, interval_weeks.min
-            ),
+            minimum_interval_weeks=minimum,
             price_per_session=price,
+            conservative=fields.read("conservative", self.conservative, terms, minimum),
             sources=fields.read("sources", self.sources),
             confidence=fields.read("confidence", _confidence),
             note=fields.maybe("note", as_str),
         )
 
-    def criteria(
-        self, value: object, path: str, scar_types: Collection[str], grades: Collection[int]
-    ) -> Criteria:
-        fields = Fields(value, path, optional=("scar_types", "min_grade", "min_fitzpatrick"))
-        names = fields.maybe(
-            "scar_types", _list_of, lambda item, at: as_choice(item, at, scar_types)
+    def conservative(
+        self, value: object, path: str, terms: _Terms, minimum_interval: int
+    ) -> ConservativeSettings:
+        fields = Fields(
+            value,
+            path,
+            required=("when", "minimum_interval_weeks", "text", *BASIS),
+            optional=("note",),
         )
-        return Criteria(
-            scar_types=frozenset(names or ()),
-            min_grade=fields.maybe("min_grade", as_int, min(grades), max(grades)),
-            min_fitzpatrick=fields.maybe("min_fitzpatrick", as_int, 1, 6),
-        )
-
-    def plan_rule(
-        self, value: object, path: str, scar_types: Collection[str], grades: Collection[int]
-    ) -> PlanRule:
-        fields = Fields(value, path, required=("code", "when", "text", *BASIS))
-        return PlanRule(
-            code=fields.read("code", as_str),
-            when=fields.read("when", self.criteria, scar_types, grades),
+        return ConservativeSettings(
+            when=fields.read("when", self.criteria, terms),
+            minimum_interval_weeks=fields.read(
+                "minimum_interval_weeks", as_int, minimum_interval, 52
+            ),
             text=fields.read("text", as_str),
             sources=fields.read("sources", self.sources),
             confidence=fields.read("confidence", _confidence),
+            note=fields.maybe("note", as_str),
+        )
+
+    def criteria(self, value: object, path: str, terms: _Terms) -> Criteria:
+        fields = Fields(
+            value,
+            path,
+            optional=("scar_types", "min_grade", "min_fitzpatrick", "zones", "findings"),
+        )
+        grades = terms.grades
+        return Criteria(
+            scar_types=frozenset(fields.maybe("scar_types", as_choices, terms.scar_types) or ()),
+            min_grade=fields.maybe("min_grade", as_int, min(grades), max(grades)),
+            min_fitzpatrick=fields.maybe("min_fitzpatrick", as_int, 1, 6),
+            zones=frozenset(fields.maybe("zones", as_choices, terms.zones) or ()),
+            findings=frozenset(fields.maybe("findings", as_choices, terms.findings) or ()),
+        )
+
+    def plan_rule(
+        self, value: object, path: str, terms: _Terms, *, cautions: bool = False
+    ) -> PlanRule:
+        """A note or an adjunct; only an adjunct may carry `caution`s (notes themselves)."""
+        fields = Fields(
+            value,
+            path,
+            required=("code", "when", "text", *BASIS),
+            optional=("caution",) if cautions else (),
+        )
+        caution_rules = fields.maybe(
+            "caution", _list_of, lambda item, at: self.plan_rule(item, at, terms)
+        )
+        _unique([rule.code for rule in caution_rules or ()], fields.path_of("caution"), "code")
+        return PlanRule(
+            code=fields.read("code", as_str),
+            when=fields.read("when", self.criteria, terms),
+            text=fields.read("text", as_str),
+            sources=fields.read("sources", self.sources),
+            confidence=fields.read("confidence", _confidence),
+            cautions=caution_rules or (),
         )
 
     # aftercare.toml
@@ -841,18 +993,23 @@ class _Reader:
 
     # outcomes.toml
 
-    def outcomes(
-        self, document: Document, scar_types: Collection[str], grades: Collection[int]
-    ) -> tuple[PublishedOutcome, ...]:
+    def outcomes(self, document: Document, terms: _Terms) -> tuple[PublishedOutcome, ...]:
         def outcome(value: object, path: str) -> PublishedOutcome:
+            """A study shown only for the scar types it treated (`when.scar_types`)."""
             required = ("study", "text", "scale", "sessions", "when", *BASIS)
             fields = Fields(value, path, required=required)
+            when = fields.read("when", self.criteria, terms)
+            if not when.scar_types:
+                raise InvalidInput(
+                    field_path(fields.path_of("when"), "scar_types"),
+                    "is required: the scar types the study treated",
+                )
             return PublishedOutcome(
                 study=fields.read("study", as_str),
                 text=fields.read("text", as_str),
                 scale=fields.read("scale", as_str),
                 sessions=fields.read("sessions", as_int, 1, 20),
-                when=fields.read("when", self.criteria, scar_types, grades),
+                when=when,
                 sources=fields.read("sources", self.sources),
                 confidence=fields.read("confidence", _confidence),
             )

@@ -61,6 +61,7 @@ class Suitability(StrEnum):
     """What microneedling does with a scar type."""
 
     TREAT = "treat"
+    SUPERFICIAL = "superficial"  # other treatments first; needled shallowly, if at all
     EXCLUDE = "exclude"  # not needled; the rest of the course can go ahead
     CONTRAINDICATED = "contraindicated"  # no course at all
 
@@ -192,19 +193,58 @@ class QualitativeGrade:
 
 
 @dataclass(frozen=True)
+class CountCondition:
+    """The lesions counted on `scale` in `items`, summed over zones, compared with a bound;
+    `area` names the scale's area row (Goodman & Baron hypertrophic) when it is one of them:
+    it adds one when any area is recorded."""
+
+    scale: str
+    items: frozenset[str]
+    area: str | None = None
+    more_than: int | None = None
+    fewer_than: int | None = None
+
+    def holds(self, count: int) -> bool:
+        return (self.more_than is None or count > self.more_than) and (
+            self.fewer_than is None or count < self.fewer_than
+        )
+
+
+@dataclass(frozen=True)
+class GradeCheck:
+    """A warning that the qualitative grade contradicts the counts: it applies to `grades`
+    and holds when every condition does (a condition on a scale not counted never holds)."""
+
+    code: str
+    grades: frozenset[int]
+    conditions: tuple[CountCondition, ...]
+    text: str
+    sources: tuple[str, ...]
+    confidence: Confidence
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class QualitativeScale:
     title: str
     grades: tuple[QualitativeGrade, ...]
     sources: tuple[str, ...]
     confidence: Confidence
+    checks: tuple[GradeCheck, ...] = ()
 
 
 @dataclass(frozen=True)
 class Zone:
+    """A facial zone: the depth range proposed for each qualitative grade, the passes, the
+    knowledge's maximum depth (`max_mm`) and the clinic's limit (`limit_mm`, by default the
+    maximum; a plan never goes deeper than either)."""
+
     name: str
     label: str
     thin: bool
-    depth_mm: Range[float]
+    depth_by_grade: Mapping[int, Range[float]]
+    passes: Range[int]
+    max_mm: float
     limit_mm: float
     sources: tuple[str, ...]
     confidence: Confidence
@@ -212,46 +252,75 @@ class Zone:
 
 
 @dataclass(frozen=True)
+class PlanFacts:
+    """What planning rules are matched against: the treated scar types, the qualitative
+    grade, the Fitzpatrick type, the planned zones and the patient's screening findings."""
+
+    scar_types: frozenset[str]
+    grade: int
+    fitzpatrick: int
+    zones: frozenset[str] = frozenset()
+    findings: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Criteria:
-    """When a planning rule applies; an empty field matches everything."""
+    """When a planning rule applies; an empty field matches everything, a set any one of its
+    members."""
 
     scar_types: frozenset[str] = frozenset()
     min_grade: int | None = None
     min_fitzpatrick: int | None = None
+    zones: frozenset[str] = frozenset()
+    findings: frozenset[str] = frozenset()
 
-    def matches(self, scar_types: Collection[str], grade: int, fitzpatrick: int) -> bool:
+    def matches(self, facts: PlanFacts) -> bool:
         return (
-            (not self.scar_types or not self.scar_types.isdisjoint(scar_types))
-            and (self.min_grade is None or grade >= self.min_grade)
-            and (self.min_fitzpatrick is None or fitzpatrick >= self.min_fitzpatrick)
+            _any_of(self.scar_types, facts.scar_types)
+            and (self.min_grade is None or facts.grade >= self.min_grade)
+            and (self.min_fitzpatrick is None or facts.fitzpatrick >= self.min_fitzpatrick)
+            and _any_of(self.zones, facts.zones)
+            and _any_of(self.findings, facts.findings)
         )
+
+
+def _any_of(wanted: frozenset[str], present: frozenset[str]) -> bool:
+    return not wanted or not wanted.isdisjoint(present)
 
 
 @dataclass(frozen=True)
 class ScarType:
+    """`max_depth_mm`: for a superficial type, the deepest a plan of only such marks goes."""
+
     name: str
     label: str
     microneedling: Suitability
     reason: str
     sources: tuple[str, ...]
     confidence: Confidence
+    max_depth_mm: float | None = None
 
 
 @dataclass(frozen=True)
 class PlanRule:
-    """An adjunct or a planning note that applies when its criteria match."""
+    """An adjunct or a planning note that applies when its criteria match; an adjunct's
+    `cautions` are shown with it when theirs match too."""
 
     code: str
     when: Criteria
     text: str
     sources: tuple[str, ...]
     confidence: Confidence
+    cautions: tuple[PlanRule, ...] = ()
 
 
 @dataclass(frozen=True)
 class Money:
     amount: Decimal
     currency: str
+
+
+CLINIC_PRICE_SOURCE = "clinic-price"
 
 
 @dataclass(frozen=True)
@@ -263,8 +332,21 @@ class PriceRange:
 
     @classmethod
     def single(cls, price: Money) -> PriceRange:
-        """A clinic's own price: its basis is the clinic, not a source."""
-        return cls(price.amount, price.amount, price.currency, ())
+        """A clinic's own price: its basis is the clinic's setting."""
+        return cls(price.amount, price.amount, price.currency, (CLINIC_PRICE_SOURCE,))
+
+
+@dataclass(frozen=True)
+class ConservativeSettings:
+    """For the patients `when` matches: the shallow end of each zone's range is pre-filled
+    and sessions are at least `minimum_interval_weeks` apart."""
+
+    when: Criteria
+    minimum_interval_weeks: int
+    text: str
+    sources: tuple[str, ...]
+    confidence: Confidence
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -273,6 +355,7 @@ class CourseDefaults:
     interval_weeks: Range[int]
     minimum_interval_weeks: int
     price_per_session: PriceRange
+    conservative: ConservativeSettings
     sources: tuple[str, ...]
     confidence: Confidence
     note: str | None = None

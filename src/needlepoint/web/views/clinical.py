@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,14 +12,23 @@ from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses import dashboard as dashboards
 from needlepoint.courses import selectors, services
+from needlepoint.courses.models import Assessment
+from needlepoint.courses.services import FITZPATRICK_NEEDED
 from needlepoint.courses.timeline import VERDICT_LABELS, patient_timeline
-from needlepoint.domain.knowledge.model import QuestionKind
+from needlepoint.domain.knowledge.model import CLINIC_PRICE_SOURCE, Money, QuestionKind
+from needlepoint.domain.planning import course_total
 from needlepoint.intakes import services as intake_services
 from needlepoint.intakes.models import Intake
 from needlepoint.intakes.selectors import latest_answers, screening_in_scope
 from needlepoint.patients.selectors import access_patient
+from needlepoint.patients.services import patient_update
 from needlepoint.safety.audit import audit_record
-from needlepoint.web.clinical_forms import AssessmentForm, CoursePlanForm, IntakeForm
+from needlepoint.web.clinical_forms import (
+    AssessmentForm,
+    CoursePlanForm,
+    FitzpatrickForm,
+    IntakeForm,
+)
 from needlepoint.web.forms import submit
 from needlepoint.web.views.access import Actor, with_actor
 
@@ -146,12 +153,38 @@ def assessment_detail(request: HttpRequest, actor: Actor, assessment_id: int) ->
     )
 
 
+def _skin_type_page(request: HttpRequest, actor: Actor, assessment: Assessment) -> HttpResponse:
+    """Planning asks for an unrecorded Fitzpatrick type and saves it to the patient's record;
+    no type is assumed."""
+    form = FitzpatrickForm(request.POST or None)
+    if request.method == "POST":
+        patient = submit(
+            form,
+            lambda fitzpatrick: patient_update(
+                actor, assessment.patient_id, fitzpatrick=fitzpatrick
+            ),
+        )
+        if patient is not None:
+            return redirect("course-plan", assessment_id=assessment.pk)
+    return render(
+        request,
+        "clinical/course_plan.html",
+        {
+            "skin_form": form,
+            "assessment": assessment,
+            "patient": assessment.patient,
+            "asking": FITZPATRICK_NEEDED,
+        },
+    )
+
+
 @with_actor(Permission.COURSE_PLAN)
 def course_plan(request: HttpRequest, actor: Actor, assessment_id: int) -> HttpResponse:
     assessment = selectors.access_assessment(actor, assessment_id)
+    if assessment.patient.fitzpatrick is None:
+        return _skin_type_page(request, actor, assessment)
     knowledge = clinic_knowledge(actor.clinic)
     suggestion = services.course_suggestion(actor, assessment)
-    zones = sorted(suggestion.zones)
     initial: dict[str, object] = {}
     if (
         suggestion.suitable
@@ -162,14 +195,12 @@ def course_plan(request: HttpRequest, actor: Actor, assessment_id: int) -> HttpR
         initial = {
             "sessions_planned": suggestion.sessions.min,
             "interval_weeks": suggestion.interval_weeks.min,
-            "price_per_session": (suggestion.cost.min / suggestion.sessions.min).quantize(
-                Decimal("0.01")
-            ),
+            "price_per_session": suggestion.cost.per_session.min,
             "adjuncts": [a.code for a in suggestion.adjuncts],
             "first_session_at": timezone.localtime(timezone.now()).replace(second=0, microsecond=0),
-            **{f"depth__{z}": plan.depth_mm.max for z, plan in suggestion.zones.items()},
+            **{f"depth__{z}": plan.suggested_mm for z, plan in suggestion.zones.items()},
         }
-    form = CoursePlanForm(knowledge, zones, request.POST or None, initial=initial)
+    form = CoursePlanForm(knowledge, suggestion, request.POST or None, initial=initial)
     if request.method == "POST":
         course = submit(
             form, lambda **_: services.course_create(actor, assessment.pk, **form.plan())
@@ -200,6 +231,10 @@ def course_detail(request: HttpRequest, actor: Actor, course_id: int) -> HttpRes
         {
             "course": course,
             "patient": course.patient,
+            "total": course_total(
+                course.sessions_planned, Money(course.price_per_session, course.currency)
+            ),
+            "total_sources": [CLINIC_PRICE_SOURCE],
             "sessions": course.sessions.all(),
             "zone_labels": {name: zone.label for name, zone in knowledge.zones.items()},
         },
