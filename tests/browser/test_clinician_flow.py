@@ -92,6 +92,9 @@ def test_new_patient_to_signed_first_session(page, practitioner, clinic):  # typ
     page.locator('[data-score="goodman_baron"]', has_text="4").wait_for()  # live, before saving
     page.get_by_role("button", name="Save assessment").click()
     page.get_by_role("link", name="Plan a course").click()
+    # The record has no skin type yet: the plan asks, offering the intake's answer.
+    expect(page.get_by_label("Fitzpatrick skin type")).to_have_value("4")
+    page.get_by_role("button", name="Save skin type and plan").click()
     expect(page.get_by_text("Published results")).to_be_visible()
     page.get_by_label("Left cheek depth (mm)").fill("1.5")
     page.get_by_role("button", name="Create course and schedule sessions").click()

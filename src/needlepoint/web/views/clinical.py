@@ -155,8 +155,10 @@ def assessment_detail(request: HttpRequest, actor: Actor, assessment_id: int) ->
 
 def _skin_type_page(request: HttpRequest, actor: Actor, assessment: Assessment) -> HttpResponse:
     """Planning asks for an unrecorded Fitzpatrick type and saves it to the patient's record;
-    no type is assumed."""
-    form = FitzpatrickForm(request.POST or None)
+    no type is assumed (the latest intake's answer is offered for the practitioner to
+    confirm)."""
+    answered = latest_answers(actor, assessment.patient_id).get("fitzpatrick")
+    form = FitzpatrickForm(request.POST or None, initial={"fitzpatrick": answered})
     if request.method == "POST":
         patient = submit(
             form,
