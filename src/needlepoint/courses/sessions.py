@@ -25,7 +25,6 @@ from needlepoint.courses.selectors import course_in_scope, session_in_scope
 from needlepoint.courses.services import MAX_SESSIONS
 from needlepoint.domain import charting
 from needlepoint.domain.knowledge.model import CHART_FIELDS
-from needlepoint.domain.screening import Verdict
 from needlepoint.intakes.models import Screening
 from needlepoint.safety.audit import audit_record
 from needlepoint.safety.models import Lot
@@ -59,11 +58,7 @@ def screening_state(screening: Screening | None) -> charting.ScreeningState | No
     if screening is None:
         return None
     screening.refresh_from_db()
-    return charting.ScreeningState(
-        verdict=Verdict(screening.verdict),
-        overridden=hasattr(screening, "override"),
-        unacknowledged=tuple(str(finding["code"]) for finding in screening.unacknowledged()),
-    )
+    return screening.gate_state()
 
 
 def _refuse(refusals: Sequence[charting.Refusal]) -> None:

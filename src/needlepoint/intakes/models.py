@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 
 from needlepoint.clinics.models import Clinic, Staff
+from needlepoint.domain.charting import ScreeningState
+from needlepoint.domain.screening import Verdict
 from needlepoint.patients.models import Patient
-
-BLOCKING_VERDICTS = ("defer", "not_eligible", "incomplete")
 
 
 class Intake(models.Model):
@@ -65,10 +65,17 @@ class Screening(models.Model):
             f for f in self.findings if f.get("requires_acknowledgement") and f["code"] not in done
         ]
 
+    def gate_state(self) -> ScreeningState:
+        """This screening as the session gate sees it."""
+        return ScreeningState(
+            verdict=Verdict(self.verdict),
+            overridden=hasattr(self, "override"),
+            unacknowledged=tuple(str(finding["code"]) for finding in self.unacknowledged()),
+        )
+
     def blocks_treatment(self) -> bool:
         """A block stands until overridden; open acknowledgements block too."""
-        overridden = hasattr(self, "override")
-        return (self.verdict in BLOCKING_VERDICTS and not overridden) or bool(self.unacknowledged())
+        return self.gate_state().blocks
 
 
 class Acknowledgement(models.Model):

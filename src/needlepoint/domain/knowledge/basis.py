@@ -50,6 +50,7 @@ def render_basis(knowledge: Knowledge) -> str:
         _aftercare(knowledge),
         _recovery(knowledge),
         _outcomes(knowledge),
+        _charting(knowledge),
         _sources(knowledge),
     ]
     return "\n\n".join(sections) + "\n"
@@ -444,6 +445,44 @@ def _aftercare(knowledge: Knowledge) -> str:
                     for item in knowledge.aftercare
                 ),
             ),
+        ]
+    )
+
+
+def _charting(knowledge: Knowledge) -> str:
+    rules = knowledge.charting
+    return "\n".join(
+        [
+            "## Charting and signing a session",
+            "",
+            "The session gate (`domain/charting.py`). A session starts once the practitioner"
+            " has reviewed what is open for the patient (unresolved alerts and adverse events,"
+            " recalled lots used on them, a screening to acknowledge). A chart is saved only"
+            " after a re-screen that does not block (a `defer`, `not_eligible` or `incomplete`"
+            " verdict not overridden, or an unacknowledged precaution, blocks), with each zone's"
+            " depth above 0 and at most its limit (see the zones above, and the clinic's own"
+            " limits), lots neither expired nor recalled at the treatment time (cartridges as"
+            " cartridge lots, products as product lots), and times in order and not in the"
+            " future.",
+            "",
+            _table(
+                ["Rule", "Value"],
+                [
+                    (
+                        "Charted times may be ahead of now by at most",
+                        f"{rules.clock_skew_minutes} min",
+                    ),
+                    ("Passes per zone", f"{rules.passes.min}-{rules.passes.max}"),
+                    ("Required to sign", ", ".join(f"`{name}`" for name in rules.required_to_sign)),
+                    (
+                        "Cartridge lot required to sign, except for",
+                        ", ".join(f"`{d}`" for d in sorted(rules.cartridge_lot_not_required_for)),
+                    ),
+                ],
+            ),
+            "",
+            f"Confidence: {rules.confidence}. Sources: {_cite(rules.sources)}."
+            f" {rules.note or ''}".rstrip(),
         ]
     )
 
