@@ -87,7 +87,7 @@ def test_an_override_lifts_a_block_but_open_acknowledgements_still_block() -> No
 def test_depth_is_refused_above_the_zone_limit_with_the_limit_and_sources(
     knowledge: Knowledge,
 ) -> None:
-    limit = knowledge.zones["left_cheek"].limit_mm
+    limit = knowledge.zones["left_cheek"].deepest_mm
     at_limit = replace(COMPLETE, zones={"left_cheek": ZoneTreatment(limit, 3)})
     above = replace(COMPLETE, zones={"left_cheek": ZoneTreatment(limit + 0.01, 3)})
     assert chart_refusals(at_limit, CLEAR, knowledge, ZONE, NOW) == ()
@@ -95,6 +95,18 @@ def test_depth_is_refused_above_the_zone_limit_with_the_limit_and_sources(
     assert (refusal.field, refusal.code) == ("zones.left_cheek", "depth_above_limit")
     assert f"{limit:g} mm" in refusal.message
     assert refusal.sources == knowledge.zones["left_cheek"].sources
+
+
+def test_a_clinic_limit_above_the_zone_maximum_never_lets_a_chart_go_deeper(
+    knowledge: Knowledge,
+) -> None:
+    cheek = knowledge.zones["left_cheek"]
+    lenient = replace(
+        knowledge, zones={**knowledge.zones, "left_cheek": replace(cheek, limit_mm=3.0)}
+    )
+    above = replace(COMPLETE, zones={"left_cheek": ZoneTreatment(cheek.max_mm + 0.1, 3)})
+    [refusal] = chart_refusals(above, CLEAR, lenient, ZONE, NOW)
+    assert f"the maximum of {cheek.max_mm:g} mm" in refusal.message
 
 
 @pytest.mark.parametrize("depth", [0.0, -1.0, None])
@@ -226,6 +238,7 @@ def test_an_accepted_chart_never_exceeds_a_limit_or_claims_the_future(chart: Cha
     for name, treatment in chart.zones.items():
         assert treatment.depth_mm is not None
         assert 0 < treatment.depth_mm <= knowledge.zones[name].limit_mm
+        assert treatment.depth_mm <= knowledge.zones[name].max_mm
         if treatment.passes is not None:
             assert knowledge.charting.passes.min <= treatment.passes
             assert treatment.passes <= knowledge.charting.passes.max

@@ -199,9 +199,7 @@ def test_a_typed_signature_that_is_not_the_patients_name_is_refused(
     assert not Consent.objects.exists()
 
 
-def test_a_representative_signs_with_their_full_name_and_relationship(
-    admin, practitioner, patient
-):
+def test_a_representative_signs_with_their_full_name_and_relationship(admin, practitioner, patient):
     template = publish(admin)
     with pytest.raises(ValidationError) as error:
         sign(practitioner, patient, template, signed_name="Ann", signer="representative")

@@ -196,15 +196,16 @@ def _zone_refusals(chart: Chart, knowledge: Knowledge) -> list[Refusal]:
         if zone is None:
             refusals.append(Refusal("zones", "unknown_zone", f"Unknown zone: {name}."))
             continue
-        depth = treatment.depth_mm
-        if depth is None or not 0 < depth <= zone.limit_mm:
+        depth, deepest = treatment.depth_mm, zone.deepest_mm
+        if depth is None or not 0 < depth <= deepest:
             given = "no depth" if depth is None else f"{depth:g} mm"
+            which = "the clinic's limit" if zone.limit_mm <= zone.max_mm else "the maximum"
             refusals.append(
                 Refusal(
                     at,
                     "depth_above_limit" if depth and depth > 0 else "depth_missing",
                     f"{zone.label}: {given} is refused; charted depth must be above 0 and at "
-                    f"most the clinic's limit of {zone.limit_mm:g} mm.",
+                    f"most {which} of {deepest:g} mm for this zone.",
                     zone.sources,
                 )
             )

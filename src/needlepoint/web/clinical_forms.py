@@ -301,12 +301,12 @@ class ChartForm(forms.Form):
         passes = knowledge.charting.passes
         self.zone_names = zones
         for zone in zones:
-            label, limit = knowledge.zones[zone].label, knowledge.zones[zone].limit_mm
+            label, deepest = knowledge.zones[zone].label, knowledge.zones[zone].deepest_mm
             self.fields[f"depth__{zone}"] = forms.FloatField(
                 label=f"{label} depth (mm)",
                 required=False,
-                widget=forms.NumberInput(attrs={"min": 0, "max": limit, "step": 0.05}),
-                help_text=f"Clinic limit {limit:g} mm",
+                widget=forms.NumberInput(attrs={"min": 0, "max": deepest, "step": 0.05}),
+                help_text=f"At most {deepest:g} mm",
             )
             self.fields[f"passes__{zone}"] = forms.IntegerField(
                 label=f"{label} passes",

@@ -250,6 +250,11 @@ class Zone:
     confidence: Confidence
     note: str | None = None
 
+    @property
+    def deepest_mm(self) -> float:
+        """The deepest a plan or a chart may go: the stricter of the maximum and the limit."""
+        return min(self.max_mm, self.limit_mm)
+
 
 @dataclass(frozen=True)
 class PlanFacts:
