@@ -7,19 +7,11 @@ from zoneinfo import ZoneInfo
 
 from needlepoint.domain.aftercare import aftercare_items
 from needlepoint.domain.knowledge import load_knowledge
-from needlepoint.notify.due import GRACE, milestones, milestones_due, prompts_due, reminder_due
+from needlepoint.notify.due import GRACE, milestones, milestones_due, prompts_due
 
 NY = ZoneInfo("America/New_York")
 PERFORMED = datetime(2025, 3, 7, 15, 0, tzinfo=NY)  # DST starts on 9 March
 H = timedelta(hours=1)
-
-
-def test_reminder_is_due_from_a_day_before_until_the_session():
-    session = PERFORMED + timedelta(days=28)
-    assert reminder_due(session, session - 25 * H) is None
-    assert reminder_due(session, session - 24 * H) == session - 24 * H
-    assert reminder_due(session, session - timedelta(minutes=1)) == session - 24 * H
-    assert reminder_due(session, session) is None
 
 
 def test_prompts_follow_the_checkin_schedule_within_the_grace_period():

@@ -80,7 +80,6 @@ def test_other_clinics_lots_are_not_found(practitioner, other_practitioner):
     for lookup in (
         lambda: selectors.lot_in_scope(actor, theirs.pk),
         lambda: selectors.lot_in_scope(actor, "abc"),
-        lambda: selectors.lot_by_number(actor, "NS-1"),
         lambda: services.lot_recall(actor, theirs.pk, "not ours"),
     ):
         with pytest.raises(Http404):
@@ -155,15 +154,3 @@ def test_list_search_and_expired_lots(practitioner):
     assert list(selectors.lot_list(actor, "skinceuticals serum")) == [serum]
     assert list(selectors.lots_usable(actor)) == [usable, serum]
     assert list(selectors.lots_usable(actor, kind="product")) == [serum]
-
-
-def test_lookup_by_number(practitioner):
-    cartridge = new_lot(practitioner, lot_number="X-1")
-    product = new_lot(practitioner, lot_number="X-1", kind="product", product_name="Serum")
-    actor = as_actor(practitioner)
-    assert selectors.lot_by_number(actor, " x-1 ", kind="cartridge") == cartridge
-    assert selectors.lot_by_number(actor, "X-1", kind="product") == product
-    with pytest.raises(ValidationError, match="Both a cartridge and a product"):
-        selectors.lot_by_number(actor, "X-1")
-    with pytest.raises(Http404):
-        selectors.lot_by_number(actor, "X-2")

@@ -22,18 +22,13 @@ from needlepoint.imaging.errors import LandmarkModelUnavailable
 FloatArray = npt.NDArray[np.float64]
 
 MEDIAPIPE_VERSION = "0.10.21"
-LANDMARK_COUNT = 478
 
 # Anatomical landmark indices of the face mesh (patient's right = image left on a frontal,
 # non-mirrored photo).
 RIGHT_FACE_EDGE = 234
 LEFT_FACE_EDGE = 454
-RIGHT_EYE_OUTER = 33
-LEFT_EYE_OUTER = 263
-NOSE_TIP = 1
 FOREHEAD_TOP = 10
 CHIN = 152
-GLABELLA = 9
 
 # Pairs of mirror-image landmarks (patient's right, patient's left) used for the head pose.
 _SYMMETRIC_PAIRS = ((234, 454), (33, 263), (133, 362), (61, 291), (117, 346), (93, 323))

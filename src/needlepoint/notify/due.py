@@ -18,13 +18,6 @@ REMINDER_BEFORE = timedelta(hours=24)
 GRACE = timedelta(hours=12)
 
 
-def reminder_due(scheduled_at: datetime, now: datetime) -> datetime | None:
-    """When the reminder of a session is due, if it is due now: from a day before until the
-    session starts (a session booked at short notice is reminded at once)."""
-    at = scheduled_at - REMINDER_BEFORE
-    return at if at <= now < scheduled_at else None
-
-
 @dataclass(frozen=True)
 class Prompt:
     day: int  # days after the session

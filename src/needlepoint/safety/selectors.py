@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -79,25 +78,6 @@ def lot_in_scope(actor: Actor, lot_id: object, *, for_update: bool = False) -> L
     if lot is None:
         raise Http404("No such lot.")
     return lot
-
-
-def lot_by_number(actor: Actor, lot_number: str, kind: str | None = None) -> Lot:
-    """The clinic's lot with this number (case and surrounding spaces ignored), else 404.
-
-    A cartridge and a product may share a number: pass `kind` to choose; without it such a
-    number is refused as ambiguous.
-    """
-    lots = _lots(actor).filter(lot_number__iexact=lot_number.strip())
-    if kind is not None:
-        lots = lots.filter(kind=kind)
-    found = list(lots[:2])
-    if not found:
-        raise Http404(f"No lot {lot_number.strip()} in this clinic.")
-    if len(found) > 1:
-        raise ValidationError(
-            {"lot_number": f"Both a cartridge and a product have lot {found[0].lot_number}."}
-        )
-    return found[0]
 
 
 def lots_usable(actor: Actor, kind: str | None = None) -> QuerySet[Lot]:
