@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.domain.warning_signs import warning_signs
 from needlepoint.notify.aftercare import session_aftercare
-from needlepoint.notify.warning_signs import warning_signs
 from needlepoint.reports.handouts import aftercare_handout
 from needlepoint.safety.models import AuditEvent
 from tests.conftest import as_actor, signed_in

@@ -13,10 +13,10 @@ from ninja.errors import HttpError
 
 from needlepoint.api.auth import request_actor
 from needlepoint.api.schemas import ERRORS, Problem
+from needlepoint.domain.warning_signs import WarningSign
 from needlepoint.notify.aftercare import AftercareNotReady
 from needlepoint.notify.calendar import aftercare_calendar
 from needlepoint.notify.selectors import SessionAftercare, access_session_aftercare
-from needlepoint.notify.warning_signs import WarningSign
 from needlepoint.reports.handouts import aftercare_handout
 
 router = Router(tags=["aftercare"])

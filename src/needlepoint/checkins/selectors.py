@@ -15,9 +15,6 @@ from needlepoint.clinics.records import record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Session
 from needlepoint.domain.checkins import checkin_due_times
-from needlepoint.domain.triage import PatientContext
-from needlepoint.intakes.models import Screening
-from needlepoint.patients.models import Patient
 from needlepoint.safety.audit import audit_record
 
 
@@ -33,21 +30,6 @@ def latest_treated_session(actor: Actor, patient_id: UUID) -> Session | None:
         .select_related("course")
         .order_by("-ended_at")
         .first()
-    )
-
-
-def triage_context(actor: Actor, patient: Patient) -> PatientContext:
-    """What triage weighs from the patient's record: the Fitzpatrick type and the findings of
-    the latest screening (e.g. anticoagulation). Read as part of a check-in, audited with it."""
-    screening = (
-        Screening.objects.filter(clinic=actor.clinic, patient=patient)
-        .order_by("-intake__version")
-        .first()
-    )
-    findings = screening.findings if screening is not None else []
-    return PatientContext(
-        fitzpatrick=patient.fitzpatrick,
-        findings=frozenset(str(finding["code"]) for finding in findings),
     )
 
 

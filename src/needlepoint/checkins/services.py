@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from needlepoint.checkins.models import AdverseEvent, Alert, AlertAction, CheckIn, Level
-from needlepoint.checkins.selectors import alert_in_scope, latest_treated_session, triage_context
+from needlepoint.checkins.selectors import alert_in_scope, latest_treated_session
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge, validation_error
 from needlepoint.clinics.roles import Permission
@@ -20,6 +20,7 @@ from needlepoint.domain import triage as rules
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.serialization import to_json
+from needlepoint.intakes.selectors import patient_context
 from needlepoint.safety.audit import audit_record
 
 MAX_NOTE = 2000
@@ -50,7 +51,7 @@ def checkin_submit(actor: Actor, symptoms: Mapping[str, object], note: str = "")
             reported_at=now,
             symptoms=reported,
             previous=_previous_report(session, knowledge),
-            patient=triage_context(actor, session.patient),
+            patient=patient_context(session.patient),
         ),
         knowledge,
     )

@@ -7,7 +7,9 @@ from django.http import Http404
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.records import record_key
 from needlepoint.clinics.roles import Permission, Role
+from needlepoint.domain.triage import PatientContext
 from needlepoint.intakes.models import Intake, Screening
+from needlepoint.patients.models import Patient
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.safety.audit import audit_record
 
@@ -41,12 +43,21 @@ def latest_answers(actor: Actor, patient_id: object) -> dict[str, object]:
     return dict(intake.answers) if intake else {}
 
 
+def patient_context(patient: Patient) -> PatientContext:
+    """What triage and the warning signs weigh from a patient's record, already read through
+    its door: the Fitzpatrick type and the findings of the latest screening."""
+    screening = Screening.objects.filter(patient=patient).order_by("-intake__version").first()
+    findings = screening.findings if screening is not None else []
+    return PatientContext(
+        fitzpatrick=patient.fitzpatrick,
+        findings=frozenset(str(finding["code"]) for finding in findings),
+    )
+
+
 def latest_findings(
     actor: Actor, patient_id: object, permission: Permission = Permission.CLINICAL_READ
 ) -> frozenset[str]:
     """The finding codes of the patient's latest screening (none before any), e.g.
     `anticoagulation` or `herpes_history`, for the rules that plan or triage around them.
     Scoped to the actor's clinic; not audited: the decision that uses them is."""
-    patient = patient_in_scope(actor, patient_id, permission)
-    screening = Screening.objects.filter(patient=patient).order_by("-intake__version").first()
-    return frozenset(f["code"] for f in screening.findings) if screening else frozenset()
+    return patient_context(patient_in_scope(actor, patient_id, permission)).findings

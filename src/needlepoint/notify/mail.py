@@ -18,8 +18,8 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 
 from needlepoint.clinics.models import Clinic
+from needlepoint.domain.warning_signs import WarningSigns
 from needlepoint.notify.tokens import unsubscribe_token
-from needlepoint.notify.warning_signs import WarningSigns
 
 if TYPE_CHECKING:
     from needlepoint.checkins.models import Alert

@@ -23,11 +23,12 @@ from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import session_in_scope
 from needlepoint.domain.aftercare import Aftercare
+from needlepoint.domain.warning_signs import WarningSigns, warning_signs
+from needlepoint.intakes.selectors import patient_context
 from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.notify.calendar import CalendarAftercare, CalendarSession, patient_calendar
 from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage
 from needlepoint.notify.tokens import feed_token, token_digest
-from needlepoint.notify.warning_signs import WarningSigns, warning_signs
 from needlepoint.patients.models import Patient
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.safety.audit import audit_record
@@ -82,7 +83,7 @@ def access_session_aftercare(
         zone=zone,
         performed_at=session.ended_at.astimezone(zone),
         aftercare=aftercare,
-        warning_signs=warning_signs(knowledge),
+        warning_signs=warning_signs(knowledge, patient_context(session.patient)),
     )
 
 

@@ -28,10 +28,11 @@ from django.utils import timezone
 from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
-from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Course, Session
 from needlepoint.domain.knowledge import Knowledge
+from needlepoint.domain.warning_signs import WarningSigns, warning_signs
+from needlepoint.intakes.selectors import patient_context
 from needlepoint.notify import mail
 from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.notify.due import GRACE, REMINDER_BEFORE, milestones_due, prompts_due
@@ -44,7 +45,6 @@ from needlepoint.notify.models import (
 )
 from needlepoint.notify.selectors import open_alerts
 from needlepoint.notify.tokens import feed_token, new_nonce, token_digest, unsubscribe_patient_id
-from needlepoint.notify.warning_signs import WarningSigns, warning_signs
 from needlepoint.patients.models import Patient
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.safety.audit import audit_record
@@ -143,16 +143,17 @@ def calendar_feed_revoke(actor: Actor, patient_id: object) -> int:
 
 
 class _Knowledge:
-    """Each clinic's knowledge and warning signs, loaded once per job run."""
+    """Each clinic's knowledge, loaded once per job run, and a patient's warning signs."""
 
     def __init__(self) -> None:
-        self._cache: dict[int, tuple[Knowledge, WarningSigns]] = {}
+        self._cache: dict[int, Knowledge] = {}
 
-    def __call__(self, clinic: Clinic) -> tuple[Knowledge, WarningSigns]:
+    def __call__(self, session: Session) -> tuple[Knowledge, WarningSigns]:
+        clinic = session.clinic
         if clinic.pk not in self._cache:
-            knowledge = clinic_knowledge(clinic)
-            self._cache[clinic.pk] = (knowledge, warning_signs(knowledge))
-        return self._cache[clinic.pk]
+            self._cache[clinic.pk] = clinic_knowledge(clinic)
+        knowledge = self._cache[clinic.pk]
+        return knowledge, warning_signs(knowledge, patient_context(session.patient))
 
 
 def _wants(patient: Patient, kind: str) -> bool:
@@ -253,7 +254,7 @@ def _queue_checkin_prompts(now: datetime, knowledge_of: _Knowledge) -> int:
         if not _wants(session.patient, MailKind.CHECKIN_PROMPT):
             continue
         assert session.ended_at is not None
-        knowledge, signs = knowledge_of(session.clinic)
+        knowledge, signs = knowledge_of(session)
         performed_at = session.ended_at.astimezone(ZoneInfo(session.clinic.time_zone))
         for prompt in prompts_due(performed_at, session.next_at, now, knowledge):
             answered = CheckIn.objects.filter(
@@ -280,7 +281,7 @@ def _queue_milestones(now: datetime, knowledge_of: _Knowledge) -> int:
         if not _wants(session.patient, MailKind.MILESTONE):
             continue
         assert session.ended_at is not None
-        knowledge, signs = knowledge_of(session.clinic)
+        knowledge, signs = knowledge_of(session)
         performed_at = session.ended_at.astimezone(ZoneInfo(session.clinic.time_zone))
         aftercare = session_aftercare(session, knowledge)
         due = milestones_due(aftercare, performed_at, now)

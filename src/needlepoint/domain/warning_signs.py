@@ -1,5 +1,6 @@
 """The warning signs a patient is told about after a session, from the knowledge's expected
-recovery courses: what to contact the clinic about, and when to get urgent help.
+recovery courses as they apply to that patient (e.g. bleeding on blood thinners): what to
+contact the clinic about, and when to get urgent help.
 
 Pure: the texts are the knowledge's own (clinic-approved), never written here.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from needlepoint.domain.knowledge.model import Advice, Knowledge, Level, Limits, RecoveryCourse
+from needlepoint.domain.triage import PatientContext
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,13 @@ def _sign(course: RecoveryCourse) -> WarningSign | None:
     return WarningSign(course.symptom, course.label, best[1], best[0], course.sources)
 
 
-def warning_signs(knowledge: Knowledge) -> WarningSigns:
-    signs = [sign for course in knowledge.recovery.values() if (sign := _sign(course))]
+def warning_signs(knowledge: Knowledge, patient: PatientContext | None = None) -> WarningSigns:
+    """The signs for this patient (None: the courses without any patient's adjustment)."""
+    courses = [
+        course if patient is None else course.for_patient(patient.fitzpatrick, patient.findings)
+        for course in knowledge.recovery.values()
+    ]
+    signs = [sign for course in courses if (sign := _sign(course))]
     return WarningSigns(
         urgent=tuple(s for s in signs if s.level is Level.URGENT),
         contact_clinic=tuple(s for s in signs if s.level is Level.CONTACT_CLINIC),
