@@ -123,10 +123,7 @@ def list_checkins(request: HttpRequest) -> list[CheckIn]:
 @router.get("/alerts", response={200: list[AlertOut], **ERRORS}, summary="The clinic's alerts")
 def list_alerts(request: HttpRequest, filters: Query[AlertFilter]) -> list[Alert]:
     actor = request_actor(request)
-    found = list(selectors.alerts(actor, open_only=filters.status == "open")[:500])
-    for alert in found:
-        audit_record(actor, "alert.read", "patient", alert.patient_id, detail={"alert": alert.pk})
-    return found
+    return selectors.access_alerts(actor, open_only=filters.status == "open", limit=500)
 
 
 @router.get("/alerts/{alert_id}", response={200: AlertOut, **ERRORS}, summary="Read an alert")

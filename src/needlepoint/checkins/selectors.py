@@ -88,6 +88,22 @@ def alerts(actor: Actor, *, open_only: bool = True) -> QuerySet[Alert]:
     return found
 
 
+def access_alerts(actor: Actor, *, open_only: bool = True, limit: int = 200) -> list[Alert]:
+    """The clinic's alerts, newest first, at most `limit`: read once, audited once."""
+    found = list(alerts(actor, open_only=open_only)[:limit])
+    audit_record(
+        actor,
+        "alert.list",
+        "alert",
+        detail={
+            "open_only": open_only,
+            "ids": [alert.pk for alert in found],
+            "patients": sorted({str(alert.patient_id) for alert in found}),
+        },
+    )
+    return found
+
+
 def alert_in_scope(actor: Actor, alert_id: object, *, audit: bool = True) -> Alert:
     alert = (
         alerts(actor, open_only=False)

@@ -30,7 +30,7 @@ class AdverseEventForm(forms.ModelForm):  # type: ignore[type-arg]
 @with_actor(Permission.CLINICAL_READ)
 def alert_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
-    found = list(selectors.alerts(actor, open_only=not show_all)[:200])
+    found = selectors.access_alerts(actor, open_only=not show_all)
     return render(request, "alerts/list.html", {"alerts": found, "show_all": show_all})
 
 

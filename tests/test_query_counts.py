@@ -1,0 +1,137 @@
+"""Every list and page reads a constant number of queries, however many rows it shows.
+
+Each case is requested once with a little history and once with four times as much (more
+patients, each treated, checked in, alerted, with an adverse event and a recalled lot); the
+second request may not make more queries than the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from needlepoint.accounts.tokens import token_create
+from needlepoint.checkins import services as checkins
+from needlepoint.patients.models import ConsentTemplate, Patient
+from needlepoint.patients.services import consent_sign
+from needlepoint.safety.services import lot_recall
+from tests.clinical_data import treated_session
+from tests.conftest import as_actor, signed_in
+from tests.factories import PatientFactory, UserFactory
+
+PAGES = [
+    "/dashboard/",
+    "/patients/",
+    "/patients/?q=a",
+    "/alerts/",
+    "/lots/",
+    "/audit/",
+    "/staff/",
+    "/patients/{patient}/",
+    "/patients/{patient}/timeline/",
+    "/patients/{patient}/consents/",
+    "/courses/{course}/",
+    "/sessions/{session}/",
+    "/lots/{lot}/sessions/",
+]
+API = [
+    "/api/v1/patients",
+    "/api/v1/lots",
+    "/api/v1/alerts",
+    "/api/v1/adverse-events",
+    "/api/v1/patients/{patient}",
+    "/api/v1/patients/{patient}/consents",
+    "/api/v1/patients/{patient}/photos",
+    "/api/v1/courses/{course}",
+    "/api/v1/sessions/{session}",
+    "/api/v1/sessions/{session}/open-items",
+    "/api/v1/lots/{lot}/sessions",
+]
+
+
+def _history(practitioner: Any, patient: Patient, template: ConsentTemplate) -> dict[str, Any]:
+    """One patient's course: a signed session with a recalled lot, a check-in that raised an
+    alert, an adverse event and a consent."""
+    actor = as_actor(practitioner)
+    session = treated_session(actor, patient.pk)
+    lot_recall(actor, session.cartridge_lot_id, "Blunt tips")
+    assert patient.user is not None
+    checkin = checkins.checkin_submit(as_actor(patient), {"pus": True})
+    checkins.adverse_event_record(
+        actor,
+        session.pk,
+        alert_id=checkin.alert.pk,
+        kind="infection",
+        severity="mild",
+        serious=False,
+        outcome="recovering",
+        onset=timezone.localdate(timezone=actor.zone),
+        description="Pustules on the left cheek",
+    )
+    consent_sign(actor, patient.pk, template.pk, patient.full_name)
+    return {
+        "patient": patient.pk,
+        "course": session.course_id,
+        "session": session.pk,
+        "lot": session.cartridge_lot_id,
+    }
+
+
+def _patient(clinic: Any, n: int) -> Patient:
+    user = UserFactory(email=f"portal-{n}@example.test")
+    return PatientFactory(clinic=clinic, user=user, given_name=f"Ana{n}", family_name="Ames")
+
+
+@pytest.fixture
+def grow(practitioner: Any, clinic: Any) -> Callable[[int], dict[str, Any]]:
+    """Add `n` patients with a history each; the ids of the first patient's records."""
+    template = ConsentTemplate.objects.create(
+        clinic=clinic,
+        kind="treatment",
+        version=1,
+        title="Treatment",
+        body="I consent.",
+        created_by=practitioner.user,
+    )
+    made: list[dict[str, Any]] = []
+
+    def add(n: int) -> dict[str, Any]:
+        for _ in range(n):
+            made.append(_history(practitioner, _patient(clinic, len(made)), template))
+        return made[0]
+
+    return add
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured.captured_queries)
+
+
+def _constant(client: Client, url: str, grow: Callable[[int], dict[str, Any]]) -> None:
+    ids = grow(1)
+    client.get(url.format(**ids))  # warm caches (sessions, knowledge)
+    few = _queries(client, url.format(**ids))
+    ids = grow(3)
+    many = _queries(client, url.format(**ids))
+    assert many <= few, f"{url}: {few} queries with 1 patient, {many} with 4"
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_read_a_constant_number_of_queries(practitioner, admin, grow, url):  # type: ignore[no-untyped-def]
+    member = admin if url in ("/audit/", "/staff/") else practitioner
+    _constant(signed_in(member), url, grow)
+
+
+@pytest.mark.parametrize("url", API)
+def test_api_reads_a_constant_number_of_queries(practitioner, grow, url):  # type: ignore[no-untyped-def]
+    _, raw = token_create(practitioner.user)
+    _constant(Client(HTTP_AUTHORIZATION=f"Bearer {raw}"), url, grow)
