@@ -14,7 +14,6 @@ from needlepoint.api.auth import request_actor
 from needlepoint.api.schemas import ERRORS
 from needlepoint.checkins import selectors, services
 from needlepoint.checkins.models import AdverseEvent, Alert, CheckIn
-from needlepoint.safety.audit import audit_record
 
 router = Router(tags=["check-ins and alerts"])
 
@@ -117,7 +116,7 @@ def create_checkin(request: HttpRequest, payload: CheckInIn) -> Status[CheckIn]:
 
 @router.get("/checkins", response={200: list[CheckInOut], **ERRORS}, summary="My check-ins")
 def list_checkins(request: HttpRequest) -> list[CheckIn]:
-    return selectors.my_checkins(request_actor(request))
+    return selectors.access_my_checkins(request_actor(request))
 
 
 @router.get("/alerts", response={200: list[AlertOut], **ERRORS}, summary="The clinic's alerts")
@@ -128,7 +127,7 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilter]) -> list[Alert
 
 @router.get("/alerts/{alert_id}", response={200: AlertOut, **ERRORS}, summary="Read an alert")
 def read_alert(request: HttpRequest, alert_id: int) -> Alert:
-    return selectors.alert_in_scope(request_actor(request), alert_id)
+    return selectors.access_alert(request_actor(request), alert_id)
 
 
 def _act(request: HttpRequest, alert_id: int, action: str, note: str) -> Alert:
@@ -177,13 +176,4 @@ def create_adverse_event(request: HttpRequest, payload: AdverseEventIn) -> Statu
 def list_adverse_events(
     request: HttpRequest, patient_id: uuid.UUID | None = None
 ) -> list[AdverseEvent]:
-    actor = request_actor(request)
-    events = list(selectors.adverse_events(actor, patient_id)[:500])
-    audit_record(
-        actor,
-        "adverse_event.list",
-        "clinic",
-        actor.clinic.pk,
-        detail={"events": [e.pk for e in events]},
-    )
-    return events
+    return selectors.access_adverse_events(request_actor(request), patient_id)

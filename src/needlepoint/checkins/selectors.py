@@ -57,7 +57,8 @@ def next_checkin_due(actor: Actor, session: Session) -> datetime | None:
     return next((moment for moment in due if moment > answered_until), None)
 
 
-def my_checkins(actor: Actor) -> list[CheckIn]:
+def access_my_checkins(actor: Actor) -> list[CheckIn]:
+    """The patient's own latest check-ins, audited."""
     actor.require(Permission.CHECKIN_SUBMIT)
     checkins = list(CheckIn.objects.filter(clinic=actor.clinic, patient_id=actor.patient_id)[:20])
     audit_record(actor, "checkin.list", "patient", actor.patient_id)
@@ -65,7 +66,7 @@ def my_checkins(actor: Actor) -> list[CheckIn]:
 
 
 def checkin_in_scope(actor: Actor, checkin_id: object) -> CheckIn:
-    """A check-in: the patient's own, or any of the clinic's for clinical staff."""
+    """A check-in: the patient's own, or any of the clinic's for clinical staff; not audited."""
     checkins = CheckIn.objects.filter(clinic=actor.clinic).select_related("session", "patient")
     if actor.role is Role.PATIENT:
         checkins = checkins.filter(patient_id=actor.patient_id)
@@ -74,6 +75,12 @@ def checkin_in_scope(actor: Actor, checkin_id: object) -> CheckIn:
     checkin = checkins.filter(pk=record_key(checkin_id)).first()
     if checkin is None:
         raise Http404("No such check-in.")
+    return checkin
+
+
+def access_checkin(actor: Actor, checkin_id: object) -> CheckIn:
+    """Read one check-in (as `checkin_in_scope` finds it), audited."""
+    checkin = checkin_in_scope(actor, checkin_id)
     audit_record(
         actor, "checkin.read", "patient", checkin.patient_id, detail={"checkin": checkin.pk}
     )
@@ -104,7 +111,8 @@ def access_alerts(actor: Actor, *, open_only: bool = True, limit: int = 200) -> 
     return found
 
 
-def alert_in_scope(actor: Actor, alert_id: object, *, audit: bool = True) -> Alert:
+def alert_in_scope(actor: Actor, alert_id: object) -> Alert:
+    """An alert of the actor's clinic (clinical staff), else 404; not audited."""
     alert = (
         alerts(actor, open_only=False)
         .select_related("checkin__session__cartridge_lot", "checkin__session__course")
@@ -113,9 +121,32 @@ def alert_in_scope(actor: Actor, alert_id: object, *, audit: bool = True) -> Ale
     )
     if alert is None:
         raise Http404("No such alert.")
-    if audit:
-        audit_record(actor, "alert.read", "patient", alert.patient_id, detail={"alert": alert.pk})
     return alert
+
+
+def access_alert(actor: Actor, alert_id: object) -> Alert:
+    """Read one alert: scoped to the actor's clinic and audited."""
+    alert = alert_in_scope(actor, alert_id)
+    audit_record(actor, "alert.read", "patient", alert.patient_id, detail={"alert": alert.pk})
+    return alert
+
+
+def access_adverse_events(
+    actor: Actor, patient_id: UUID | None = None, *, limit: int = 500
+) -> list[AdverseEvent]:
+    """The clinic's adverse events (or one patient's), at most `limit`: audited once."""
+    events = list(adverse_events(actor, patient_id)[:limit])
+    audit_record(
+        actor,
+        "adverse_event.list",
+        "clinic",
+        actor.clinic.pk,
+        detail={
+            "events": [event.pk for event in events],
+            "patients": sorted({str(event.patient_id) for event in events}),
+        },
+    )
+    return events
 
 
 def adverse_events(actor: Actor, patient_id: UUID | None = None) -> QuerySet[AdverseEvent]:

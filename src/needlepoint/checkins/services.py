@@ -108,7 +108,7 @@ NEXT_STATUS = {
 def alert_update(actor: Actor, alert_id: object, action: str, note: str = "") -> Alert:
     """Acknowledge an alert, record that the patient was contacted, or resolve it."""
     actor.require(Permission.ALERT_MANAGE)
-    alert = alert_in_scope(actor, alert_id, audit=False)
+    alert = alert_in_scope(actor, alert_id)
     if action not in NEXT_STATUS:
         raise ValidationError({"action": f"Choose one of: {', '.join(NEXT_STATUS)}."})
     if alert.status == Alert.Status.RESOLVED:
@@ -142,7 +142,7 @@ def adverse_event_record(
     """A practitioner records an adverse event linked to the session (and the alert, if any)."""
     actor.require(Permission.ALERT_MANAGE)
     session = session_in_scope(actor, session_id, Permission.ALERT_MANAGE)
-    alert = alert_in_scope(actor, alert_id, audit=False) if alert_id else None
+    alert = alert_in_scope(actor, alert_id) if alert_id else None
     if alert is not None and alert.checkin.session_id != session.pk:
         raise ValidationError({"alert_id": "This alert is about another session."})
     if session.ended_at and onset < timezone.localdate(session.ended_at, actor.zone):

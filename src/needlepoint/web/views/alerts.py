@@ -36,7 +36,7 @@ def alert_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @with_actor(Permission.CLINICAL_READ)
 def alert_detail(request: HttpRequest, actor: Actor, alert_id: int) -> HttpResponse:
-    alert = selectors.alert_in_scope(actor, alert_id)
+    alert = selectors.access_alert(actor, alert_id)
     form = AdverseEventForm(initial={"onset": timezone.localdate(timezone.now(), actor.zone)})
     if request.method == "POST" and "action" in request.POST:
         try:

@@ -151,7 +151,7 @@ def checkin_new(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @with_actor(patients=True)
 def checkin_result(request: HttpRequest, actor: Actor, checkin_id: int) -> HttpResponse:
-    checkin = selectors.checkin_in_scope(actor, checkin_id)
+    checkin = selectors.access_checkin(actor, checkin_id)
     return render(
         request, "portal/checkin_result.html", {"checkin": checkin, "clinic": actor.clinic}
     )
@@ -159,7 +159,9 @@ def checkin_result(request: HttpRequest, actor: Actor, checkin_id: int) -> HttpR
 
 @with_actor(patients=True)
 def checkin_history(request: HttpRequest, actor: Actor) -> HttpResponse:
-    return render(request, "portal/checkins.html", {"checkins": selectors.my_checkins(actor)})
+    return render(
+        request, "portal/checkins.html", {"checkins": selectors.access_my_checkins(actor)}
+    )
 
 
 @require_POST
