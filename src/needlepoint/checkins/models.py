@@ -7,14 +7,10 @@ from django.db import models
 
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses.models import Session
+from needlepoint.domain.knowledge.model import Level
 from needlepoint.patients.models import Patient
 
-
-class Level(models.TextChoices):
-    EXPECTED = "expected", "As expected"
-    MONITOR = "monitor", "Keep an eye on it"
-    CONTACT_CLINIC = "contact_clinic", "Contact the clinic"
-    URGENT = "urgent", "Urgent"
+LEVEL_CHOICES = [(level.value, level.label) for level in Level]
 
 
 class CheckIn(models.Model):
@@ -26,7 +22,7 @@ class CheckIn(models.Model):
     reported_at = models.DateTimeField()
     symptoms = models.JSONField(help_text="Ratings 0-10 and flags, as the rules engine takes them.")
     note = models.TextField(blank=True)
-    level = models.CharField(max_length=20, choices=Level.choices)
+    level = models.CharField(max_length=20, choices=LEVEL_CHOICES)
     triage = models.JSONField(help_text="The rules engine's reasons, expected course and advice.")
 
     class Meta:
@@ -50,7 +46,7 @@ class Alert(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="alerts")
     checkin = models.OneToOneField(CheckIn, on_delete=models.PROTECT, related_name="alert")
-    level = models.CharField(max_length=20, choices=Level.choices)
+    level = models.CharField(max_length=20, choices=LEVEL_CHOICES)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

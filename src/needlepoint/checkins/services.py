@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from needlepoint.checkins.models import AdverseEvent, Alert, AlertAction, CheckIn, Level
+from needlepoint.checkins.models import AdverseEvent, Alert, AlertAction, CheckIn
 from needlepoint.checkins.selectors import alert_in_scope, latest_treated_session
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge, validation_error
@@ -19,6 +19,7 @@ from needlepoint.courses.selectors import session_in_scope
 from needlepoint.domain import triage as rules
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
+from needlepoint.domain.knowledge.model import Level
 from needlepoint.domain.serialization import to_json
 from needlepoint.intakes.selectors import patient_context
 from needlepoint.safety.audit import audit_record

@@ -42,6 +42,18 @@ class Level(Ranked):
     CONTACT_CLINIC = "contact_clinic"
     URGENT = "urgent"
 
+    @property
+    def label(self) -> str:
+        return LEVEL_LABELS[self]
+
+
+LEVEL_LABELS = {
+    Level.EXPECTED: "As expected",
+    Level.MONITOR: "Keep an eye on it",
+    Level.CONTACT_CLINIC: "Contact the clinic",
+    Level.URGENT: "Urgent",
+}
+
 
 class QuestionKind(StrEnum):
     BOOLEAN = "boolean"
