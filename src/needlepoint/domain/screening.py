@@ -31,6 +31,19 @@ class Verdict(Ranked):
     DEFER = "defer"
     NOT_ELIGIBLE = "not_eligible"
 
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self]
+
+
+VERDICT_LABELS = {
+    Verdict.ELIGIBLE: "Eligible",
+    Verdict.ELIGIBLE_WITH_PRECAUTIONS: "Eligible with precautions",
+    Verdict.INCOMPLETE: "Incomplete: safety questions unanswered",
+    Verdict.DEFER: "Defer treatment",
+    Verdict.NOT_ELIGIBLE: "Not eligible",
+}
+
 
 VERDICT_OF_SEVERITY = {
     Severity.PRECAUTION: Verdict.ELIGIBLE_WITH_PRECAUTIONS,

@@ -47,7 +47,9 @@ class Screening(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="screenings")
     intake = models.OneToOneField(Intake, on_delete=models.PROTECT, related_name="screening")
-    verdict = models.CharField(max_length=30)
+    verdict = models.CharField(
+        max_length=30, choices=[(verdict.value, verdict.label) for verdict in Verdict]
+    )
     findings = models.JSONField(help_text="The rules engine's findings, with their sources.")
     missing = models.JSONField(default=list)
     screened_at = models.DateTimeField(auto_now_add=True)
