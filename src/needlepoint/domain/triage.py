@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from needlepoint.domain.knowledge.model import (
+    MAX_INTENSITY,
     Advice,
     Knowledge,
     Level,
@@ -38,7 +39,6 @@ from needlepoint.domain.parsing import (
 )
 from needlepoint.domain.ranking import most_severe
 
-MAX_INTENSITY = 10
 SESSION_TIME_IN_FUTURE = "session_time_in_future"
 PREVIOUS_OUTSIDE_WINDOW = "previous_report_outside_window"
 

@@ -20,6 +20,7 @@ from needlepoint.domain.knowledge.model import (
     CHART_FIELDS,
     CLINIC_CONTACT,
     CLINIC_PRICE_SOURCE,
+    MAX_INTENSITY,
     Advice,
     AftercareInstruction,
     AfterSunset,
@@ -90,7 +91,6 @@ DOCUMENTS = (
     "charting.toml",
 )
 SOURCE_KINDS = ("seed", "paper", "regulatory", "secondary", "summary", "clinic")
-MAX_INTENSITY = 10  # symptoms are rated 0-10
 BASIS = ("sources", "confidence")
 NUMERIC_KINDS = (QuestionKind.INTEGER, QuestionKind.NUMBER, QuestionKind.MONTHS_AGO)
 KIND_FIELDS = {  # the optional question fields each kind needs (and no others)

@@ -34,6 +34,9 @@ class Severity(Ranked):
     CONTRAINDICATION = "contraindication"
 
 
+MAX_INTENSITY = 10  # a scale symptom is rated 0 (none) to 10 (the worst imaginable)
+
+
 class Level(Ranked):
     """A triage level, least to most urgent."""
 

@@ -17,7 +17,7 @@ from needlepoint.accounts import portal_access
 from needlepoint.checkins import selectors, services
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
-from needlepoint.domain.knowledge.model import SymptomKind
+from needlepoint.domain.knowledge.model import MAX_INTENSITY, SymptomKind
 from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.patients.selectors import access_patient
 from needlepoint.web.forms import submit
@@ -124,7 +124,7 @@ class CheckInForm(forms.Form):
                     coerce=int,
                     initial=0,
                     widget=forms.RadioSelect,
-                    choices=[(n, str(n)) for n in range(11)],
+                    choices=[(n, str(n)) for n in range(MAX_INTENSITY + 1)],
                     help_text="0 = none, 10 = the worst you can imagine",
                 )
                 self.scales.append(name)
