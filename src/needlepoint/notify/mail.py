@@ -24,7 +24,7 @@ from needlepoint.notify.tokens import unsubscribe_token
 if TYPE_CHECKING:
     from needlepoint.checkins.models import Alert
     from needlepoint.courses.models import Session
-    from needlepoint.notify.due import Milestone, Prompt
+    from needlepoint.domain.due import Milestone, Prompt
     from needlepoint.notify.models import OutboxMessage
     from needlepoint.patients.models import Patient
 

@@ -30,12 +30,12 @@ from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Course, Session
+from needlepoint.domain.due import GRACE, REMINDER_BEFORE, milestones_due, prompts_due
 from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.warning_signs import WarningSigns, warning_signs
 from needlepoint.intakes.selectors import patient_context
 from needlepoint.notify import mail
 from needlepoint.notify.aftercare import session_aftercare
-from needlepoint.notify.due import GRACE, REMINDER_BEFORE, milestones_due, prompts_due
 from needlepoint.notify.models import (
     NON_ESSENTIAL,
     CalendarFeed,

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from needlepoint.domain.aftercare import aftercare_items
+from needlepoint.domain.due import GRACE, milestones, milestones_due, prompts_due
 from needlepoint.domain.knowledge import load_knowledge
-from needlepoint.notify.due import GRACE, milestones, milestones_due, prompts_due
 
 NY = ZoneInfo("America/New_York")
 PERFORMED = datetime(2025, 3, 7, 15, 0, tzinfo=NY)  # DST starts on 9 March
