@@ -190,6 +190,22 @@ def _queue(key: str, kind: str, composed: mail.Composed, **fields: Any) -> bool:
     return created
 
 
+def _queue_to_patient(
+    session: Session, key: str, kind: str, composed: mail.Composed, due_at: datetime
+) -> bool:
+    """`_queue` a message about `session` to its patient."""
+    return _queue(
+        key,
+        kind,
+        composed,
+        clinic=session.clinic,
+        patient=session.patient,
+        session=session,
+        to=session.patient.email,
+        due_at=due_at,
+    )
+
+
 def _stamp(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%Y%m%dT%H%MZ}"
 
@@ -222,15 +238,12 @@ def _queue_reminders(now: datetime) -> int:
         if not _wants(session.patient, MailKind.REMINDER):
             continue
         local = session.scheduled_at.astimezone(ZoneInfo(session.clinic.time_zone))
-        queued += _queue(
+        queued += _queue_to_patient(
+            session,
             reminder_key(session),
             MailKind.REMINDER,
             mail.reminder(session, local),
-            clinic=session.clinic,
-            patient=session.patient,
-            session=session,
-            to=session.patient.email,
-            due_at=session.scheduled_at - REMINDER_BEFORE,
+            session.scheduled_at - REMINDER_BEFORE,
         )
     return queued
 
@@ -262,15 +275,12 @@ def _queue_checkin_prompts(now: datetime, knowledge_of: _Knowledge) -> int:
             ).exists()
             if answered:
                 continue
-            queued += _queue(
+            queued += _queue_to_patient(
+                session,
                 f"checkin:session:{session.pk}:day{prompt.day}",
                 MailKind.CHECKIN_PROMPT,
                 mail.checkin_prompt(session, performed_at, prompt, signs),
-                clinic=session.clinic,
-                patient=session.patient,
-                session=session,
-                to=session.patient.email,
-                due_at=prompt.at,
+                prompt.at,
             )
     return queued
 
@@ -288,15 +298,12 @@ def _queue_milestones(now: datetime, knowledge_of: _Knowledge) -> int:
         if not due or open_alerts(session.patient_id):
             continue
         for step in due:
-            queued += _queue(
+            queued += _queue_to_patient(
+                session,
                 f"milestone:session:{session.pk}:{step.label}",
                 MailKind.MILESTONE,
                 mail.milestone(session, performed_at, step, signs),
-                clinic=session.clinic,
-                patient=session.patient,
-                session=session,
-                to=session.patient.email,
-                due_at=step.at,
+                step.at,
             )
     return queued
 

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 
 from needlepoint.clinics.models import Clinic
+from needlepoint.clinics.services import CLINIC_FIELDS
 from needlepoint.courses.models import Session
 from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.knowledge.model import CountScale, Question, QuestionKind, Window
@@ -348,17 +349,7 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Clinic
-        fields = (
-            "name",
-            "time_zone",
-            "currency",
-            "phone",
-            "email",
-            "address",
-            "latitude",
-            "longitude",
-            "alert_escalation_minutes",
-        )
+        fields = CLINIC_FIELDS
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, knowledge: Knowledge, *args: Any, **kwargs: Any) -> None:
