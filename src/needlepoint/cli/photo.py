@@ -60,6 +60,15 @@ def _print_json(result: object) -> None:
     click.echo(json.dumps(result, indent=2, ensure_ascii=False))
 
 
+reference_zone_option = click.option(
+    "--reference-zone",
+    type=click.Choice(ZONES),
+    default="forehead",
+    show_default=True,
+    help="The zone that redness (a_vs_reference) is measured against.",
+)
+
+
 @click.group()
 def photo() -> None:
     """Objective photo metrics per facial zone (for documentation; not a diagnosis)."""
@@ -73,13 +82,7 @@ def photo() -> None:
     type=click.Choice(POSES),
     help="The pose the photo should show; a different one fails the quality gate.",
 )
-@click.option(
-    "--reference-zone",
-    type=click.Choice(ZONES),
-    default="forehead",
-    show_default=True,
-    help="The zone that redness (a_vs_reference) is measured against.",
-)
+@reference_zone_option
 @click.option(
     "--card",
     metavar="X,Y,X,Y,X,Y,X,Y",
@@ -137,13 +140,7 @@ def _card_correction(
 @photo.command("compare", cls=RulesCommand)
 @click.argument("baseline", metavar="BASELINE")
 @click.argument("followup", metavar="FOLLOWUP")
-@click.option(
-    "--reference-zone",
-    type=click.Choice(ZONES),
-    default="forehead",
-    show_default=True,
-    help="The zone that redness (a_vs_reference) is measured against.",
-)
+@reference_zone_option
 @click.option(
     "--aligned",
     "aligned_path",
