@@ -13,9 +13,9 @@ from django.utils import timezone
 from needlepoint.courses import services, sessions
 from needlepoint.courses.models import Course, Session
 from needlepoint.courses.selectors import lot_sessions
-from needlepoint.courses.timeline import patient_timeline
 from needlepoint.intakes import services as intake_services
 from needlepoint.records import services as records
+from needlepoint.records.timeline import patient_timeline
 from tests.clinical_data import CLEAR, make_lot
 from tests.conftest import as_actor
 

@@ -10,11 +10,9 @@ from django.utils import timezone
 
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
-from needlepoint.courses import dashboard as dashboards
 from needlepoint.courses import selectors, services
 from needlepoint.courses.models import Assessment
 from needlepoint.courses.services import FITZPATRICK_NEEDED
-from needlepoint.courses.timeline import VERDICT_LABELS, patient_timeline
 from needlepoint.domain.knowledge.model import CLINIC_PRICE_SOURCE, Money, QuestionKind
 from needlepoint.domain.planning import course_total
 from needlepoint.intakes import services as intake_services
@@ -22,6 +20,8 @@ from needlepoint.intakes.models import Intake
 from needlepoint.intakes.selectors import latest_answers, screening_in_scope
 from needlepoint.patients.selectors import access_patient
 from needlepoint.patients.services import patient_update
+from needlepoint.records import dashboard as dashboards
+from needlepoint.records.timeline import VERDICT_LABELS, patient_timeline
 from needlepoint.safety.audit import audit_record
 from needlepoint.web.clinical_forms import (
     AssessmentForm,
