@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from needlepoint.accounts.models import SignInLink
-from needlepoint.accounts.portal_access import MAX_CODE_ATTEMPTS
 from needlepoint.checkins.models import Alert
+from needlepoint.patients.portal_access import MAX_CODE_ATTEMPTS
 from tests.clinical_data import treated_session
 from tests.conftest import as_actor, signed_in
 from tests.factories import PatientFactory, UserFactory

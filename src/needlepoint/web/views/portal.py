@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from needlepoint.accounts import portal_access
 from needlepoint.checkins import selectors, services
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.domain.knowledge.model import MAX_INTENSITY, SymptomKind
 from needlepoint.notify.aftercare import session_aftercare
+from needlepoint.patients import portal_access
 from needlepoint.patients.selectors import access_patient
 from needlepoint.web.forms import submit
 from needlepoint.web.views.access import Actor, with_actor
