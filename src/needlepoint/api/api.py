@@ -7,13 +7,16 @@ from ninja import NinjaAPI
 from needlepoint import __version__
 from needlepoint.api import (
     aftercare,
+    assessments,
     checkins,
-    clinical,
     consents,
+    courses,
     lots,
     patients,
     photos,
     problems,
+    screenings,
+    sessions,
 )
 from needlepoint.api.auth import AUTH
 
@@ -35,7 +38,10 @@ problems.install(api)
 api.add_router("", patients.router)
 api.add_router("", lots.router)
 api.add_router("", consents.router)
-api.add_router("", clinical.router)
+api.add_router("", screenings.router)
+api.add_router("", assessments.router)
+api.add_router("", courses.router)
+api.add_router("", sessions.router)
 api.add_router("", checkins.router)
 api.add_router("", aftercare.router)
 api.add_router("", photos.router)

@@ -12,6 +12,12 @@ from pydantic import ConfigDict, Field
 SexCode = Literal["female", "male", "other", "unknown"]
 
 
+class Strict(Schema):
+    """A request body that refuses fields it does not define."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class PatientIn(Schema):
     model_config = ConfigDict(extra="forbid")
 

@@ -1,0 +1,144 @@
+"""/api/v1: intakes and their screenings, acknowledgements of precautions, overrides."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Body, Router, Schema, Status
+from pydantic import Field
+
+from needlepoint.api.auth import request_actor
+from needlepoint.api.schemas import ERRORS, Strict
+from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.clinics.roles import Permission
+from needlepoint.domain.screening import missing_answers
+from needlepoint.intakes import selectors, services
+from needlepoint.intakes.models import Screening
+from needlepoint.safety.audit import audit_record
+
+router = Router(tags=["screenings"])
+Intake = dict[str, Any]  # one field per question; a months_ago one: months, a date or "never"
+
+
+class ScreeningOut(Schema):
+    id: int
+    patient_id: uuid.UUID
+    intake_version: int
+    context: str
+    verdict: str
+    findings: list[dict[str, Any]]
+    missing: list[str]
+    acknowledged: list[str]
+    overridden: bool
+    blocks_treatment: bool
+    screened_at: datetime
+
+    @staticmethod
+    def from_model(s: Screening) -> ScreeningOut:
+        return ScreeningOut(
+            id=s.pk,
+            patient_id=s.patient_id,
+            intake_version=s.intake.version,
+            context=s.intake.context,
+            verdict=s.verdict,
+            findings=s.findings,
+            missing=s.missing,
+            acknowledged=[a.finding_code for a in s.acknowledgements.all()],
+            overridden=hasattr(s, "override"),
+            blocks_treatment=s.blocks_treatment(),
+            screened_at=s.screened_at,
+        )
+
+
+class IntakeOut(Schema):
+    version: int
+    context: str
+    recorded_at: datetime
+    answers: dict[str, Any] = Field(
+        description="As screened: a months_ago answer is the ISO date of the event or never"
+    )
+    missing: list[str] = Field(
+        description="Required questions these answers leave unanswered (e.g. added since)"
+    )
+
+
+class AcknowledgementIn(Strict):
+    finding_code: str = Field(min_length=1, max_length=60)
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class OverrideIn(Strict):
+    reason: str = Field(min_length=10, max_length=2000)
+
+
+@router.post(
+    "/patients/{patient_id}/screenings",
+    response={201: ScreeningOut, **ERRORS},
+    summary="Record an intake and screen it",
+)
+def intake_record(
+    request: HttpRequest, patient_id: str, answers: Body[Intake]
+) -> Status[ScreeningOut]:
+    screening = services.intake_record(request_actor(request), patient_id, answers)
+    return Status(201, ScreeningOut.from_model(screening))
+
+
+@router.get(
+    "/patients/{patient_id}/intake",
+    response={200: IntakeOut, **ERRORS},
+    summary="The latest intake, to start the next one from (the pre-session re-screen)",
+)
+def latest_intake(request: HttpRequest, patient_id: str) -> IntakeOut:
+    actor = request_actor(request)
+    intake = selectors.latest_intake(actor, patient_id)
+    if intake is None:
+        raise Http404("This patient has no intake yet.")
+    missing = missing_answers(intake.answers, clinic_knowledge(actor.clinic))
+    return IntakeOut(
+        version=intake.version,
+        context=intake.context,
+        recorded_at=intake.recorded_at,
+        answers=intake.answers,
+        missing=list(missing),
+    )
+
+
+@router.get(
+    "/screenings/{screening_id}", response={200: ScreeningOut, **ERRORS}, summary="Read a screening"
+)
+def screening_read(request: HttpRequest, screening_id: int) -> ScreeningOut:
+    actor = request_actor(request)
+    screening = selectors.screening_in_scope(actor, screening_id, Permission.CLINICAL_READ)
+    audit_record(
+        actor, "screening.read", "patient", screening.patient_id, detail={"screening": screening.pk}
+    )
+    return ScreeningOut.from_model(screening)
+
+
+@router.post(
+    "/screenings/{screening_id}/acknowledgements",
+    response={201: ScreeningOut, **ERRORS},
+    summary="Acknowledge a precaution",
+)
+def screening_acknowledge(
+    request: HttpRequest, screening_id: int, payload: AcknowledgementIn
+) -> Status[ScreeningOut]:
+    ack = services.screening_acknowledge(
+        request_actor(request), screening_id, payload.finding_code, payload.note
+    )
+    return Status(201, ScreeningOut.from_model(ack.screening))
+
+
+@router.post(
+    "/screenings/{screening_id}/override",
+    response={201: ScreeningOut, **ERRORS},
+    summary="Override a blocking verdict, with a reason",
+)
+def screening_override(
+    request: HttpRequest, screening_id: int, payload: OverrideIn
+) -> Status[ScreeningOut]:
+    record = services.screening_override(request_actor(request), screening_id, payload.reason)
+    return Status(201, ScreeningOut.from_model(record.screening))
