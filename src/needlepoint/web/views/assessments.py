@@ -1,0 +1,74 @@
+"""Scar assessment pages: recording one (with live scores as the counts are typed) and
+reading it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.clinics.roles import Permission
+from needlepoint.courses import selectors, services
+from needlepoint.patients.selectors import access_patient
+from needlepoint.web.clinical_forms import AssessmentForm
+from needlepoint.web.forms import submit
+from needlepoint.web.views.access import Actor, with_actor
+
+
+@with_actor(Permission.ASSESSMENT_RECORD)
+def assessment_new(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
+    patient = access_patient(actor, patient_id)
+    form = AssessmentForm(clinic_knowledge(actor.clinic), request.POST or None)
+    if request.method == "POST":
+        assessment = submit(
+            form,
+            lambda qualitative_grade, scar_types, notes, **_: services.assessment_record(
+                actor,
+                patient.pk,
+                qualitative_grade=qualitative_grade,
+                zones=form.zones(),
+                scar_types=scar_types,
+                notes=notes,
+            ),
+        )
+        if assessment is not None:
+            return redirect("assessment-detail", assessment_id=assessment.pk)
+    return render(request, "clinical/assessment_form.html", {"form": form, "patient": patient})
+
+
+@with_actor(Permission.ASSESSMENT_RECORD)
+def assessment_score(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Live scores as the counts are typed (HTMX); nothing is saved or read."""
+    knowledge = clinic_knowledge(actor.clinic)
+    form = AssessmentForm(knowledge, request.POST)
+    form.is_valid()  # invalid counts are left out of the preview; saving names them
+    scores, problem = None, ""
+    grade = form.cleaned_data.get("qualitative_grade") or 1
+    try:
+        scores = services.assessment_scores(
+            {"qualitative_grade": grade, "zones": form.zones()}, knowledge
+        )
+    except ValidationError as error:
+        problem = " ".join(error.messages)
+    return render(
+        request,
+        "clinical/_scores.html",
+        {"scores": scores, "problem": problem, "knowledge": knowledge},
+    )
+
+
+@with_actor(Permission.CLINICAL_READ)
+def assessment_detail(request: HttpRequest, actor: Actor, assessment_id: int) -> HttpResponse:
+    assessment = selectors.access_assessment(actor, assessment_id)
+    knowledge = clinic_knowledge(actor.clinic)
+    return render(
+        request,
+        "clinical/assessment.html",
+        {
+            "assessment": assessment,
+            "patient": assessment.patient,
+            "knowledge": knowledge,
+            "zone_labels": {name: zone.label for name, zone in knowledge.zones.items()},
+        },
+    )

@@ -1,0 +1,112 @@
+"""Course pages: planning a course from an assessment (asking for the skin type first when
+it is not recorded) and reading it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.clinics.roles import Permission
+from needlepoint.courses import selectors, services
+from needlepoint.courses.models import Assessment
+from needlepoint.courses.services import FITZPATRICK_NEEDED
+from needlepoint.domain.knowledge.model import CLINIC_PRICE_SOURCE, Money
+from needlepoint.domain.planning import course_total
+from needlepoint.intakes.selectors import latest_answers
+from needlepoint.patients.services import patient_update
+from needlepoint.web.clinical_forms import CoursePlanForm, FitzpatrickForm
+from needlepoint.web.forms import submit
+from needlepoint.web.views.access import Actor, with_actor
+
+
+def _skin_type_page(request: HttpRequest, actor: Actor, assessment: Assessment) -> HttpResponse:
+    """Planning asks for an unrecorded Fitzpatrick type and saves it to the patient's record;
+    no type is assumed (the latest intake's answer is offered for the practitioner to
+    confirm)."""
+    answered = latest_answers(actor, assessment.patient_id).get("fitzpatrick")
+    form = FitzpatrickForm(request.POST or None, initial={"fitzpatrick": answered})
+    if request.method == "POST":
+        patient = submit(
+            form,
+            lambda fitzpatrick: patient_update(
+                actor, assessment.patient_id, fitzpatrick=fitzpatrick
+            ),
+        )
+        if patient is not None:
+            return redirect("course-plan", assessment_id=assessment.pk)
+    return render(
+        request,
+        "clinical/course_plan.html",
+        {
+            "skin_form": form,
+            "assessment": assessment,
+            "patient": assessment.patient,
+            "asking": FITZPATRICK_NEEDED,
+        },
+    )
+
+
+@with_actor(Permission.COURSE_PLAN)
+def course_plan(request: HttpRequest, actor: Actor, assessment_id: int) -> HttpResponse:
+    assessment = selectors.access_assessment(actor, assessment_id)
+    if assessment.patient.fitzpatrick is None:
+        return _skin_type_page(request, actor, assessment)
+    knowledge = clinic_knowledge(actor.clinic)
+    suggestion = services.course_suggestion(actor, assessment)
+    initial: dict[str, object] = {}
+    if (
+        suggestion.suitable
+        and suggestion.sessions
+        and suggestion.interval_weeks
+        and suggestion.cost
+    ):
+        initial = {
+            "sessions_planned": suggestion.sessions.min,
+            "interval_weeks": suggestion.interval_weeks.min,
+            "price_per_session": suggestion.cost.per_session.min,
+            "adjuncts": [a.code for a in suggestion.adjuncts],
+            "first_session_at": timezone.localtime(timezone.now()).replace(second=0, microsecond=0),
+            **{f"depth__{z}": plan.suggested_mm for z, plan in suggestion.zones.items()},
+        }
+    form = CoursePlanForm(knowledge, suggestion, request.POST or None, initial=initial)
+    if request.method == "POST":
+        course = submit(
+            form, lambda **_: services.course_create(actor, assessment.pk, **form.plan())
+        )
+        if course is not None:
+            messages.success(request, f"Course planned: {course.sessions_planned} sessions.")
+            return redirect("course-detail", course_id=course.pk)
+    return render(
+        request,
+        "clinical/course_plan.html",
+        {
+            "form": form,
+            "assessment": assessment,
+            "patient": assessment.patient,
+            "suggestion": suggestion,
+            "sources": knowledge.sources,
+        },
+    )
+
+
+@with_actor(Permission.CLINICAL_READ)
+def course_detail(request: HttpRequest, actor: Actor, course_id: int) -> HttpResponse:
+    course = selectors.access_course(actor, course_id)
+    knowledge = clinic_knowledge(actor.clinic)
+    return render(
+        request,
+        "clinical/course.html",
+        {
+            "course": course,
+            "patient": course.patient,
+            "total": course_total(
+                course.sessions_planned, Money(course.price_per_session, course.currency)
+            ),
+            "total_sources": [CLINIC_PRICE_SOURCE],
+            "sessions": course.sessions.all(),
+            "zone_labels": {name: zone.label for name, zone in knowledge.zones.items()},
+        },
+    )

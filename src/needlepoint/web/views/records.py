@@ -1,0 +1,33 @@
+"""Pages that read across the record: a patient's timeline and the practitioner's dashboard."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from needlepoint.clinics.roles import Permission
+from needlepoint.patients.selectors import access_patient
+from needlepoint.records import dashboard as dashboards
+from needlepoint.records.timeline import patient_timeline
+from needlepoint.web.views.access import Actor, with_actor
+
+
+@with_actor(Permission.CLINICAL_READ)
+def timeline(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
+    patient = access_patient(actor, patient_id)
+    return render(
+        request,
+        "clinical/timeline.html",
+        {"patient": patient, "entries": patient_timeline(actor, patient.pk)},
+    )
+
+
+@with_actor(Permission.CLINICAL_READ)
+def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
+    today = timezone.localdate(timezone=actor.zone)
+    return render(
+        request,
+        "clinical/dashboard.html",
+        {"board": dashboards.dashboard(actor, today), "today": today},
+    )
