@@ -34,7 +34,7 @@ def assessment_new(request: HttpRequest, actor: Actor, patient_id: str) -> HttpR
         )
         if assessment is not None:
             return redirect("assessment-detail", assessment_id=assessment.pk)
-    return render(request, "clinical/assessment_form.html", {"form": form, "patient": patient})
+    return render(request, "assessments/form.html", {"form": form, "patient": patient})
 
 
 @with_actor(Permission.ASSESSMENT_RECORD)
@@ -53,7 +53,7 @@ def assessment_score(request: HttpRequest, actor: Actor) -> HttpResponse:
         problem = " ".join(error.messages)
     return render(
         request,
-        "clinical/_scores.html",
+        "assessments/_scores.html",
         {"scores": scores, "problem": problem, "knowledge": knowledge},
     )
 
@@ -64,7 +64,7 @@ def assessment_detail(request: HttpRequest, actor: Actor, assessment_id: int) ->
     knowledge = clinic_knowledge(actor.clinic)
     return render(
         request,
-        "clinical/assessment.html",
+        "assessments/detail.html",
         {
             "assessment": assessment,
             "patient": assessment.patient,

@@ -39,7 +39,7 @@ def _skin_type_page(request: HttpRequest, actor: Actor, assessment: Assessment) 
             return redirect("course-plan", assessment_id=assessment.pk)
     return render(
         request,
-        "clinical/course_plan.html",
+        "courses/plan.html",
         {
             "skin_form": form,
             "assessment": assessment,
@@ -81,7 +81,7 @@ def course_plan(request: HttpRequest, actor: Actor, assessment_id: int) -> HttpR
             return redirect("course-detail", course_id=course.pk)
     return render(
         request,
-        "clinical/course_plan.html",
+        "courses/plan.html",
         {
             "form": form,
             "assessment": assessment,
@@ -98,7 +98,7 @@ def course_detail(request: HttpRequest, actor: Actor, course_id: int) -> HttpRes
     knowledge = clinic_knowledge(actor.clinic)
     return render(
         request,
-        "clinical/course.html",
+        "courses/detail.html",
         {
             "course": course,
             "patient": course.patient,

@@ -18,7 +18,7 @@ def timeline(request: HttpRequest, actor: Actor, patient_id: str) -> HttpRespons
     patient = access_patient(actor, patient_id)
     return render(
         request,
-        "clinical/timeline.html",
+        "records/timeline.html",
         {"patient": patient, "entries": patient_timeline(actor, patient.pk)},
     )
 
@@ -28,6 +28,6 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
     today = timezone.localdate(timezone=actor.zone)
     return render(
         request,
-        "clinical/dashboard.html",
+        "records/dashboard.html",
         {"board": dashboards.dashboard(actor, today), "today": today},
     )

@@ -36,7 +36,7 @@ def _intake_page(request: HttpRequest, actor: Actor, patient_id: str, context: s
             return redirect("screening-detail", screening_id=screening.pk)
     return render(
         request,
-        "clinical/intake.html",
+        "screenings/intake.html",
         {"form": form, "patient": patient, "changed": bool(previous)},
     )
 
@@ -81,7 +81,7 @@ def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> H
         "months_ago": {q.name for q in knowledge.questions if q.kind is QuestionKind.MONTHS_AGO},
         "session": screening.sessions.first(),
     }
-    return render(request, "clinical/screening.html", context)
+    return render(request, "screenings/detail.html", context)
 
 
 @with_actor(patients=True)

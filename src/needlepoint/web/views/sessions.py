@@ -69,7 +69,7 @@ def session_detail(request: HttpRequest, actor: Actor, session_id: int) -> HttpR
     session = selectors.access_session(actor, session_id)
     context = _page_context(actor, session)
     if session.locked:
-        return render(request, "clinical/session.html", context)
+        return render(request, "sessions/detail.html", context)
     if session.screening is None:
         knowledge = clinic_knowledge(actor.clinic)
         form = IntakeForm(
@@ -86,10 +86,10 @@ def session_detail(request: HttpRequest, actor: Actor, session_id: int) -> HttpR
                 context["start_error"] = " ".join(problems.pop("reviewed", []))
                 for problem in problems.values():
                     form.add_error(None, problem)
-        return render(request, "clinical/session.html", {**context, "intake_form": form})
+        return render(request, "sessions/detail.html", {**context, "intake_form": form})
     context["chart_form"] = _chart_form(actor, session)
     context["blocked"] = session.screening.blocks_treatment()
-    return render(request, "clinical/session.html", context)
+    return render(request, "sessions/detail.html", context)
 
 
 @with_actor(Permission.SESSION_CHART)
@@ -132,7 +132,7 @@ def session_chart(request: HttpRequest, actor: Actor, session_id: int) -> HttpRe
         chart_form=form, blocked=bool(session.screening and session.screening.blocks_treatment())
     )
     return render(
-        request, "clinical/session.html", context, status=409 if "conflict" in context else 200
+        request, "sessions/detail.html", context, status=409 if "conflict" in context else 200
     )
 
 
@@ -156,7 +156,7 @@ def lot_sessions(request: HttpRequest, actor: Actor, lot_id: int) -> HttpRespons
     """Who was treated with this lot; `?format=csv` downloads the list."""
     lot, sessions = selectors.lot_sessions(actor, lot_id)
     if request.GET.get("format") != "csv":
-        return render(request, "clinical/lot_sessions.html", {"lot": lot, "sessions": sessions})
+        return render(request, "sessions/lot_sessions.html", {"lot": lot, "sessions": sessions})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="lot-{lot.lot_number}-sessions.csv"'
     writer = csv.writer(response)
