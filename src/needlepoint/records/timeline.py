@@ -22,14 +22,6 @@ from needlepoint.photos.models import Photo
 from needlepoint.photos.selectors import HIDDEN, photo_shown
 from needlepoint.safety.audit import audit_record
 
-VERDICT_LABELS = {
-    "eligible": "Eligible",
-    "eligible_with_precautions": "Eligible with precautions",
-    "incomplete": "Incomplete: safety questions unanswered",
-    "defer": "Defer treatment",
-    "not_eligible": "Not eligible",
-}
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -48,7 +40,7 @@ def _screenings(patient_id: UUID) -> list[Entry]:
             s.screened_at,
             "screening",
             f"Intake v{s.intake.version} ({s.intake.get_context_display()}): "
-            f"{VERDICT_LABELS.get(s.verdict, s.verdict)}",
+            f"{s.get_verdict_display()}",
             ", ".join(f["code"].replace("_", " ") for f in s.findings),
             reverse("screening-detail", args=[s.pk]),
             flag=s.verdict in ("defer", "not_eligible") and not hasattr(s, "override"),

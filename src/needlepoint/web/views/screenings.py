@@ -15,7 +15,6 @@ from needlepoint.intakes import services as intake_services
 from needlepoint.intakes.models import Intake
 from needlepoint.intakes.selectors import latest_answers, screening_in_scope
 from needlepoint.patients.selectors import access_patient
-from needlepoint.records.timeline import VERDICT_LABELS
 from needlepoint.safety.audit import audit_record
 from needlepoint.web.clinical_forms import IntakeForm
 from needlepoint.web.forms import submit
@@ -70,7 +69,7 @@ def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> H
     context = {
         "screening": screening,
         "patient": screening.patient,
-        "verdict": VERDICT_LABELS[screening.verdict],
+        "verdict": screening.get_verdict_display(),
         "open": {f["code"] for f in screening.unacknowledged()},
         "acknowledgements": {
             a.finding_code: a
