@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.db.models import Q
 
 from needlepoint.checkins.models import AdverseEvent, Alert
@@ -23,18 +25,23 @@ def open_items(actor: Actor, patient: Patient) -> tuple[OpenItem, ...]:
     screening still waiting for acknowledgement. `patient` was read through its door."""
     scope = {"clinic": actor.clinic, "patient": patient}
     zone = actor.zone
+
+    def day(moment: datetime | date) -> str:
+        local = moment.astimezone(zone) if isinstance(moment, datetime) else moment
+        return f"{local.day} {local:%b %Y}"
+
     items = [
         OpenItem(
             "alert",
             f"{alert.get_level_display()} alert from the check-in of "
-            f"{alert.created_at.astimezone(zone):%d %b %Y} ({alert.get_status_display().lower()})",
+            f"{day(alert.created_at)} ({alert.get_status_display().lower()})",
         )
         for alert in Alert.objects.filter(**scope).exclude(status=Alert.Status.RESOLVED)
     ]
     items += [
         OpenItem(
             "adverse_event",
-            f"Adverse event: {event} since {event.onset:%d %b %Y} "
+            f"Adverse event: {event} since {day(event.onset)} "
             f"({event.get_outcome_display().lower()})",
         )
         for event in AdverseEvent.objects.filter(**scope, outcome__in=UNRESOLVED_OUTCOMES)
@@ -46,7 +53,7 @@ def open_items(actor: Actor, patient: Patient) -> tuple[OpenItem, ...]:
     items += [
         OpenItem(
             "recalled_lot",
-            f"Session {session.number} ({session.scheduled_at.astimezone(zone):%d %b %Y}) "
+            f"Session {session.number} ({day(session.scheduled_at)}) "
             f"used a lot that has since been recalled: {lot.lot_number} ({lot.recall_reason})",
         )
         for session in treated
