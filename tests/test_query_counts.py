@@ -7,6 +7,7 @@ second request may not make more queries than the first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -135,3 +136,25 @@ def test_pages_read_a_constant_number_of_queries(practitioner, admin, grow, url)
 def test_api_reads_a_constant_number_of_queries(practitioner, grow, url):  # type: ignore[no-untyped-def]
     _, raw = token_create(practitioner.user)
     _constant(Client(HTTP_AUTHORIZATION=f"Bearer {raw}"), url, grow)
+
+
+@pytest.mark.parametrize("feed", [False, True], ids=["timeline", "calendar-feed"])
+def test_a_patients_record_reads_stay_constant_as_their_signed_sessions_grow(  # type: ignore[no-untyped-def]
+    practitioner, portal_patient, feed
+):
+    actor = as_actor(practitioner)
+    if feed:
+        portal = signed_in(portal_patient)
+        portal.post("/portal/calendar/", {"action": "renew"})
+        html = portal.get("/portal/calendar/").content.decode()
+        url = re.search(r"https?://testserver(/calendar/[^\"<\s]+\.ics)", html).group(1)
+        client = Client()  # calendar apps read the feed by its secret address
+    else:
+        url, client = f"/patients/{portal_patient.pk}/timeline/", signed_in(practitioner)
+    treated_session(actor, portal_patient.pk)
+    client.get(url)
+    few = _queries(client, url)
+    for _ in range(3):
+        treated_session(actor, portal_patient.pk)
+    many = _queries(client, url)
+    assert many <= few, f"{url}: {few} queries with 1 signed session, {many} with 4"

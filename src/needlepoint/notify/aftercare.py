@@ -5,6 +5,7 @@ domain. Every page, file, e-mail and feed showing aftercare gets it from `sessio
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,24 +25,35 @@ class AftercareNotReady(Exception):
         super().__init__("This session has not been performed and signed yet: no aftercare.")
 
 
-def last_session_at(session: Session) -> datetime | None:
-    """When the session's course ends: its last performed session, or its last booked one
-    while the course goes on (sunscreen runs until months after it)."""
-    course_open = session.course.status not in (Course.Status.COMPLETED, Course.Status.STOPPED)
-    found = Session.objects.filter(course_id=session.course_id).aggregate(
-        performed=Max("ended_at", filter=Q(status=Session.Status.SIGNED)),
-        booked=Max(
-            "scheduled_at",
-            filter=~Q(status__in=[Session.Status.SIGNED, Session.Status.CANCELLED]),
-        ),
+def course_ends(course_ids: Iterable[int]) -> dict[int, datetime | None]:
+    """When each course ends, in one query: its last performed session, or its last booked
+    one while the course goes on (sunscreen runs until months after it)."""
+    rows = (
+        Session.objects.filter(course_id__in=set(course_ids))
+        .values("course_id", "course__status")
+        .annotate(
+            performed=Max("ended_at", filter=Q(status=Session.Status.SIGNED)),
+            booked=Max(
+                "scheduled_at",
+                filter=~Q(status__in=[Session.Status.SIGNED, Session.Status.CANCELLED]),
+            ),
+        )
     )
-    times = [found["performed"], found["booked"] if course_open else None]
-    return max((moment for moment in times if moment is not None), default=None)
+    ends: dict[int, datetime | None] = {}
+    for row in rows:
+        course_open = row["course__status"] not in (Course.Status.COMPLETED, Course.Status.STOPPED)
+        times = [row["performed"], row["booked"] if course_open else None]
+        ends[row["course_id"]] = max((t for t in times if t is not None), default=None)
+    return ends
 
 
-def session_aftercare(session: Session, knowledge: Knowledge | None = None) -> Aftercare:
-    """The aftercare of a signed session, in its clinic's zone (`knowledge`: the clinic's, when
-    the caller has it already)."""
+def session_aftercare(
+    session: Session,
+    knowledge: Knowledge | None = None,
+    ends: Mapping[int, datetime | None] | None = None,
+) -> Aftercare:
+    """The aftercare of a signed session, in its clinic's zone. A caller showing many sessions
+    passes the clinic's `knowledge` and the `course_ends` of their courses, read once."""
     if session.status != Session.Status.SIGNED or session.ended_at is None:
         raise AftercareNotReady
     clinic = session.clinic
@@ -57,7 +69,9 @@ def session_aftercare(session: Session, knowledge: Knowledge | None = None) -> A
         ended,
         zone,
         knowledge,
-        last_session_at=last_session_at(session),
+        last_session_at=(ends if ends is not None else course_ends([session.course_id])).get(
+            session.course_id
+        ),
         sunset=sunset_on(ended.date(), zone, location, knowledge.after_sunset.evening_hour),
         clinic_phone=clinic.phone,
     )

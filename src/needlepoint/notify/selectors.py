@@ -25,7 +25,7 @@ from needlepoint.courses.selectors import session_in_scope
 from needlepoint.domain.aftercare import Aftercare
 from needlepoint.domain.warning_signs import WarningSigns, warning_signs
 from needlepoint.intakes.selectors import patient_context
-from needlepoint.notify.aftercare import session_aftercare
+from needlepoint.notify.aftercare import course_ends, session_aftercare
 from needlepoint.notify.calendar import CalendarAftercare, CalendarSession, patient_calendar
 from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage
 from needlepoint.notify.tokens import feed_token, token_digest
@@ -160,9 +160,10 @@ def calendar_for_token(token: str, now: datetime | None = None) -> bytes:
     )
     booked, performed = [], []
     end_reminders = not open_alerts(patient.pk)
+    ends = course_ends(s.course_id for s in sessions)
     for s in sessions:
         if s.status == Session.Status.SIGNED and s.ended_at is not None:
-            care = session_aftercare(s, knowledge)
+            care = session_aftercare(s, knowledge, ends)
             performed_at = s.ended_at.astimezone(zone)
             performed.append(CalendarAftercare(str(s.pk), performed_at, care, end_reminders))
             continue

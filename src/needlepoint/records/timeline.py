@@ -15,7 +15,7 @@ from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.intakes.models import Screening
-from needlepoint.notify.aftercare import session_aftercare
+from needlepoint.notify.aftercare import course_ends, session_aftercare
 from needlepoint.patients.models import Consent
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.photos.models import Photo
@@ -84,11 +84,12 @@ def _courses(patient_id: UUID) -> list[Entry]:
 def _sessions(actor: Actor, patient_id: UUID) -> list[Entry]:
     knowledge = clinic_knowledge(actor.clinic)
     entries = []
-    sessions = (
+    sessions = list(
         Session.objects.filter(patient_id=patient_id)
-        .select_related("cartridge_lot")
+        .select_related("cartridge_lot", "clinic")
         .prefetch_related("product_lots", "addenda")
     )
+    ends = course_ends(s.course_id for s in sessions)
     for s in sessions:
         url = reverse("session-detail", args=[s.pk])
         when = s.started_at or s.scheduled_at
@@ -107,7 +108,7 @@ def _sessions(actor: Actor, patient_id: UUID) -> list[Entry]:
             if not a.draft
         ]
         if s.status == Session.Status.SIGNED and s.ended_at:
-            items = session_aftercare(s, knowledge).items
+            items = session_aftercare(s, knowledge, ends).items
             last = max(item.ends_at for item in items)
             entries.append(
                 Entry(
