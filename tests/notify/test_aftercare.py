@@ -12,7 +12,7 @@ import pytest
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses.models import Course, Session
 from needlepoint.domain.aftercare import AftercareItem
-from needlepoint.notify.aftercare import AftercareNotReady, last_session_at, session_aftercare
+from needlepoint.notify.aftercare import AftercareNotReady, course_ends, session_aftercare
 
 NY = ZoneInfo("America/New_York")
 
@@ -31,7 +31,7 @@ def _ended_at(session: Session, moment: datetime) -> None:
 
 def test_sunscreen_runs_until_three_months_after_the_last_booked_session(treated):
     third = Session.objects.get(course=treated.course, number=3)
-    assert last_session_at(treated) == third.scheduled_at
+    assert course_ends([treated.course_id])[treated.course_id] == third.scheduled_at
     ends = _items(treated)["sunscreen"].ends_at
     booked = third.scheduled_at.astimezone(NY)
     assert ends.time() == booked.time()
@@ -41,10 +41,12 @@ def test_sunscreen_runs_until_three_months_after_the_last_booked_session(treated
 def test_cancelled_sessions_and_a_stopped_course_do_not_count(treated):
     second, third = (Session.objects.get(course=treated.course, number=n) for n in (2, 3))
     Session.objects.filter(pk=third.pk).update(status=Session.Status.CANCELLED)
-    assert last_session_at(treated) == second.scheduled_at
+    assert course_ends([treated.course_id])[treated.course_id] == second.scheduled_at
     Course.objects.filter(pk=treated.course_id).update(status=Course.Status.STOPPED)
     treated.refresh_from_db()
-    assert last_session_at(treated) == treated.ended_at  # only what was performed
+    assert (
+        course_ends([treated.course_id])[treated.course_id] == treated.ended_at
+    )  # only what was performed
     sunscreen = _items(treated)["sunscreen"]
     assert sunscreen.ends_at.astimezone(NY).time() == treated.ended_at.astimezone(NY).time()
 
