@@ -173,3 +173,21 @@ def test_the_api_answers_409_with_the_draft_when_the_chart_was_signed(api, pract
     )
     assert published.status_code == 201
     assert [a["text"] for a in published.json()["addenda"]] == ["Device id was PEN-2."]
+
+
+@pytest.mark.parametrize("zone", ['{"depth_mm": 1.0, "passes": Infinity}', '{"depth_mm": NaN}'])
+def test_a_chart_with_numbers_that_are_not_finite_is_refused_by_field(
+    api, practitioner, patient, zone
+):
+    actor = as_actor(practitioner)
+    session = planned_course(actor, patient.pk).sessions.get(number=1)
+    records.session_start(actor, session.pk, CLEAR)
+    response = api.put(
+        f"/api/v1/sessions/{session.pk}/chart",
+        '{"revision": 0, "zones": {"left_cheek": ' + zone + "}}",
+        content_type="application/json",
+    )
+    assert response.status_code in (400, 422), response.content
+    assert response["Content-Type"] == "application/problem+json"
+    session.refresh_from_db()
+    assert session.revision == 0

@@ -7,6 +7,7 @@ validation errors keyed by field.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -84,7 +85,7 @@ def _gate_chart(session: Session, product_lots: Sequence[Lot], **changes: Any) -
         cartridge_lot=gate_lot(cartridge) if cartridge else None,
         product_lots=tuple(gate_lot(lot) for lot in product_lots),
         zones={
-            name: charting.ZoneTreatment(_depth(entry.get("depth_mm")), _passes(name, entry))
+            name: charting.ZoneTreatment(_depth(name, entry), _passes(name, entry))
             for name, entry in zones.items()
         },
         endpoint=value("endpoint") or "",
@@ -97,15 +98,20 @@ def _gate_chart(session: Session, product_lots: Sequence[Lot], **changes: Any) -
     )
 
 
-def _depth(value: object) -> float | None:
-    return None if value in (None, "") else float(value)  # type: ignore[arg-type]
+def _depth(zone: str, entry: Mapping[str, Any]) -> float | None:
+    depth = entry.get("depth_mm")
+    if depth in (None, ""):
+        return None
+    if not math.isfinite(float(depth)):
+        raise ValidationError({f"zones.{zone}": "Give the depth in millimetres."})
+    return float(depth)
 
 
 def _passes(zone: str, entry: Mapping[str, Any]) -> int | None:
     passes = entry.get("passes")
     if passes is None:
         return None
-    if float(passes) != int(passes):
+    if not math.isfinite(float(passes)) or float(passes) != int(passes):
         raise ValidationError({f"zones.{zone}": "Passes are a whole number."})
     return int(passes)
 
