@@ -49,7 +49,13 @@ def open_items(actor: Actor, patient: Patient) -> tuple[OpenItem, ...]:
     recalled = Q(cartridge_lot__recalled_at__isnull=False) | Q(
         product_lots__recalled_at__isnull=False
     )
-    treated = Session.objects.filter(recalled, **scope).distinct().order_by("number")
+    treated = (
+        Session.objects.filter(recalled, **scope)
+        .distinct()
+        .select_related("cartridge_lot")
+        .prefetch_related("product_lots")
+        .order_by("number")
+    )
     items += [
         OpenItem(
             "recalled_lot",
@@ -61,7 +67,8 @@ def open_items(actor: Actor, patient: Patient) -> tuple[OpenItem, ...]:
         if lot is not None and lot.recalled_at is not None
     ]
     latest = Screening.objects.filter(**scope).order_by("-screened_at").first()
-    if latest is not None and latest.unacknowledged():
-        codes = ", ".join(str(finding["code"]) for finding in latest.unacknowledged())
+    waiting = latest.unacknowledged() if latest is not None else []
+    if waiting:
+        codes = ", ".join(str(finding["code"]) for finding in waiting)
         items.append(OpenItem("screening", f"The latest screening needs acknowledging: {codes}"))
     return tuple(items)
