@@ -28,7 +28,7 @@ def session_start(
     (`reviewed`) what is open for the patient; what they reviewed is kept on the session."""
     session = session_in_scope(actor, session_id, Permission.SESSION_CHART)
     session = Session.objects.select_for_update().get(pk=session.pk)
-    if session.status != Session.Status.SCHEDULED or session.screening_id is not None:
+    if session.status != Session.Status.SCHEDULED:
         raise ValidationError("This session has already been started or closed.")
     items = open_items(actor, session.patient)
     refusals = start_refusals(items, reviewed)
