@@ -12,7 +12,7 @@ from django.utils import timezone
 from needlepoint.checkins import selectors, services
 from needlepoint.checkins.models import AdverseEvent
 from needlepoint.clinics.roles import Permission
-from needlepoint.web.forms import submit
+from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 
 

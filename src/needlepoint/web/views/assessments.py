@@ -11,8 +11,8 @@ from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses import selectors, services
 from needlepoint.patients.selectors import access_patient
-from needlepoint.web.clinical_forms import AssessmentForm
-from needlepoint.web.forms import submit
+from needlepoint.web.forms.assessments import AssessmentForm
+from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 
 

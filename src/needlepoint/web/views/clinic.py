@@ -14,8 +14,13 @@ from needlepoint.clinics.actors import actor_for
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.domain.knowledge import load_knowledge
 from needlepoint.safety.selectors import audit_log
-from needlepoint.web.clinical_forms import ClinicSettingsForm
-from needlepoint.web.forms import AuditFilterForm, StaffCreateForm, StaffEditForm, submit
+from needlepoint.web.forms.clinic import (
+    AuditFilterForm,
+    ClinicSettingsForm,
+    StaffCreateForm,
+    StaffEditForm,
+)
+from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 from needlepoint.web.views.patients import page_number
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from needlepoint.clinics.roles import Permission, Role, allows
 from needlepoint.patients import selectors, services
 from needlepoint.patients.models import Consent, ConsentKind, Patient, PhotoUse
-from needlepoint.web.forms import submit
+from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 
 PHOTO_USE_HELP = {

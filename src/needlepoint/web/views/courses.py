@@ -17,8 +17,8 @@ from needlepoint.domain.knowledge.model import CLINIC_PRICE_SOURCE, Money
 from needlepoint.domain.planning import course_total
 from needlepoint.intakes.selectors import latest_answers
 from needlepoint.patients.services import patient_update
-from needlepoint.web.clinical_forms import CoursePlanForm, FitzpatrickForm
-from needlepoint.web.forms import submit
+from needlepoint.web.forms.courses import CoursePlanForm, FitzpatrickForm
+from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 
 

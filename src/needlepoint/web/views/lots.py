@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from needlepoint.clinics.roles import Permission, allows
 from needlepoint.safety import selectors, services
 from needlepoint.safety.models import Lot
-from needlepoint.web.forms import submit
+from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 from needlepoint.web.views.patients import page_number
 

@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from needlepoint.clinics.roles import Permission, allows
 from needlepoint.courses.selectors import clinical_summary
 from needlepoint.patients import selectors, services
-from needlepoint.web.forms import PatientEditForm, PatientForm, submit
+from needlepoint.web.forms.patients import PatientEditForm, PatientForm
+from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 
 

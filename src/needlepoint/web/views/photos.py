@@ -31,7 +31,7 @@ from needlepoint.patients.selectors import consents_now
 from needlepoint.photos import selectors, services
 from needlepoint.photos.models import POSE_CHOICES, Photo
 from needlepoint.photos.responses import NO_STORE, image_response
-from needlepoint.web.forms import submit
+from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 from needlepoint.web.views.portal import CheckInForm
 

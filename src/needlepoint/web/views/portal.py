@@ -20,7 +20,7 @@ from needlepoint.domain.knowledge.model import MAX_INTENSITY, SymptomKind
 from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.patients import portal_access
 from needlepoint.patients.selectors import access_patient
-from needlepoint.web.forms import submit
+from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -16,8 +16,8 @@ from needlepoint.intakes.models import Intake
 from needlepoint.intakes.selectors import latest_answers, screening_in_scope
 from needlepoint.patients.selectors import access_patient
 from needlepoint.safety.audit import audit_record
-from needlepoint.web.clinical_forms import IntakeForm
-from needlepoint.web.forms import submit
+from needlepoint.web.forms.screenings import IntakeForm
+from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 
 

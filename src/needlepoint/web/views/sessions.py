@@ -22,7 +22,8 @@ from needlepoint.patients.selectors import consents_now
 from needlepoint.records import services as records
 from needlepoint.records.open_items import open_items
 from needlepoint.safety.selectors import lot_list, lots_usable
-from needlepoint.web.clinical_forms import ChartForm, IntakeForm
+from needlepoint.web.forms.screenings import IntakeForm
+from needlepoint.web.forms.sessions import ChartForm
 from needlepoint.web.views.access import Actor, with_actor
 
 

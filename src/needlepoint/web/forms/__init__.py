@@ -1,0 +1,1 @@
+"""Page forms, one module per resource; validation only, writes go through the services."""

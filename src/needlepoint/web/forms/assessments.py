@@ -1,0 +1,75 @@
+"""The assessment form: grade, scar types and lesion counts per zone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from needlepoint.domain.knowledge import Knowledge
+from needlepoint.domain.knowledge.model import CountScale
+
+
+def assessment_field_name(scale: str, zone: str, item: str) -> str:
+    return f"{scale}__{zone}__{item}"
+
+
+class AssessmentForm(forms.Form):
+    """Qualitative grade, scar types and lesion counts per zone for both scales."""
+
+    qualitative_grade = forms.TypedChoiceField(
+        coerce=int, label="Goodman & Baron qualitative grade"
+    )
+    scar_types = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, label="Scar types present"
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, knowledge: Knowledge, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.knowledge = knowledge
+        self.fields["qualitative_grade"].choices = [  # type: ignore[attr-defined]
+            (g.grade, f"{g.grade}: {g.level}") for g in knowledge.qualitative.grades
+        ]
+        self.fields["scar_types"].choices = [  # type: ignore[attr-defined]
+            (name, scar.label) for name, scar in knowledge.scar_types.items()
+        ]
+        for zone in knowledge.zones:
+            for scale_name, scale in self.scales():
+                for item, row in scale.items.items():
+                    self.fields[assessment_field_name(scale_name, zone, item)] = forms.IntegerField(
+                        label=row.label, required=False, min_value=0, max_value=10_000
+                    )
+                if scale.area:
+                    area = assessment_field_name(scale_name, zone, f"{scale.area.name}_area_cm2")
+                    self.fields[area] = forms.FloatField(
+                        label=scale.area.label, required=False, min_value=0, max_value=2000
+                    )
+
+    def scales(self) -> list[tuple[str, CountScale]]:
+        return [("goodman_baron", self.knowledge.goodman_baron), ("ecca", self.knowledge.ecca)]
+
+    def zone_rows(self) -> list[tuple[str, list[tuple[str, list[forms.BoundField]]]]]:
+        """(zone label, [(scale title, fields)]) for the template."""
+        rows = []
+        for zone_name, zone in self.knowledge.zones.items():
+            scales = []
+            for scale_name, scale in self.scales():
+                prefix = f"{scale_name}__{zone_name}__"
+                scales.append((scale.title, [self[n] for n in self.fields if n.startswith(prefix)]))
+            rows.append((zone.label, scales))
+        return rows
+
+    def zones(self) -> dict[str, dict[str, object]]:
+        """Counts per zone in the rules engine's shape, leaving out empty zones and scales."""
+        zones: dict[str, dict[str, Any]] = {}
+        for name, value in self.cleaned_data.items():
+            if "__" not in name or value in (None, 0):
+                continue
+            scale, zone, item = name.split("__")
+            section = zones.setdefault(zone, {}).setdefault(scale, {})
+            if item.endswith("_area_cm2"):
+                section[item] = value
+            else:
+                section.setdefault("counts", {})[item] = value
+        return zones
