@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.apps.registry import Apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from needlepoint.clinics.actors import Actor, actor_for
@@ -70,3 +73,18 @@ def signed_in(member) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(member.user)
     return client
+
+
+@pytest.fixture
+def migrate(transactional_db):  # type: ignore[no-untyped-def]
+    """Move the test database to the given migrations and return the models as they were
+    there; the database is back at the latest migrations afterwards."""
+
+    def to(*targets: tuple[str, str]) -> Apps:
+        executor = MigrationExecutor(connection)
+        executor.migrate(list(targets))
+        return executor.loader.project_state(list(targets)).apps
+
+    yield to
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -44,7 +44,7 @@ def test_usual_redness_on_day_one_is_expected_and_raises_no_alert(portal_patient
 def test_red_flags_raise_an_alert(portal_patient, session, symptoms, level):
     checkin = services.checkin_submit(as_actor(portal_patient), symptoms, "It hurts")
     assert checkin.level == level
-    assert checkin.alert.level == level
+    assert checkin.alert.checkin.level == level
     assert checkin.alert.status == Alert.Status.OPEN
     assert "urgent" in checkin.triage["advice"]["text"].lower() or level != "urgent"
 
@@ -78,11 +78,11 @@ def test_a_session_time_after_the_report_never_loses_the_check_in(practitioner, 
     assert "emergency" in urgent.triage["advice"]["text"]
     assert [a["code"] for a in urgent.triage["anomalies"]] == ["session_time_in_future"]
     assert urgent.triage["expected_course"]["hours_since_session"] == 0
-    assert urgent.alert.level == "urgent"
+    assert urgent.alert.checkin.level == "urgent"
     # an expected answer with times that do not add up still reaches the clinic
     usual = services.checkin_submit(actor, {"redness": 2})
     assert usual.level == "expected"
-    assert usual.alert.level == "expected"
+    assert usual.alert.checkin.level == "expected"
     event = AuditEvent.objects.filter(action="checkin.submit").latest("pk")
     assert event.detail["anomalies"] == ["session_time_in_future"]
 
@@ -121,7 +121,7 @@ def test_new_dark_spots_are_stricter_on_darker_skin(
     Patient.objects.filter(pk=portal_patient.pk).update(fitzpatrick=fitzpatrick)
     checkin = services.checkin_submit(as_actor(portal_patient), {"dark_spots": True})
     assert checkin.level == level
-    assert checkin.alert.level == level  # the clinic knows before the next session
+    assert checkin.alert.checkin.level == level  # the clinic knows before the next session
 
 
 def test_no_session_yet_is_a_clear_error(portal_patient):

@@ -100,7 +100,7 @@ def test_escalation_task_mails_the_clinic_once(queue, day_after):
         triage={},
     )
     alert = Alert.objects.create(
-        clinic=day_after.clinic, patient=day_after.patient, checkin=checkin, level="urgent"
+        clinic=day_after.clinic, patient=day_after.patient, checkin=checkin
     )
     Alert.objects.filter(pk=alert.pk).update(
         created_at=alert.created_at - timedelta(minutes=day_after.clinic.alert_escalation_minutes)

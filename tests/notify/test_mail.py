@@ -38,9 +38,7 @@ def _alert(session: Session, level: str = "contact_clinic", **fields: Any) -> Al
         level=level,
         triage={},
     )
-    alert = Alert.objects.create(
-        clinic=session.clinic, patient=session.patient, checkin=checkin, level=level
-    )
+    alert = Alert.objects.create(clinic=session.clinic, patient=session.patient, checkin=checkin)
     if fields:
         Alert.objects.filter(pk=alert.pk).update(**fields)
         alert.refresh_from_db()

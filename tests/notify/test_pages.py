@@ -79,9 +79,7 @@ def test_feed_holds_end_reminders_while_an_alert_is_open(treated, mailable):
         level="contact_clinic",
         triage={},
     )
-    Alert.objects.create(
-        clinic=treated.clinic, patient=mailable, checkin=checkin, level="contact_clinic"
-    )
+    Alert.objects.create(clinic=treated.clinic, patient=mailable, checkin=checkin)
     events = Calendar.from_ical(Client().get(path).content).walk("VEVENT")
     aftercare = {str(e["SUMMARY"]): e for e in events if not str(e["UID"]).startswith("session-")}
     assert aftercare["No makeup"].walk("VALARM") == []  # no "ends now" while it is looked at

@@ -147,7 +147,7 @@ def test_urgent_check_in_tells_the_patient_to_seek_care_and_shows_the_phone(
     assert "Get medical help now" in page
     assert 'href="tel:+1 212 555 0100"' in page
     assert "This is what we expect" not in page
-    assert Alert.objects.get().level == "urgent"
+    assert Alert.objects.get().checkin.level == "urgent"
 
 
 def test_expected_check_in_says_so_and_raises_no_alert(practitioner, portal_patient):

@@ -38,6 +38,10 @@ class CheckInOut(Schema):
     alert_id: int | None
 
     @staticmethod
+    def resolve_triage(obj: CheckIn) -> dict[str, Any]:
+        return {"level": obj.level, **obj.triage}  # the rules' shape; the level is stored once
+
+    @staticmethod
     def resolve_alert_id(obj: CheckIn) -> int | None:
         alert = getattr(obj, "alert", None)
         return alert.pk if alert else None
@@ -57,6 +61,10 @@ class AlertOut(Schema):
     anomalies: list[dict[str, Any]] = Field(
         description="What did not add up in the check-in's times (code, text), for the clinic"
     )
+
+    @staticmethod
+    def resolve_level(obj: Alert) -> str:
+        return obj.checkin.level
 
     @staticmethod
     def resolve_session_id(obj: Alert) -> int:

@@ -23,6 +23,7 @@ class CheckIn(models.Model):
     symptoms = models.JSONField(help_text="Ratings 0-10 and flags, as the rules engine takes them.")
     note = models.TextField(blank=True)
     level = models.CharField(max_length=20, choices=LEVEL_CHOICES)
+    # Without the level: that is `level`, stored once.
     triage = models.JSONField(help_text="The rules engine's reasons, expected course and advice.")
 
     class Meta:
@@ -45,8 +46,8 @@ class Alert(models.Model):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="alerts")
+    # Its level is the check-in's (`checkin.level`), stored once there.
     checkin = models.OneToOneField(CheckIn, on_delete=models.PROTECT, related_name="alert")
-    level = models.CharField(max_length=20, choices=LEVEL_CHOICES)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -62,7 +63,7 @@ class Alert(models.Model):
         indexes = [models.Index(fields=["clinic", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()} alert ({self.get_status_display()})"
+        return f"{self.checkin.get_level_display()} alert ({self.get_status_display()})"
 
 
 class AlertAction(models.Model):

@@ -20,7 +20,7 @@ from needlepoint.domain import triage as rules
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.knowledge.model import Level
-from needlepoint.domain.serialization import to_json
+from needlepoint.domain.serialization import JsonValue, to_json
 from needlepoint.intakes.selectors import patient_context
 from needlepoint.safety.audit import audit_record
 
@@ -64,12 +64,10 @@ def checkin_submit(actor: Actor, symptoms: Mapping[str, object], note: str = "")
         symptoms=dict(symptoms),
         note=note.strip(),
         level=result.level.value,
-        triage=to_json(result),
+        triage=_stored_triage(result),
     )
     if checkin.level != Level.EXPECTED or result.anomalies:
-        Alert.objects.create(
-            clinic=actor.clinic, patient_id=actor.patient_id, checkin=checkin, level=checkin.level
-        )
+        Alert.objects.create(clinic=actor.clinic, patient_id=actor.patient_id, checkin=checkin)
     audit_record(
         actor,
         "checkin.submit",
@@ -82,6 +80,14 @@ def checkin_submit(actor: Actor, symptoms: Mapping[str, object], note: str = "")
         },
     )
     return checkin
+
+
+def _stored_triage(result: rules.Triage) -> dict[str, JsonValue]:
+    """The triage as a check-in stores it: without its level, which is `CheckIn.level`."""
+    stored = to_json(result)
+    assert isinstance(stored, dict)
+    del stored["level"]
+    return stored
 
 
 def _previous_report(session: Session, knowledge: Knowledge) -> rules.PreviousReport | None:

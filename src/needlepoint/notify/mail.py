@@ -138,10 +138,10 @@ def milestone(
 
 def escalation(alert: Alert, opened_minutes: int, raised_at: datetime) -> Composed:
     """To the clinic: no names or symptoms in the mail, only the record number and a link."""
-    clinic, patient = alert.clinic, alert.patient
+    clinic, patient, level = alert.clinic, alert.patient, alert.checkin.get_level_display()
     return Composed(
         f"Alert not acknowledged for {opened_minutes} minutes: patient {patient.record_number}",
-        f"A check-in alert ({alert.get_level_display().lower()}) raised on {when(raised_at)} "
+        f"A check-in alert ({level.lower()}) raised on {when(raised_at)} "
         f"has not been acknowledged for {opened_minutes} minutes (the clinic's limit is "
         f"{clinic.alert_escalation_minutes}).\n\n"
         f"Patient record: {patient.record_number}\n"

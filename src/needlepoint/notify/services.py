@@ -324,7 +324,7 @@ def alert_escalations_queue(now: datetime | None = None) -> int:
     now = now or timezone.now()
     alerts = Alert.objects.filter(
         status=Alert.Status.OPEN, escalated_at__isnull=True, created_at__lte=now
-    ).select_related("clinic", "patient")
+    ).select_related("clinic", "patient", "checkin")
     queued = 0
     for alert in alerts:
         limit = timedelta(minutes=alert.clinic.alert_escalation_minutes)

@@ -88,14 +88,14 @@ def dashboard(actor: Actor, day: date) -> Dashboard:
     ]
     alerts = [
         Notice(
-            f"{a.get_level_display()}: check-in from {a.patient.full_name}",
+            f"{a.checkin.get_level_display()}: check-in from {a.patient.full_name}",
             f"{a.get_status_display()}, raised "
             f"{timezone.localtime(a.created_at, actor.zone):%d %b %H:%M}",
             reverse("alert-detail", args=[a.pk]),
         )
         for a in Alert.objects.filter(clinic=actor.clinic)
         .exclude(status=Alert.Status.RESOLVED)
-        .select_related("patient")
+        .select_related("patient", "checkin")
         .order_by("-created_at")
     ] + alerts
     audit_record(

@@ -33,10 +33,12 @@ def open_items(actor: Actor, patient: Patient) -> tuple[OpenItem, ...]:
     items = [
         OpenItem(
             "alert",
-            f"{alert.get_level_display()} alert from the check-in of "
+            f"{alert.checkin.get_level_display()} alert from the check-in of "
             f"{day(alert.created_at)} ({alert.get_status_display().lower()})",
         )
-        for alert in Alert.objects.filter(**scope).exclude(status=Alert.Status.RESOLVED)
+        for alert in Alert.objects.filter(**scope)
+        .exclude(status=Alert.Status.RESOLVED)
+        .select_related("checkin")
     ]
     items += [
         OpenItem(
