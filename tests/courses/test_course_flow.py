@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from needlepoint.courses import services, sessions
 from needlepoint.courses.models import Course, Session
-from needlepoint.courses.selectors import lot_sessions
+from needlepoint.courses.selectors import access_lot_sessions
 from needlepoint.intakes import services as intake_services
 from needlepoint.records import services as records
-from needlepoint.records.timeline import patient_timeline
+from needlepoint.records.timeline import access_timeline
 from tests.clinical_data import CLEAR, make_lot
 from tests.conftest import as_actor
 
@@ -136,10 +136,10 @@ def test_full_session_from_rescreen_to_signed_and_addendum(practitioner, course,
     assert signed.addenda.filter(draft=False).count() == 1
     course.refresh_from_db()
     assert course.status == Course.Status.ACTIVE
-    kinds = [entry.kind for entry in patient_timeline(as_actor(practitioner), course.patient_id)]
+    kinds = [entry.kind for entry in access_timeline(as_actor(practitioner), course.patient_id)]
     for kind in ("screening", "assessment", "course", "session", "aftercare", "addendum"):
         assert kind in kinds
-    _, treated = lot_sessions(as_actor(practitioner), lot.pk)
+    _, treated = access_lot_sessions(as_actor(practitioner), lot.pk)
     assert treated == [session]
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from needlepoint.clinics.roles import Permission
 from needlepoint.intakes import services
 from needlepoint.intakes.models import Intake
-from needlepoint.intakes.selectors import latest_answers, latest_findings
+from needlepoint.intakes.selectors import access_latest_answers, latest_findings
 from needlepoint.safety.models import AuditEvent
 from tests.clinical_data import CLEAR
 from tests.conftest import as_actor
@@ -146,7 +146,7 @@ def test_a_re_screen_months_later_sees_the_aged_answer(practitioner, patient, mo
     assert first.verdict == "eligible_with_precautions"
     _on(monkeypatch, datetime(2025, 4, 20, 10, tzinfo=UTC))  # 6.1 months after the last dose
     again = services.intake_record(
-        actor, patient.pk, latest_answers(actor, patient.pk), Intake.Context.PRE_SESSION
+        actor, patient.pk, access_latest_answers(actor, patient.pk), Intake.Context.PRE_SESSION
     )
     assert again.verdict == "eligible"
     assert again.intake.answers["isotretinoin_months_ago"] == "2024-10-16"
@@ -169,7 +169,7 @@ def test_isotretinoin_never_is_an_answer_and_null_is_not(practitioner, patient):
 def test_an_older_intake_is_asked_the_new_questions_at_the_re_screen(practitioner, patient):
     actor = as_actor(practitioner)
     services.intake_record(actor, patient.pk, BEFORE_SAFETY_REVIEW)
-    previous = latest_answers(actor, patient.pk)
+    previous = access_latest_answers(actor, patient.pk)
     again = services.intake_record(actor, patient.pk, previous, Intake.Context.PRE_SESSION)
     assert again.verdict == "incomplete"
     assert again.missing == list(SAFETY_REVIEW_QUESTIONS)

@@ -12,7 +12,7 @@ from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.courses.models import Session
 from needlepoint.notify import services
 from needlepoint.notify.models import CalendarFeed, MailPreference
-from needlepoint.notify.selectors import calendar_feed_url
+from needlepoint.notify.selectors import access_calendar_feed_url
 from needlepoint.safety.models import AuditEvent
 from tests.conftest import as_actor, signed_in
 from tests.factories import PatientFactory, StaffFactory, UserFactory
@@ -39,7 +39,7 @@ def test_patient_makes_a_calendar_address_that_calendar_apps_can_read(treated, m
     feed = CalendarFeed.objects.get(patient=mailable)
     token = path.removeprefix("/calendar/").removesuffix(".ics")
     assert token not in (feed.token_digest, feed.nonce)
-    assert calendar_feed_url(as_actor(mailable), mailable) == f"https://clinic.example{path}"
+    assert access_calendar_feed_url(as_actor(mailable), mailable) == f"https://clinic.example{path}"
 
     response = Client().get(path)  # no sign-in: the token is the key
     assert response.status_code == 200
@@ -116,7 +116,7 @@ def test_a_changed_secret_key_asks_the_patient_for_a_new_address(treated, mailab
     client = signed_in(mailable)
     _make_feed(client)
     settings.SECRET_KEY = "another-secret-key-" + "x" * 40
-    assert calendar_feed_url(as_actor(mailable), mailable) is None
+    assert access_calendar_feed_url(as_actor(mailable), mailable) is None
 
 
 def test_staff_cannot_make_an_address_for_a_patient(practitioner, mailable):
@@ -171,5 +171,5 @@ def test_links_on_the_portal_and_the_session_page(treated, mailable, practitione
 
 
 def test_feed_url_is_none_without_a_feed(mailable, practitioner):
-    assert calendar_feed_url(as_actor(mailable), mailable.pk) is None
-    assert calendar_feed_url(as_actor(practitioner), mailable.pk, "https://x.test") is None
+    assert access_calendar_feed_url(as_actor(mailable), mailable.pk) is None
+    assert access_calendar_feed_url(as_actor(practitioner), mailable.pk, "https://x.test") is None

@@ -261,7 +261,7 @@ def test_tenancy_other_clinics_patients_templates_and_consents_are_not_found(
     with pytest.raises(Http404):  # our template, their patient; and the other way round
         sign(other_practitioner, other_patient, template)
     with pytest.raises(Http404):
-        selectors.consents_now(as_actor(other_practitioner), patient.pk)
+        selectors.access_consents(as_actor(other_practitioner), patient.pk)
     with pytest.raises(Http404):
         services.consent_revoke(as_actor(other_practitioner), consent.pk, "not ours")
     for guess in ("1", "not-a-uuid", str(uuid.uuid4())):
@@ -275,7 +275,7 @@ def test_tenancy_other_clinics_patients_templates_and_consents_are_not_found(
 
 
 def test_nothing_is_consented_before_signing(practitioner, patient):
-    status = selectors.consents_now(as_actor(practitioner), patient.pk)
+    status = selectors.access_consents(as_actor(practitioner), patient.pk)
     assert (status.treatment_consented, status.photo_uses, status.consents) == (False, (), [])
 
 
@@ -286,14 +286,14 @@ def test_an_older_version_still_counts_and_a_later_consent_replaces_it(
     treatment = sign(practitioner, patient, v1)
     publish(admin, body="two")
     actor = as_actor(practitioner)
-    status = selectors.consents_now(actor, patient.pk)
+    status = selectors.access_consents(actor, patient.pk)
     assert status.treatment == treatment
     assert status.treatment_consented
 
     photo_template = publish(admin, kind="photo")
     wide = sign(practitioner, patient, photo_template, photo_uses=["clinical_record", "marketing"])
     narrow = sign(practitioner, patient, photo_template, photo_uses=["clinical_record"])
-    status = selectors.consents_now(actor, patient.pk)
+    status = selectors.access_consents(actor, patient.pk)
     assert status.photo == narrow
     assert status.photo_uses == ("clinical_record",)
     assert status.allows_photo_use("clinical_record")
@@ -330,7 +330,7 @@ def test_staff_revoke_a_treatment_consent_with_a_reason(admin, practitioner, pat
     revoked = services.consent_revoke(actor, consent.pk, "Patient asked by phone")
     assert revoked.revoked_reason == "Patient asked by phone"
     assert revoked.revoked_at is not None
-    assert not selectors.consents_now(actor, patient.pk).treatment_consented
+    assert not selectors.access_consents(actor, patient.pk).treatment_consented
     again = services.consent_revoke(actor, consent.pk, "twice")
     assert again.revoked_at == revoked.revoked_at
     assert AuditEvent.objects.filter(action="consent.revoke").count() == 1
@@ -345,7 +345,7 @@ def test_withdrawing_photo_uses_one_by_one_ends_the_consent(admin, practitioner,
     partly = services.consent_revoke(actor, consent.pk, "No marketing please", uses=["marketing"])
     assert partly.revoked_at is None
     assert partly.uses_now == ["clinical_record", "teaching"]
-    status = selectors.consents_now(actor, patient.pk)
+    status = selectors.access_consents(actor, patient.pk)
     assert status.photo_uses == ("clinical_record", "teaching")
     assert services.consent_revoke(actor, consent.pk, "again", uses=["marketing"]).uses_now == [
         "clinical_record",
@@ -364,7 +364,7 @@ def test_withdrawing_photo_uses_one_by_one_ends_the_consent(admin, practitioner,
         ["marketing"],
         ["clinical_record", "teaching"],
     ]
-    assert selectors.consents_now(actor, patient.pk).photo is None
+    assert selectors.access_consents(actor, patient.pk).photo is None
     details = [e.detail for e in AuditEvent.objects.filter(action="consent.revoke")]
     assert [(d["uses"], d["whole"]) for d in details] == [
         (["marketing"], False),
@@ -391,10 +391,10 @@ def test_a_patient_signs_and_revokes_their_own_photo_consent_only(
     my_treatment = sign(practitioner, portal_patient, treatment)
     with pytest.raises(PermissionDenied, match="tell the clinic"):
         services.consent_revoke(me, my_treatment.pk, "no more")
-    status = selectors.consents_now(me, portal_patient.pk)
+    status = selectors.access_consents(me, portal_patient.pk)
     assert status.treatment_consented
     assert status.photo_uses == ()
     with pytest.raises(Http404):
-        selectors.consents_now(me, patient.pk)
+        selectors.access_consents(me, patient.pk)
     with pytest.raises(PermissionDenied):
         publish(portal_patient)

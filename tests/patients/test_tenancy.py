@@ -13,7 +13,7 @@ from tests.conftest import as_actor, signed_in
 
 
 def test_search_is_scoped_to_the_actors_clinic(practitioner, patient, other_patient):
-    page = selectors.patient_search(as_actor(practitioner))
+    page = selectors.access_patients(as_actor(practitioner))
     assert [p.pk for p in page.patients] == [patient.pk]
     assert page.count == 1
 
@@ -71,7 +71,7 @@ def test_api_list_never_shows_other_clinics(practitioner, patient, other_patient
 
 def test_patient_sees_only_their_own_record(portal_patient, patient):
     actor = as_actor(portal_patient)
-    assert [p.pk for p in selectors.patient_search(actor).patients] == [portal_patient.pk]
+    assert [p.pk for p in selectors.access_patients(actor).patients] == [portal_patient.pk]
     assert selectors.access_patient(actor, portal_patient.pk) == portal_patient
     with pytest.raises(Http404):
         selectors.access_patient(actor, patient.pk)

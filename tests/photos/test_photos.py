@@ -197,7 +197,7 @@ def test_shown_only_while_its_consent_allows_the_clinical_record(
 ):
     actor = as_actor(practitioner)
     photo = upload(practitioner, session, helpers.close_up())
-    assert selectors.photo_file(actor, photo.pk)[1] == storage.path_of(photo.file_name)
+    assert selectors.access_photo_file(actor, photo.pk)[1] == storage.path_of(photo.file_name)
 
     # Signing a newer photo consent does not change what this photo was taken under.
     helpers.photo_consent(admin, patient, ("clinical_record", "teaching"))
@@ -209,7 +209,7 @@ def test_shown_only_while_its_consent_allows_the_clinical_record(
     hidden = selectors.photo_in_scope(actor, photo.pk)
     assert not selectors.photo_shown(hidden)
     with pytest.raises(selectors.PhotoHidden, match="consent withdrawn"):
-        selectors.photo_file(actor, photo.pk)
+        selectors.access_photo_file(actor, photo.pk)
     assert AuditEvent.objects.filter(action="photo.image").count() == 2
     assert storage.path_of(photo.file_name).exists()  # hidden, not deleted
 
@@ -219,7 +219,7 @@ def test_other_clinics_and_other_patients_see_no_photo(
 ):
     photo = upload(practitioner, session, helpers.close_up())
     for actor in (as_actor(other_practitioner), as_actor(portal_patient)):
-        for read in (selectors.access_photo, selectors.photo_file):
+        for read in (selectors.access_photo, selectors.access_photo_file):
             with pytest.raises(Http404):
                 read(actor, photo.pk)
     with pytest.raises(Http404):
@@ -236,8 +236,8 @@ def test_archived_photos_are_kept_but_not_listed(practitioner, session, consent,
     archived = services.photo_archive(actor, photo.pk, "Duplicate of the earlier photo")
     assert archived.archived
     assert archived.archived_at
-    assert selectors.patient_photos(actor, session.patient_id)[1] == []
-    assert [p.pk for p in selectors.session_photos(actor, session.pk)[1]] == [photo.pk]
+    assert selectors.access_patient_photos(actor, session.patient_id)[1] == []
+    assert [p.pk for p in selectors.access_session_photos(actor, session.pk)[1]] == [photo.pk]
     assert stored_files(photo_dir) == [photo.file_name]
     assert AuditEvent.objects.filter(action="photo.archive").count() == 1
 
@@ -260,7 +260,7 @@ def test_compare_lines_up_a_turned_follow_up_and_measures_the_change(
     actor = as_actor(practitioner)
     baseline = upload(practitioner, session, helpers.close_up())
     followup = upload(practitioner, session, helpers.turned_close_up())
-    result = selectors.photo_compare(actor, session.patient_id, baseline.pk, followup.pk)
+    result = selectors.access_photo_comparison(actor, session.patient_id, baseline.pk, followup.pk)
     body = result.to_json()
     assert body["pose"] == "frontal"
     transform = body["transform"]
@@ -272,11 +272,13 @@ def test_compare_lines_up_a_turned_follow_up_and_measures_the_change(
         assert abs(delta["delta_a"]) < 1.5, zone
     assert "not_a_diagnosis" in body["basis"]
     aligned = Image.open(
-        io.BytesIO(selectors.photo_aligned(actor, session.patient_id, baseline.pk, followup.pk))
+        io.BytesIO(
+            selectors.access_photo_aligned(actor, session.patient_id, baseline.pk, followup.pk)
+        )
     )
     assert aligned.size == (baseline.width, baseline.height)
     with pytest.raises(ValidationError):
-        selectors.photo_compare(actor, session.patient_id, baseline.pk, baseline.pk)
+        selectors.access_photo_comparison(actor, session.patient_id, baseline.pk, baseline.pk)
 
 
 def test_compare_uses_the_stored_landmarks_and_remeasures_only_photos_without_them(
@@ -292,14 +294,18 @@ def test_compare_uses_the_stored_landmarks_and_remeasures_only_photos_without_th
         raise AssertionError("measured again")
 
     monkeypatch.setattr(selectors, "analyze", measuring)
-    stored = selectors.photo_compare(actor, session.patient_id, baseline.pk, followup.pk).to_json()
+    stored = selectors.access_photo_comparison(
+        actor, session.patient_id, baseline.pk, followup.pk
+    ).to_json()
     assert stored["quality"] == {"baseline": True, "followup": True}
     Photo.objects.filter(pk=followup.pk).update(landmarks=None)  # stored before they were kept
     with pytest.raises(AssertionError, match="measured again"):
-        selectors.photo_compare(actor, session.patient_id, baseline.pk, followup.pk)
+        selectors.access_photo_comparison(actor, session.patient_id, baseline.pk, followup.pk)
 
     monkeypatch.undo()
-    again = selectors.photo_compare(actor, session.patient_id, baseline.pk, followup.pk).to_json()
+    again = selectors.access_photo_comparison(
+        actor, session.patient_id, baseline.pk, followup.pk
+    ).to_json()
     assert again["transform"]["scale"] == pytest.approx(stored["transform"]["scale"], abs=0.001)
     assert again["zones"] == stored["zones"]
 
@@ -308,7 +314,7 @@ def test_series_over_the_course_uses_the_stored_figures(practitioner, session, c
     actor = as_actor(practitioner)
     upload(practitioner, session, helpers.close_up())
     upload(practitioner, session, helpers.turned_close_up())
-    _, photos = selectors.patient_photos(actor, session.patient_id, pose="frontal")
+    _, photos = selectors.access_patient_photos(actor, session.patient_id, pose="frontal")
     measured, data = selectors.photo_series(photos)
     assert len(measured) == 2
     assert len(data.values["left_cheek"]["a"]) == 2

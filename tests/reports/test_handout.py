@@ -12,7 +12,7 @@ import pytest
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.domain.warning_signs import warning_signs
 from needlepoint.notify.aftercare import session_aftercare
-from needlepoint.reports.handouts import aftercare_handout
+from needlepoint.reports.handouts import access_aftercare_handout
 from needlepoint.safety.models import AuditEvent
 from tests.conftest import as_actor, signed_in
 from tests.factories import PatientFactory, UserFactory
@@ -28,7 +28,7 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
 
 
 def test_handout_has_patient_dated_instructions_and_warning_signs(treated, practitioner, tmp_path):
-    pdf = aftercare_handout(as_actor(practitioner), treated.pk)
+    pdf = access_aftercare_handout(as_actor(practitioner), treated.pk)
     assert pdf.startswith(b"%PDF-")
     text = pdf_text(pdf, tmp_path)
     assert "Paula Portal" in text

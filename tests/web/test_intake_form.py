@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from needlepoint.intakes.models import Intake
-from needlepoint.intakes.selectors import latest_answers
+from needlepoint.intakes.selectors import access_latest_answers
 from needlepoint.intakes.services import intake_record
 from needlepoint.records import services as records
 from tests.clinical_data import planned_course
@@ -110,7 +110,7 @@ def test_the_pre_session_re_screen_asks_what_an_older_intake_never_answered(prac
     intake_record(actor, patient.pk, BEFORE_SAFETY_REVIEW)  # as recorded before the review
     page = signed_in(practitioner).get(f"/sessions/{session.pk}/").content.decode()
     assert page.count("Not answered before: please answer.") == len(SAFETY_REVIEW_QUESTIONS)
-    screening = records.session_start(actor, session.pk, latest_answers(actor, patient.pk))
+    screening = records.session_start(actor, session.pk, access_latest_answers(actor, patient.pk))
     assert screening.verdict == "incomplete"
     assert screening.missing == list(SAFETY_REVIEW_QUESTIONS)
     assert screening.blocks_treatment()

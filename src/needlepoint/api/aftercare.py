@@ -17,7 +17,7 @@ from needlepoint.domain.warning_signs import WarningSign
 from needlepoint.notify.aftercare import AftercareNotReady
 from needlepoint.notify.calendar import aftercare_calendar
 from needlepoint.notify.selectors import SessionAftercare, access_session_aftercare
-from needlepoint.reports.handouts import aftercare_handout
+from needlepoint.reports.handouts import access_aftercare_handout
 
 router = Router(tags=["aftercare"])
 NOT_READY = {**ERRORS, 409: Problem}
@@ -139,7 +139,7 @@ def read_aftercare(
 )
 def read_handout(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
-        pdf = aftercare_handout(request_actor(request), session_id)
+        pdf = access_aftercare_handout(request_actor(request), session_id)
     except AftercareNotReady as error:
         raise HttpError(409, str(error)) from None
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -157,7 +157,7 @@ def _client_ip(request: HttpRequest) -> str | None:
     summary="A patient's consents and what is consented now",
 )
 def list_consents(request: HttpRequest, patient_id: str) -> dict[str, object]:
-    status = selectors.consents_now(request_actor(request), patient_id)
+    status = selectors.access_consents(request_actor(request), patient_id)
     return {
         "treatment_consented": status.treatment_consented,
         "photo_uses": list(status.photo_uses),

@@ -23,7 +23,7 @@ class PatientFilter(Schema):
 
 @router.get("/patients", response={200: PatientPageOut, **ERRORS}, summary="Search patients")
 def list_patients(request: HttpRequest, filters: Query[PatientFilter]) -> PatientPageOut:
-    page = selectors.patient_search(
+    page = selectors.access_patients(
         request_actor(request),
         filters.q,
         page=filters.page,

@@ -179,7 +179,7 @@ def list_patient_photos(
     request: HttpRequest, patient_id: uuid.UUID, filters: Query[PhotoFilter]
 ) -> list[dict[str, Any]]:
     actor = request_actor(request)
-    _, photos = selectors.patient_photos(actor, patient_id, pose=filters.pose)
+    _, photos = selectors.access_patient_photos(actor, patient_id, pose=filters.pose)
     return [_out(actor, photo) for photo in photos]
 
 
@@ -191,7 +191,7 @@ def list_patient_photos(
 def compare_photos(
     request: HttpRequest, patient_id: uuid.UUID, query: Query[CompareQuery]
 ) -> dict[str, object]:
-    result = selectors.photo_compare(
+    result = selectors.access_photo_comparison(
         request_actor(request), patient_id, query.baseline, query.followup
     )
     return result.to_json()
@@ -214,4 +214,4 @@ def read_photo(request: HttpRequest, photo_id: uuid.UUID) -> dict[str, Any]:
     openapi_extra={"responses": {200: {"description": "JPEG", "content": {"image/jpeg": {}}}}},
 )
 def read_photo_image(request: HttpRequest, photo_id: uuid.UUID) -> HttpResponseBase:
-    return image_response(*selectors.photo_file(request_actor(request), photo_id))
+    return image_response(*selectors.access_photo_file(request_actor(request), photo_id))

@@ -13,11 +13,9 @@ from pydantic import Field
 from needlepoint.api.auth import request_actor
 from needlepoint.api.schemas import ERRORS, Strict
 from needlepoint.clinics.knowledge import clinic_knowledge
-from needlepoint.clinics.roles import Permission
 from needlepoint.domain.screening import missing_answers
 from needlepoint.intakes import selectors, services
 from needlepoint.intakes.models import Screening
-from needlepoint.safety.audit import audit_record
 
 router = Router(tags=["screenings"])
 Intake = dict[str, Any]  # one field per question; a months_ago one: months, a date or "never"
@@ -93,7 +91,7 @@ def intake_record(
 )
 def latest_intake(request: HttpRequest, patient_id: str) -> IntakeOut:
     actor = request_actor(request)
-    intake = selectors.latest_intake(actor, patient_id)
+    intake = selectors.access_latest_intake(actor, patient_id)
     if intake is None:
         raise Http404("This patient has no intake yet.")
     missing = missing_answers(intake.answers, clinic_knowledge(actor.clinic))
@@ -110,11 +108,7 @@ def latest_intake(request: HttpRequest, patient_id: str) -> IntakeOut:
     "/screenings/{screening_id}", response={200: ScreeningOut, **ERRORS}, summary="Read a screening"
 )
 def screening_read(request: HttpRequest, screening_id: int) -> ScreeningOut:
-    actor = request_actor(request)
-    screening = selectors.screening_in_scope(actor, screening_id, Permission.CLINICAL_READ)
-    audit_record(
-        actor, "screening.read", "patient", screening.patient_id, detail={"screening": screening.pk}
-    )
+    screening = selectors.access_screening(request_actor(request), screening_id)
     return ScreeningOut.from_model(screening)
 
 

@@ -195,7 +195,7 @@ def addendum_add(request: HttpRequest, session_id: int, payload: AddendumIn) -> 
     summary="Who was treated with this lot",
 )
 def lot_sessions(request: HttpRequest, lot_id: int) -> list[LotSessionOut]:
-    _, treated = selectors.lot_sessions(request_actor(request), lot_id)
+    _, treated = selectors.access_lot_sessions(request_actor(request), lot_id)
     return [
         LotSessionOut(
             session_id=s.pk,

@@ -84,7 +84,7 @@ def clinic_day(actor: Actor, day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def lot_sessions(actor: Actor, lot_id: object) -> tuple[Lot, list[Session]]:
+def access_lot_sessions(actor: Actor, lot_id: object) -> tuple[Lot, list[Session]]:
     """Who was treated with this lot: every session that used it, as cartridge or product."""
     actor.require(Permission.CLINICAL_READ)
     lot = lot_in_scope(actor, lot_id)
@@ -112,7 +112,7 @@ class ClinicalSummary:
     courses: list[Course]
 
 
-def clinical_summary(actor: Actor, patient_id: object) -> ClinicalSummary:
+def access_clinical_summary(actor: Actor, patient_id: object) -> ClinicalSummary:
     """The latest screening, the assessments and the courses of a patient, for their page."""
     patient = patient_in_scope(actor, patient_id, Permission.CLINICAL_READ)
     screening = (

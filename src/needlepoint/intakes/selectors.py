@@ -25,7 +25,16 @@ def screening_in_scope(actor: Actor, screening_id: object, permission: Permissio
     return screening
 
 
-def latest_intake(actor: Actor, patient_id: object) -> Intake | None:
+def access_screening(actor: Actor, screening_id: object) -> Screening:
+    """Read one screening (clinical read), as `screening_in_scope` finds it, audited."""
+    screening = screening_in_scope(actor, screening_id, Permission.CLINICAL_READ)
+    audit_record(
+        actor, "screening.read", "patient", screening.patient_id, detail={"screening": screening.pk}
+    )
+    return screening
+
+
+def access_latest_intake(actor: Actor, patient_id: object) -> Intake | None:
     """The patient's newest intake (audited when there is one)."""
     patient = patient_in_scope(actor, patient_id, Permission.INTAKE_RECORD)
     intake = Intake.objects.filter(patient=patient).order_by("-version").first()
@@ -36,10 +45,10 @@ def latest_intake(actor: Actor, patient_id: object) -> Intake | None:
     return intake
 
 
-def latest_answers(actor: Actor, patient_id: object) -> dict[str, object]:
+def access_latest_answers(actor: Actor, patient_id: object) -> dict[str, object]:
     """The newest intake's answers as screened, to prefill the next one ("anything
     changed?"): a months_ago answer is its date, so the next screening counts on from it."""
-    intake = latest_intake(actor, patient_id)
+    intake = access_latest_intake(actor, patient_id)
     return dict(intake.answers) if intake else {}
 
 

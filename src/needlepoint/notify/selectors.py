@@ -87,7 +87,7 @@ def access_session_aftercare(
     )
 
 
-def mail_preferences(actor: Actor, patient_id: object) -> MailPreference:
+def access_mail_preferences(actor: Actor, patient_id: object) -> MailPreference:
     """The patient's mail preferences (unsaved defaults when never set); audited."""
     patient = patient_in_scope(actor, _patient_key(patient_id), Permission.PATIENT_READ)
     preference = MailPreference.objects.filter(patient=patient).first() or MailPreference(
@@ -97,14 +97,16 @@ def mail_preferences(actor: Actor, patient_id: object) -> MailPreference:
     return preference
 
 
-def patient_mail(actor: Actor, patient_id: object, limit: int = 20) -> QuerySet[OutboxMessage]:
+def access_patient_mail(
+    actor: Actor, patient_id: object, limit: int = 20
+) -> QuerySet[OutboxMessage]:
     """The latest e-mails to a patient, for staff; audited."""
     patient = patient_in_scope(actor, _patient_key(patient_id), Permission.PATIENT_UPDATE)
     audit_record(actor, "mail.list", "patient", patient.pk)
     return OutboxMessage.objects.filter(clinic=actor.clinic, patient=patient)[:limit]
 
 
-def calendar_feed(actor: Actor, patient_id: object) -> CalendarFeed | None:
+def access_calendar_feed(actor: Actor, patient_id: object) -> CalendarFeed | None:
     """The patient's active calendar feed, if any; audited."""
     patient = patient_in_scope(actor, _patient_key(patient_id), Permission.PATIENT_READ)
     audit_record(actor, "calendar_feed.read", "patient", patient.pk)
@@ -121,10 +123,12 @@ def feed_url(feed: CalendarFeed, base_url: str | None = None) -> str | None:
     return base + reverse("calendar-feed", args=[token])
 
 
-def calendar_feed_url(actor: Actor, patient: object, base_url: str | None = None) -> str | None:
+def access_calendar_feed_url(
+    actor: Actor, patient: object, base_url: str | None = None
+) -> str | None:
     """The secret address of the patient's calendar (https; for `webcal:` swap the scheme),
     or None when they have none. `base_url` defaults to the SITE_URL setting."""
-    feed = calendar_feed(actor, patient)
+    feed = access_calendar_feed(actor, patient)
     return feed_url(feed, base_url) if feed is not None else None
 
 
@@ -139,7 +143,7 @@ def open_alerts(patient_id: UUID | None) -> bool:
     )
 
 
-def calendar_for_token(token: str, now: datetime | None = None) -> bytes:
+def access_calendar_by_token(token: str, now: datetime | None = None) -> bytes:
     """The patient's calendar for a feed token; 404 for a wrong or revoked one. Audited."""
     now = now or timezone.now()
     feed = (

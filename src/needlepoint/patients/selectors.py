@@ -58,7 +58,7 @@ class PatientPage:
         return max(1, -(-self.count // self.page_size))
 
 
-def patient_search(
+def access_patients(
     actor: Actor,
     query: str = "",
     *,
@@ -207,7 +207,7 @@ def consent_status(consents: Iterable[Consent], at: datetime | None = None) -> C
     return ConsentStatus(treatment, photo if uses else None, uses, signed)
 
 
-def consents_now(actor: Actor, patient_id: object) -> ConsentStatus:
+def access_consents(actor: Actor, patient_id: object) -> ConsentStatus:
     """A patient's consents and what they consent to now; scoped (404) and audited."""
     patient = patient_in_scope(actor, patient_id, Permission.PATIENT_READ)
     status = consent_status(_consents(actor).filter(patient=patient))

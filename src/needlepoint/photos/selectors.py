@@ -99,7 +99,7 @@ def access_photo(actor: Actor, photo_id: object) -> Photo:
     return photo
 
 
-def photo_file(actor: Actor, photo_id: object) -> tuple[Photo, Path]:
+def access_photo_file(actor: Actor, photo_id: object) -> tuple[Photo, Path]:
     """The stored file of a photo to send to the actor: scoped, consent-gated
     (`PhotoHidden`), and audited either way."""
     photo = photo_in_scope(actor, photo_id)
@@ -116,7 +116,7 @@ def photo_file(actor: Actor, photo_id: object) -> tuple[Photo, Path]:
     return photo, storage.existing(photo.file_name)
 
 
-def _listed(
+def _access_listed(
     actor: Actor, photos: QuerySet[Photo], patient_id: object, detail: dict[str, object]
 ) -> list[Photo]:
     found = list(photos.defer("landmarks").order_by("captured_at", "uploaded_at"))
@@ -130,14 +130,14 @@ def _listed(
     return found
 
 
-def session_photos(actor: Actor, session_id: object) -> tuple[Session, list[Photo]]:
+def access_session_photos(actor: Actor, session_id: object) -> tuple[Session, list[Photo]]:
     """A session's photos (archived ones too, marked), for the clinic."""
     session = session_in_scope(actor, session_id, Permission.CLINICAL_READ)
     photos = _photos(actor).filter(session=session)
-    return session, _listed(actor, photos, session.patient_id, {"session": session.pk})
+    return session, _access_listed(actor, photos, session.patient_id, {"session": session.pk})
 
 
-def checkin_photos(actor: Actor, checkin_id: object) -> tuple[CheckIn, list[Photo]]:
+def access_checkin_photos(actor: Actor, checkin_id: object) -> tuple[CheckIn, list[Photo]]:
     """A check-in's photos: the patient's own, or any of the clinic's for clinical staff."""
     checkins = CheckIn.objects.filter(clinic=actor.clinic).select_related("session", "patient")
     if actor.role is Role.PATIENT:
@@ -148,10 +148,10 @@ def checkin_photos(actor: Actor, checkin_id: object) -> tuple[CheckIn, list[Phot
     if checkin is None:
         raise Http404("No such check-in.")
     photos = _photos(actor).filter(checkin=checkin, archived=False)
-    return checkin, _listed(actor, photos, checkin.patient_id, {"checkin": checkin.pk})
+    return checkin, _access_listed(actor, photos, checkin.patient_id, {"checkin": checkin.pk})
 
 
-def patient_photos(
+def access_patient_photos(
     actor: Actor, patient_id: object, *, pose: str | None = None
 ) -> tuple[Patient, list[Photo]]:
     """A patient's photos over their course (not archived), oldest first; of one pose if
@@ -161,7 +161,7 @@ def patient_photos(
     photos = _photos(actor).filter(patient=patient, archived=False)
     if pose:
         photos = photos.filter(pose=pose)
-    return patient, _listed(actor, photos, patient.pk, {"pose": pose or ""})
+    return patient, _access_listed(actor, photos, patient.pk, {"pose": pose or ""})
 
 
 def baseline_photo(photos: list[Photo], pose: str) -> Photo | None:
@@ -239,7 +239,7 @@ def _comparison(baseline: Photo, followup: Photo) -> Comparison:
         raise ValidationError({"followup": str(error)}) from None
 
 
-def photo_compare(
+def access_photo_comparison(
     actor: Actor, patient_id: object, baseline_id: object, followup_id: object
 ) -> PhotoComparison:
     """Per-zone change of the follow-up relative to the baseline and the transform that
@@ -257,7 +257,7 @@ def photo_compare(
     return PhotoComparison(baseline, followup, comparison)
 
 
-def photo_aligned(
+def access_photo_aligned(
     actor: Actor, patient_id: object, baseline_id: object, followup_id: object
 ) -> bytes:
     """The follow-up photo lined up with the baseline (the baseline's size), as JPEG."""

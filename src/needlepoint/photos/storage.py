@@ -1,6 +1,6 @@
 """Where the photos' files live: a private directory under the data directory
 (`settings.PHOTO_DIR`), never served as static or media files. Only the authorised, audited
-views read them (`selectors.photo_file`).
+views read them (`selectors.access_photo_file`).
 
 Files are written once under the random internal name ingest gave them and never changed;
 archiving a photo keeps its file.

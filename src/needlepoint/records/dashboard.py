@@ -38,7 +38,7 @@ def _open_sessions() -> Q:
     return Q(status__in=[Session.Status.SCHEDULED, Session.Status.IN_PROGRESS])
 
 
-def dashboard(actor: Actor, day: date) -> Dashboard:
+def access_dashboard(actor: Actor, day: date) -> Dashboard:
     actor.require(Permission.CLINICAL_READ)
     start, end = clinic_day(actor, day)
     sessions = Session.objects.filter(clinic=actor.clinic).select_related("patient", "course")

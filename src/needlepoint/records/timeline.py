@@ -213,7 +213,7 @@ def _photos(patient_id: UUID) -> list[Entry]:
     return entries
 
 
-def patient_timeline(actor: Actor, patient_id: UUID) -> list[Entry]:
+def access_timeline(actor: Actor, patient_id: UUID) -> list[Entry]:
     """Everything that happened to the patient, newest first."""
     patient = patient_in_scope(actor, patient_id, Permission.CLINICAL_READ)
     entries = [

@@ -55,7 +55,9 @@ def render_pdf(html: str) -> bytes:
     return pdf
 
 
-def aftercare_handout(actor: Actor, session_id: object, now: datetime | None = None) -> bytes:
+def access_aftercare_handout(
+    actor: Actor, session_id: object, now: datetime | None = None
+) -> bytes:
     """The handout of a signed session: staff with clinical read, or the patient for their
     own sessions (404 otherwise); the read is audited."""
     care = access_session_aftercare(actor, session_id, use="pdf")

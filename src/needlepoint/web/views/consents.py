@@ -160,7 +160,7 @@ def consent_template_publish(request: HttpRequest, actor: Actor) -> HttpResponse
 
 
 def _consent_list(request: HttpRequest, actor: Actor, patient_id: object) -> HttpResponse:
-    status = selectors.consents_now(actor, patient_id)
+    status = selectors.access_consents(actor, patient_id)
     patient = selectors.patient_in_scope(actor, patient_id, Permission.PATIENT_READ)
     can_record = allows(actor.role, Permission.CONSENT_RECORD)
     forms_to_sign = (
@@ -262,7 +262,7 @@ def patient_consents(request: HttpRequest, actor: Actor, patient_id: str) -> Htt
 @with_actor(Permission.PATIENT_READ)
 def patient_consents_summary(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
     """What is consented now: a fragment for the patient's page."""
-    status = selectors.consents_now(actor, patient_id)
+    status = selectors.access_consents(actor, patient_id)
     context = {"status": status, "list_url": reverse("patient-consents", args=[patient_id])}
     return render(request, "consents/_summary.html", context)
 

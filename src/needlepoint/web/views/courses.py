@@ -15,7 +15,7 @@ from needlepoint.courses.models import Assessment
 from needlepoint.courses.services import FITZPATRICK_NEEDED
 from needlepoint.domain.knowledge.model import CLINIC_PRICE_SOURCE, Money
 from needlepoint.domain.planning import course_total
-from needlepoint.intakes.selectors import latest_answers
+from needlepoint.intakes.selectors import access_latest_answers
 from needlepoint.patients.services import patient_update
 from needlepoint.web.forms.courses import CoursePlanForm, FitzpatrickForm
 from needlepoint.web.forms.shared import submit
@@ -26,7 +26,7 @@ def _skin_type_page(request: HttpRequest, actor: Actor, assessment: Assessment) 
     """Planning asks for an unrecorded Fitzpatrick type and saves it to the patient's record;
     no type is assumed (the latest intake's answer is offered for the practitioner to
     confirm)."""
-    answered = latest_answers(actor, assessment.patient_id).get("fitzpatrick")
+    answered = access_latest_answers(actor, assessment.patient_id).get("fitzpatrick")
     form = FitzpatrickForm(request.POST or None, initial={"fitzpatrick": answered})
     if request.method == "POST":
         patient = submit(

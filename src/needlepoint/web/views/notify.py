@@ -19,7 +19,7 @@ from needlepoint.notify.calendar import aftercare_calendar
 from needlepoint.notify.models import MailPreference
 from needlepoint.notify.tokens import unsubscribe_patient_id
 from needlepoint.patients.selectors import access_patient
-from needlepoint.reports.handouts import aftercare_handout
+from needlepoint.reports.handouts import access_aftercare_handout
 from needlepoint.web.views.access import Actor, with_actor
 
 
@@ -54,7 +54,7 @@ def _ics(actor: Actor, session_id: int) -> HttpResponse:
 
 def _handout(actor: Actor, session_id: int) -> HttpResponse:
     try:
-        pdf = aftercare_handout(actor, session_id)
+        pdf = access_aftercare_handout(actor, session_id)
     except AftercareNotReady as error:
         raise _not_ready(error) from None
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -86,7 +86,7 @@ def portal_session_handout(request: HttpRequest, actor: Actor, session_id: int) 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The patient's calendar, for calendar apps: the secret token is the only key."""
     response = HttpResponse(
-        selectors.calendar_for_token(token), content_type="text/calendar; charset=utf-8"
+        selectors.access_calendar_by_token(token), content_type="text/calendar; charset=utf-8"
     )
     response["Cache-Control"] = "private, max-age=900"
     response["X-Robots-Tag"] = "noindex"
@@ -103,7 +103,9 @@ def portal_calendar(request: HttpRequest, actor: Actor) -> HttpResponse:
             services.calendar_feed_renew(actor, actor.patient_id)
             messages.success(request, "Your new calendar address is ready. The old one stops.")
         return redirect("portal-calendar")
-    url = selectors.calendar_feed_url(actor, actor.patient_id, request.build_absolute_uri("/"))
+    url = selectors.access_calendar_feed_url(
+        actor, actor.patient_id, request.build_absolute_uri("/")
+    )
     context = {
         "feed_url": url,
         "webcal_url": "webcal" + url[url.index(":") :] if url else None,
@@ -113,7 +115,7 @@ def portal_calendar(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @with_actor(patients=True)
 def portal_mail_preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
-    preference = selectors.mail_preferences(actor, actor.patient_id)
+    preference = selectors.access_mail_preferences(actor, actor.patient_id)
     form = MailPreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
         services.mail_preference_update(actor, actor.patient_id, **form.cleaned_data)
@@ -147,8 +149,8 @@ def patient_notifications(request: HttpRequest, actor: Actor, patient_id: str) -
     patient = access_patient(actor, patient_id)
     context = {
         "patient": patient,
-        "feed": selectors.calendar_feed(actor, patient.pk),
-        "preference": selectors.mail_preferences(actor, patient.pk),
-        "outbox": selectors.patient_mail(actor, patient.pk),
+        "feed": selectors.access_calendar_feed(actor, patient.pk),
+        "preference": selectors.access_mail_preferences(actor, patient.pk),
+        "outbox": selectors.access_patient_mail(actor, patient.pk),
     }
     return render(request, "notify/patient.html", context)

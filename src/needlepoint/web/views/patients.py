@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from needlepoint.clinics.roles import Permission, allows
-from needlepoint.courses.selectors import clinical_summary
+from needlepoint.courses.selectors import access_clinical_summary
 from needlepoint.patients import selectors, services
 from needlepoint.web.forms.patients import PatientEditForm, PatientForm
 from needlepoint.web.forms.shared import submit
@@ -25,7 +25,7 @@ def page_number(request: HttpRequest) -> int:
 def patient_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     archived = request.GET.get("archived") == "1"
-    page = selectors.patient_search(
+    page = selectors.access_patients(
         actor, query, page=page_number(request), include_archived=archived
     )
     context = {"page": page, "q": query, "archived": archived}
@@ -49,7 +49,7 @@ def patient_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 def patient_detail(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
     patient = selectors.access_patient(actor, patient_id)
     clinical = (
-        clinical_summary(actor, patient.pk)
+        access_clinical_summary(actor, patient.pk)
         if allows(actor.role, Permission.CLINICAL_READ)
         else None
     )

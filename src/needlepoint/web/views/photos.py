@@ -27,7 +27,7 @@ from needlepoint.clinics.roles import Permission, allows
 from needlepoint.courses.models import Session
 from needlepoint.imaging import ZONES, Series
 from needlepoint.patients.models import PhotoUse
-from needlepoint.patients.selectors import consents_now
+from needlepoint.patients.selectors import access_consents
 from needlepoint.photos import selectors, services
 from needlepoint.photos.models import POSE_CHOICES, Photo
 from needlepoint.photos.responses import NO_STORE, image_response
@@ -94,8 +94,8 @@ def _stored_message(photo: Photo) -> str:
 
 
 def _session_context(actor: Actor, session_id: int) -> dict[str, Any]:
-    session, photos = selectors.session_photos(actor, session_id)
-    consent = consents_now(actor, session.patient_id)
+    session, photos = selectors.access_session_photos(actor, session_id)
+    consent = access_consents(actor, session.patient_id)
     cards = _cards(photos)
     return {
         "session": session,
@@ -154,7 +154,7 @@ def session_photo_new(request: HttpRequest, actor: Actor, session_id: int) -> Ht
 def session_photo_capture(request: HttpRequest, actor: Actor, session_id: int) -> HttpResponse:
     """Capture from the device's camera with the baseline photo of the pose as a ghost."""
     context = _session_context(actor, session_id)
-    _, photos = selectors.patient_photos(actor, context["patient"].pk)
+    _, photos = selectors.access_patient_photos(actor, context["patient"].pk)
     ghosts = []
     for pose, label in POSE_CHOICES:
         baseline = selectors.baseline_photo(photos, pose)
@@ -197,7 +197,7 @@ def photo_archive(request: HttpRequest, actor: Actor, photo_id: str) -> HttpResp
 
 def _image_response(actor: Actor, photo_id: str) -> HttpResponse:
     # Streamed; the page decorators are typed for HttpResponse.
-    return cast(HttpResponse, image_response(*selectors.photo_file(actor, photo_id)))
+    return cast(HttpResponse, image_response(*selectors.access_photo_file(actor, photo_id)))
 
 
 @with_actor()
@@ -218,7 +218,7 @@ def portal_photo_image(request: HttpRequest, actor: Actor, photo_id: str) -> Htt
 @with_actor(Permission.CLINICAL_READ)
 def checkin_photos(request: HttpRequest, actor: Actor, checkin_id: int) -> HttpResponse:
     """The photos a patient sent with a check-in, for the alert page."""
-    checkin, photos = selectors.checkin_photos(actor, checkin_id)
+    checkin, photos = selectors.access_checkin_photos(actor, checkin_id)
     return render(
         request, "photos/_checkin_photos.html", {"checkin": checkin, "cards": _cards(photos)}
     )
@@ -257,7 +257,7 @@ def portal_checkin_with_photo(request: HttpRequest, actor: Actor) -> HttpRespons
 @with_actor(patients=True)
 def portal_checkin_photos(request: HttpRequest, actor: Actor, checkin_id: int) -> HttpResponse:
     """A check-in's photos on its result page, and adding one more."""
-    checkin, photos = selectors.checkin_photos(actor, checkin_id)
+    checkin, photos = selectors.access_checkin_photos(actor, checkin_id)
     if request.method == "POST":
         upload = request.FILES.get("photo")
         if upload is None:
@@ -380,7 +380,7 @@ def patient_photo_compare(request: HttpRequest, actor: Actor, patient_id: str) -
     """Choose a baseline and a follow-up of one pose: the follow-up lined up with the
     baseline (side by side, overlay, slider), the change per zone, and each metric over
     the course."""
-    patient, photos = selectors.patient_photos(actor, patient_id)
+    patient, photos = selectors.access_patient_photos(actor, patient_id)
     shown = [p for p in photos if selectors.photo_shown(p)]
     poses = [(pose, label) for pose, label in POSE_CHOICES if any(p.pose == pose for p in shown)]
     wanted_followup = request.GET.get("followup")
@@ -401,7 +401,9 @@ def patient_photo_compare(request: HttpRequest, actor: Actor, patient_id: str) -
     comparison, problem = None, ""
     if baseline is not None and followup is not None:
         try:
-            comparison = selectors.photo_compare(actor, patient.pk, baseline.pk, followup.pk)
+            comparison = selectors.access_photo_comparison(
+                actor, patient.pk, baseline.pk, followup.pk
+            )
         except ValidationError as error:
             problem = " ".join(error.messages)
     measured, data = selectors.photo_series(candidates)
@@ -450,7 +452,7 @@ def _delta_rows(comparison: selectors.PhotoComparison) -> list[dict[str, Any]]:
 def photo_aligned(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
     """The follow-up lined up with the baseline, as JPEG: scoped, gated, audited."""
     try:
-        data = selectors.photo_aligned(
+        data = selectors.access_photo_aligned(
             actor, patient_id, request.GET.get("baseline"), request.GET.get("followup")
         )
     except ValidationError as error:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from needlepoint.clinics.roles import Permission
 from needlepoint.patients.selectors import access_patient
 from needlepoint.records import dashboard as dashboards
-from needlepoint.records.timeline import patient_timeline
+from needlepoint.records.timeline import access_timeline
 from needlepoint.web.views.access import Actor, with_actor
 
 
@@ -19,7 +19,7 @@ def timeline(request: HttpRequest, actor: Actor, patient_id: str) -> HttpRespons
     return render(
         request,
         "records/timeline.html",
-        {"patient": patient, "entries": patient_timeline(actor, patient.pk)},
+        {"patient": patient, "entries": access_timeline(actor, patient.pk)},
     )
 
 
@@ -29,5 +29,5 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "records/dashboard.html",
-        {"board": dashboards.dashboard(actor, today), "today": today},
+        {"board": dashboards.access_dashboard(actor, today), "today": today},
     )

@@ -13,9 +13,8 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.domain.knowledge.model import QuestionKind
 from needlepoint.intakes import services as intake_services
 from needlepoint.intakes.models import Intake
-from needlepoint.intakes.selectors import latest_answers, screening_in_scope
+from needlepoint.intakes.selectors import access_latest_answers, access_screening
 from needlepoint.patients.selectors import access_patient
-from needlepoint.safety.audit import audit_record
 from needlepoint.web.forms.screenings import IntakeForm
 from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
@@ -24,7 +23,7 @@ from needlepoint.web.views.access import Actor, with_actor
 def _intake_page(request: HttpRequest, actor: Actor, patient_id: str, context: str) -> HttpResponse:
     patient = access_patient(actor, patient_id)
     knowledge = clinic_knowledge(actor.clinic)
-    previous = latest_answers(actor, patient.pk)
+    previous = access_latest_answers(actor, patient.pk)
     form = IntakeForm(knowledge, request.POST or None, answers=previous)
     if request.method == "POST":
         screening = submit(
@@ -47,10 +46,7 @@ def intake_new(request: HttpRequest, actor: Actor, patient_id: str) -> HttpRespo
 
 @with_actor(Permission.CLINICAL_READ)
 def screening_detail(request: HttpRequest, actor: Actor, screening_id: int) -> HttpResponse:
-    screening = screening_in_scope(actor, screening_id, Permission.CLINICAL_READ)
-    audit_record(
-        actor, "screening.read", "patient", screening.patient_id, detail={"screening": screening.pk}
-    )
+    screening = access_screening(actor, screening_id)
     if request.method == "POST":
         note, code = request.POST.get("note", ""), request.POST.get("finding_code", "")
         try:
@@ -89,7 +85,7 @@ def portal_intake(request: HttpRequest, actor: Actor) -> HttpResponse:
     the clinic: the patient is only told the answers reached it."""
     knowledge = clinic_knowledge(actor.clinic)
     form = IntakeForm(
-        knowledge, request.POST or None, answers=latest_answers(actor, actor.patient_id)
+        knowledge, request.POST or None, answers=access_latest_answers(actor, actor.patient_id)
     )
     if request.method == "POST":
         saved = submit(

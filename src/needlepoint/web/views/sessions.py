@@ -17,8 +17,8 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.courses import selectors, sessions
 from needlepoint.courses.models import Session
 from needlepoint.domain.knowledge.model import CHART_FIELDS
-from needlepoint.intakes.selectors import latest_answers
-from needlepoint.patients.selectors import consents_now
+from needlepoint.intakes.selectors import access_latest_answers
+from needlepoint.patients.selectors import access_consents
 from needlepoint.records import services as records
 from needlepoint.records.open_items import open_items
 from needlepoint.safety.selectors import lot_list, lots_usable
@@ -50,7 +50,7 @@ def _page_context(actor: Actor, session: Session) -> dict[str, Any]:
         "session": session,
         "patient": session.patient,
         "course": session.course,
-        "consent": consents_now(actor, session.patient_id),
+        "consent": access_consents(actor, session.patient_id),
         "addenda": [a for a in addenda if not a.draft],
         "drafts": [a for a in addenda if a.draft and a.author_id == actor.user.pk],
     }
@@ -74,7 +74,9 @@ def session_detail(request: HttpRequest, actor: Actor, session_id: int) -> HttpR
     if session.screening is None:
         knowledge = clinic_knowledge(actor.clinic)
         form = IntakeForm(
-            knowledge, request.POST or None, answers=latest_answers(actor, session.patient_id)
+            knowledge,
+            request.POST or None,
+            answers=access_latest_answers(actor, session.patient_id),
         )
         context["open_items"] = open_items(actor, session.patient)
         if request.method == "POST" and form.is_valid():
@@ -155,7 +157,7 @@ def session_addendum(request: HttpRequest, actor: Actor, session_id: int) -> Htt
 @with_actor(Permission.CLINICAL_READ)
 def lot_sessions(request: HttpRequest, actor: Actor, lot_id: int) -> HttpResponse:
     """Who was treated with this lot; `?format=csv` downloads the list."""
-    lot, sessions = selectors.lot_sessions(actor, lot_id)
+    lot, sessions = selectors.access_lot_sessions(actor, lot_id)
     if request.GET.get("format") != "csv":
         return render(request, "sessions/lot_sessions.html", {"lot": lot, "sessions": sessions})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
