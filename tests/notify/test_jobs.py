@@ -18,7 +18,7 @@ from huey import RedisHuey, SqliteHuey
 from huey.storage import RedisStorage, SqliteStorage
 
 from needlepoint.checkins.models import Alert, CheckIn
-from needlepoint.notify import jobs, services
+from needlepoint.notify import jobs, outbox
 from needlepoint.notify.models import MailKind, OutboxMessage
 from tests.clinical_data import treated_session
 from tests.conftest import as_actor
@@ -67,7 +67,7 @@ def test_patient_mail_task_runs_through_the_queue_once(queue, day_after):
 
 
 def test_a_failed_task_is_retried_by_the_queue_without_sending_twice(queue, day_after, monkeypatch):
-    real = services.mail_send_pending
+    real = outbox.mail_send_pending
     calls: list[int] = []
 
     def crash_after_one(now: object = None, limit: int = 200) -> int:
@@ -77,7 +77,7 @@ def test_a_failed_task_is_retried_by_the_queue_without_sending_twice(queue, day_
             raise ConnectionError("database went away")
         return real()
 
-    monkeypatch.setattr(services, "mail_send_pending", crash_after_one)
+    monkeypatch.setattr(outbox, "mail_send_pending", crash_after_one)
     jobs.send_patient_mail()
     _run_next(queue)  # fails after one e-mail; huey schedules a retry
     assert len(mail.outbox) == 1

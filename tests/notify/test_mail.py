@@ -13,7 +13,7 @@ from django.test import Client
 
 from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.courses.models import Session
-from needlepoint.notify import services
+from needlepoint.notify import escalations, outbox, patient_mail
 from needlepoint.notify.models import MailKind, MailPreference, OutboxMessage
 from needlepoint.safety.models import AuditEvent
 
@@ -23,9 +23,9 @@ Status = OutboxMessage.Status
 
 def run(now: Any) -> int:
     """One run of the jobs at `now`: queue what is due and send the outbox."""
-    services.mail_queue_due(now)
-    services.alert_escalations_queue(now)
-    return services.mail_send_pending(now)
+    patient_mail.mail_queue_due(now)
+    escalations.alert_escalations_queue(now)
+    return outbox.mail_send_pending(now)
 
 
 def _alert(session: Session, level: str = "contact_clinic", **fields: Any) -> Alert:
@@ -110,21 +110,21 @@ class Overlapping(EmailBackend):
 
 def test_a_job_overlapping_a_send_in_progress_does_not_send_it_again(treated, settings):
     now = Session.objects.get(course=treated.course, number=2).scheduled_at - 20 * H
-    services.mail_queue_due(now)
+    patient_mail.mail_queue_due(now)
     settings.EMAIL_BACKEND = f"{__name__}.Overlapping"
     Overlapping.other_job, Overlapping.seen = (lambda: run(now)), []
-    assert services.mail_send_pending(now) == 1
+    assert outbox.mail_send_pending(now) == 1
     assert Overlapping.seen == [0]  # it found the message claimed
     assert len(mail.outbox) == 1
 
 
 def test_a_send_interrupted_half_way_is_not_repeated_but_an_escalation_is(treated):
     now = Session.objects.get(course=treated.course, number=2).scheduled_at - 20 * H
-    services.mail_queue_due(now)
+    patient_mail.mail_queue_due(now)
     alert = _alert(treated, created_at=now - 3 * H)
-    services.alert_escalations_queue(now)
+    escalations.alert_escalations_queue(now)
     OutboxMessage.objects.update(status=Status.SENDING, claimed_at=now)  # then the job died
-    assert services.mail_send_pending(now + services.STALE_CLAIM + H) == 1
+    assert outbox.mail_send_pending(now + outbox.STALE_CLAIM + H) == 1
     reminder = OutboxMessage.objects.get(kind=MailKind.REMINDER)
     assert reminder.status == Status.FAILED
     assert "never arrives twice" in reminder.last_error
@@ -195,15 +195,15 @@ def test_no_aftercare_update_while_an_alert_is_open(treated):
     ended = treated.ended_at
     assert ended is not None
     alert = _alert(treated)
-    services.mail_queue_due(ended + 24 * H + H)
+    patient_mail.mail_queue_due(ended + 24 * H + H)
     assert {m.kind for m in OutboxMessage.objects.all()} == {MailKind.CHECKIN_PROMPT}
     Alert.objects.filter(pk=alert.pk).update(status=Alert.Status.RESOLVED)
-    services.mail_queue_due(ended + 48 * H + H)
+    patient_mail.mail_queue_due(ended + 48 * H + H)
     assert OutboxMessage.objects.filter(kind=MailKind.MILESTONE).count() == 1  # the 48-hour one
     # Queued, then an alert opens before sending: held back.
-    services.mail_queue_due(ended + 168 * H + H)
+    patient_mail.mail_queue_due(ended + 168 * H + H)
     _alert(treated, level="urgent")
-    services.mail_send_pending(ended + 168 * H + H)
+    outbox.mail_send_pending(ended + 168 * H + H)
     held = OutboxMessage.objects.get(key=f"milestone:session:{treated.pk}:168h")
     assert held.status == Status.SKIPPED
     assert not any(m.subject.startswith("Aftercare update") for m in mail.outbox)
@@ -215,9 +215,9 @@ def test_opted_out_mail_is_not_queued_or_is_held(treated, mailable):
     MailPreference.objects.create(patient=mailable, clinic=mailable.clinic, milestones=False)
     run(ended + 24 * H + H)
     assert {m.kind for m in OutboxMessage.objects.all()} == {MailKind.CHECKIN_PROMPT}
-    services.mail_queue_due(ended + 48 * H + H)  # the day-2 prompt is queued
+    patient_mail.mail_queue_due(ended + 48 * H + H)  # the day-2 prompt is queued
     MailPreference.objects.filter(patient=mailable).update(checkin_prompts=False)
-    services.mail_send_pending(ended + 48 * H + H)
+    outbox.mail_send_pending(ended + 48 * H + H)
     assert OutboxMessage.objects.get(key__endswith="day2").status == Status.SKIPPED
     assert len(mail.outbox) == 1
 
@@ -249,9 +249,9 @@ def test_one_click_unsubscribe_stops_all_non_essential_mail(treated, mailable):
 def test_a_rebooked_session_is_reminded_of_its_new_time(treated):
     following = Session.objects.get(course=treated.course, number=2)
     now = following.scheduled_at - 20 * H
-    services.mail_queue_due(now)
+    patient_mail.mail_queue_due(now)
     Session.objects.filter(pk=following.pk).update(scheduled_at=following.scheduled_at + 2 * H)
-    assert services.mail_send_pending(now) == 0
+    assert outbox.mail_send_pending(now) == 0
     assert OutboxMessage.objects.get().status == Status.SKIPPED
     assert run(now) == 1
     assert OutboxMessage.objects.filter(kind=MailKind.REMINDER).count() == 2
@@ -290,8 +290,8 @@ def test_alert_left_open_past_the_clinics_time_is_escalated_once(treated, minute
 def test_an_alert_acknowledged_before_the_mail_goes_is_not_escalated(treated):
     now = treated.ended_at + 3 * H  # type: ignore[operator]
     alert = _alert(treated, created_at=now - 3 * H)
-    services.alert_escalations_queue(now)
+    escalations.alert_escalations_queue(now)
     Alert.objects.filter(pk=alert.pk).update(status=Alert.Status.ACKNOWLEDGED)
-    services.mail_send_pending(now)
+    outbox.mail_send_pending(now)
     assert OutboxMessage.objects.get(kind=MailKind.ESCALATION).status == Status.SKIPPED
     assert [m for m in mail.outbox if m.to == ["desk@demo.test"]] == []

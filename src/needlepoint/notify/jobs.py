@@ -2,20 +2,20 @@
 REDIS_URL is set. `needlepoint worker` runs the consumer, which also fires the periodic tasks.
 
 Every task is safe to run twice or at the same time as itself: the outbox's unique keys and
-claims (see `services`) make sure each e-mail goes out once.
+claims (see `outbox`) make sure each e-mail goes out once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from needlepoint.notify import services
+from needlepoint.notify import escalations, outbox, patient_mail
 
 logger = logging.getLogger(__name__)
 
@@ -50,20 +50,22 @@ def _after(task: Any, task_value: Any, exc: BaseException | None) -> None:
     _fresh_connections()
 
 
+def _queue_and_send(what: str, queue: Callable[[], int]) -> int:
+    """Queue what is due, then send the whole outbox (anything an earlier run left too)."""
+    queued = queue()
+    sent = outbox.mail_send_pending()
+    logger.info("%s: %s queued, %s sent", what, queued, sent)
+    return sent
+
+
 @huey.periodic_task(crontab(minute="*/5"), retries=2, retry_delay=60)  # type: ignore[untyped-decorator]
 def send_patient_mail() -> int:
     """Every five minutes: queue the reminders, check-in prompts and aftercare updates that
     are due, then send the outbox."""
-    queued = services.mail_queue_due()
-    sent = services.mail_send_pending()
-    logger.info("patient mail: %s queued, %s sent", queued, sent)
-    return sent
+    return _queue_and_send("patient mail", patient_mail.mail_queue_due)
 
 
 @huey.periodic_task(crontab(minute="*"), retries=2, retry_delay=30)  # type: ignore[untyped-decorator]
 def escalate_alerts() -> int:
     """Every minute: e-mail the clinic about alerts left open too long, then send the outbox."""
-    queued = services.alert_escalations_queue()
-    sent = services.mail_send_pending()
-    logger.info("alert escalations: %s queued, %s sent", queued, sent)
-    return sent
+    return _queue_and_send("alert escalations", escalations.alert_escalations_queue)

@@ -1,0 +1,183 @@
+"""The outbox: one row per e-mail, added once and sent at most once.
+
+Mail goes out in two steps, each safe to repeat or to run twice at once:
+
+1. The queueing jobs (`patient_mail`, `escalations`) work out what is due now and add one
+   row per message. Each row's key is unique (`reminder:session:42:20250304T1930Z`,
+   `checkin:session:42:day3`, `milestone:session:42:24h`, `escalation:alert:7`), so a
+   message already queued is never queued again.
+2. `mail_send_pending` claims each pending row with a conditional update (only one job wins
+   it), checks it is still wanted, sends it and marks it sent. A failed send goes back to
+   pending and is tried again later; a send interrupted half-way is not repeated (patient
+   mail) or is repeated (escalations, where one too many beats none).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+
+from needlepoint.checkins.models import Alert
+from needlepoint.courses.models import Session
+from needlepoint.notify import mail
+from needlepoint.notify.models import NON_ESSENTIAL, MailKind, MailPreference, OutboxMessage
+from needlepoint.notify.selectors import open_alerts
+from needlepoint.patients.models import Patient
+from needlepoint.safety.audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+STALE_CLAIM = timedelta(minutes=15)  # a send that took longer than this was interrupted
+MAX_ATTEMPTS = 5  # a patient e-mail that failed this often is given up
+ESCALATION_ATTEMPTS = 60  # an escalation keeps trying for about an hour
+Status = OutboxMessage.Status
+
+
+def patient_wants(patient: Patient, kind: str) -> bool:
+    """Whether mail of `kind` may go to the patient (an address, not archived, not turned off)."""
+    if patient.archived or not patient.email:
+        return False
+    try:
+        preference = patient.mail_preference
+    except MailPreference.DoesNotExist:
+        return True
+    return preference.wants(kind)
+
+
+def _stamp(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
+def reminder_key(session: Session) -> str:
+    """Keyed by the booked time too: a rebooked session is reminded of its new time."""
+    return f"reminder:session:{session.pk}:{_stamp(session.scheduled_at)}"
+
+
+# Adding to the outbox.
+
+
+def message_queue(key: str, kind: str, composed: mail.Composed, **fields: Any) -> bool:
+    """Add one message unless its key is already there; True when it was added."""
+    message, created = OutboxMessage.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "subject": composed.subject[:200],
+            "body": composed.body,
+            "unsubscribe_url": composed.unsubscribe_url,
+            **fields,
+        },
+    )
+    if created:
+        audit_record(
+            None,
+            "mail.queue",
+            "patient",
+            message.patient_id or "",
+            detail={"key": key, "kind": kind},
+            clinic_id=message.clinic_id,
+        )
+    return created
+
+
+def message_queue_to_patient(
+    session: Session, key: str, kind: str, composed: mail.Composed, due_at: datetime
+) -> bool:
+    """`message_queue` a message about `session` to its patient."""
+    return message_queue(
+        key,
+        kind,
+        composed,
+        clinic=session.clinic,
+        patient=session.patient,
+        session=session,
+        to=session.patient.email,
+        due_at=due_at,
+    )
+
+
+# Sending the outbox.
+
+
+def _hold_reason(message: OutboxMessage, now: datetime) -> str:
+    """Why a queued message should no longer go out, or "" to send it."""
+    if message.kind in NON_ESSENTIAL:
+        assert message.patient is not None
+        if not patient_wants(message.patient, message.kind):
+            return "The patient turned this e-mail off."
+    session = message.session
+    if message.kind == MailKind.REMINDER and session is not None:
+        if session.status != Session.Status.SCHEDULED or reminder_key(session) != message.key:
+            return "The session was rebooked, started or cancelled."
+        if session.scheduled_at <= now:
+            return "The session has begun."
+    if message.kind == MailKind.MILESTONE and open_alerts(message.patient_id):
+        return "An alert about the patient's recovery is open."
+    alert = message.alert
+    if message.kind == MailKind.ESCALATION and alert and alert.status != Alert.Status.OPEN:
+        return "The alert was acknowledged."
+    return ""
+
+
+def _recover_interrupted(now: datetime) -> None:
+    stale = OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    stale.filter(kind=MailKind.ESCALATION).update(status=Status.PENDING)
+    stale.update(
+        status=Status.FAILED,
+        last_error="Interrupted while sending; not sent again so that it never arrives twice.",
+    )
+
+
+def mail_send_pending(now: datetime | None = None, limit: int = 200) -> int:
+    """Send the pending outbox messages, each at most once; returns how many were sent."""
+    now = now or timezone.now()
+    _recover_interrupted(now)
+    pending = OutboxMessage.objects.filter(status=Status.PENDING).order_by("created_at", "pk")
+    sent = 0
+    for pk in list(pending.values_list("pk", flat=True)[:limit]):
+        claimed = OutboxMessage.objects.filter(pk=pk, status=Status.PENDING).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+        if not claimed:
+            continue  # another job has it
+        message = OutboxMessage.objects.select_related(
+            "clinic", "patient__mail_preference", "session", "alert"
+        ).get(pk=pk)
+        this = OutboxMessage.objects.filter(pk=pk)
+        reason = _hold_reason(message, now)
+        if reason:
+            this.update(status=Status.SKIPPED, last_error=reason)
+            continue
+        try:
+            mail.deliver(message)
+        except Exception as error:  # any transport failure: try again on a later run
+            most = ESCALATION_ATTEMPTS if message.kind == MailKind.ESCALATION else MAX_ATTEMPTS
+            retry = message.attempts < most
+            this.update(
+                status=Status.PENDING if retry else Status.FAILED,
+                last_error=f"{type(error).__name__}: {error}"[:1000],
+            )
+            logger.warning(
+                "e-mail %s not sent (attempt %s): %s", message.key, message.attempts, error
+            )
+            continue
+        sent_at = timezone.now()
+        this.update(status=Status.SENT, sent_at=sent_at, last_error="")
+        if message.alert_id is not None:
+            Alert.objects.filter(pk=message.alert_id, escalated_at__isnull=True).update(
+                escalated_at=sent_at
+            )
+        audit_record(
+            None,
+            "mail.send",
+            "patient",
+            message.patient_id or "",
+            detail={"key": message.key, "kind": message.kind},
+            clinic_id=message.clinic_id,
+        )
+        sent += 1
+    return sent

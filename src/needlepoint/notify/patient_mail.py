@@ -1,0 +1,159 @@
+"""Queueing the patients' mail that is due now: session reminders, check-in prompts and
+aftercare milestones. When each is due is `domain.due`; `outbox` sends them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, TypeVar
+from zoneinfo import ZoneInfo
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from needlepoint.checkins.models import CheckIn
+from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.courses.models import Course, Session
+from needlepoint.domain.due import GRACE, REMINDER_BEFORE, milestones_due, prompts_due
+from needlepoint.domain.knowledge import Knowledge
+from needlepoint.domain.warning_signs import WarningSigns, warning_signs
+from needlepoint.intakes.selectors import patient_context
+from needlepoint.notify import mail
+from needlepoint.notify.aftercare import session_aftercare
+from needlepoint.notify.models import MailKind
+from needlepoint.notify.outbox import message_queue_to_patient, patient_wants, reminder_key
+from needlepoint.notify.selectors import open_alerts
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+PROMPT_HORIZON = timedelta(days=400)  # check-ins are asked for at most this long after
+MILESTONE_HORIZON = timedelta(days=90)  # longer than any aftercare window whose end is told
+
+# A message due about a session: its outbox key, what it says, when it became due.
+Due = tuple[str, mail.Composed, datetime]
+S = TypeVar("S", bound=Session)
+
+
+class _NextSession(TypedDict):
+    next_at: datetime | None  # when the patient's next session is booked
+
+
+class _Performed(NamedTuple):
+    at: datetime  # when the session ended, in the clinic's zone
+    knowledge: Knowledge
+    signs: WarningSigns
+
+
+class _PerformedSessions:
+    """What the mail about a signed session reads; each clinic's knowledge is loaded once
+    per job run."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, Knowledge] = {}
+
+    def __call__(self, session: Session) -> _Performed:
+        assert session.ended_at is not None
+        clinic = session.clinic
+        if clinic.pk not in self._cache:
+            self._cache[clinic.pk] = clinic_knowledge(clinic)
+        knowledge = self._cache[clinic.pk]
+        return _Performed(
+            session.ended_at.astimezone(ZoneInfo(clinic.time_zone)),
+            knowledge,
+            warning_signs(knowledge, patient_context(session.patient)),
+        )
+
+
+def _patient_sessions() -> QuerySet[Session]:
+    return (
+        Session.objects.filter(patient__archived=False)
+        .exclude(patient__email="")
+        .select_related("clinic", "course", "patient__clinic", "patient__mail_preference")
+    )
+
+
+def _queue_for_sessions(
+    kind: MailKind, sessions: Iterable[S], due: Callable[[S], Iterable[Due]]
+) -> int:
+    """Queue to the patient of each session, if they want mail of `kind`, what `due` finds."""
+    queued = 0
+    for session in sessions:
+        if patient_wants(session.patient, kind):
+            for key, composed, due_at in due(session):
+                queued += message_queue_to_patient(session, key, kind, composed, due_at)
+    return queued
+
+
+def _reminder(session: Session) -> Iterator[Due]:
+    local = session.scheduled_at.astimezone(ZoneInfo(session.clinic.time_zone))
+    yield (
+        reminder_key(session),
+        mail.reminder(session, local),
+        session.scheduled_at - REMINDER_BEFORE,
+    )
+
+
+def _queue_reminders(now: datetime) -> int:
+    sessions = (
+        _patient_sessions()
+        .filter(
+            status=Session.Status.SCHEDULED,
+            scheduled_at__gt=now,
+            scheduled_at__lte=now + REMINDER_BEFORE,
+        )
+        .exclude(course__status__in=[Course.Status.STOPPED, Course.Status.COMPLETED])
+    )
+    return _queue_for_sessions(MailKind.REMINDER, sessions, _reminder)
+
+
+def _performed(now: datetime, horizon: timedelta) -> QuerySet[Session]:
+    return _patient_sessions().filter(
+        status=Session.Status.SIGNED, ended_at__gt=now - horizon, ended_at__lte=now
+    )
+
+
+def _queue_checkin_prompts(now: datetime, performed: _PerformedSessions) -> int:
+    # Prompts run until the patient's next session (as the portal counts them).
+    following = (
+        Session.objects.filter(patient=OuterRef("patient"), scheduled_at__gt=OuterRef("ended_at"))
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("scheduled_at")
+        .values("scheduled_at")[:1]
+    )
+
+    def unanswered(session: WithAnnotations[Session, _NextSession]) -> Iterator[Due]:
+        at, knowledge, signs = performed(session)
+        for prompt in prompts_due(at, session.next_at, now, knowledge):
+            answered = CheckIn.objects.filter(
+                session=session, reported_at__gte=prompt.at - GRACE
+            ).exists()
+            if not answered:
+                key = f"checkin:session:{session.pk}:day{prompt.day}"
+                yield key, mail.checkin_prompt(session, at, prompt, signs), prompt.at
+
+    sessions = _performed(now, PROMPT_HORIZON).annotate(next_at=Subquery(following))
+    return _queue_for_sessions(MailKind.CHECKIN_PROMPT, sessions, unanswered)
+
+
+def _queue_milestones(now: datetime, performed: _PerformedSessions) -> int:
+    def reached(session: Session) -> Iterator[Due]:
+        at, knowledge, signs = performed(session)
+        steps = milestones_due(session_aftercare(session, knowledge), at, now)
+        if steps and not open_alerts(session.patient_id):
+            for step in steps:
+                key = f"milestone:session:{session.pk}:{step.label}"
+                yield key, mail.milestone(session, at, step, signs), step.at
+
+    return _queue_for_sessions(MailKind.MILESTONE, _performed(now, MILESTONE_HORIZON), reached)
+
+
+def mail_queue_due(now: datetime | None = None) -> int:
+    """Queue the patients' reminders, check-in prompts and aftercare updates due now."""
+    now = now or timezone.now()
+    performed = _PerformedSessions()
+    return (
+        _queue_reminders(now)
+        + _queue_checkin_prompts(now, performed)
+        + _queue_milestones(now, performed)
+    )
