@@ -19,7 +19,7 @@ from needlepoint.safety.services import lot_recall
 from tests.clinical_data import CLEAR, make_lot, planned_course, treated_session
 from tests.conftest import as_actor, signed_in
 from tests.factories import StaffFactory
-from tests.web.test_clinical_pages import _intake_post
+from tests.intake_answers import intake_form_data
 
 
 @pytest.fixture
@@ -46,11 +46,11 @@ def test_open_items_list_a_recalled_lot_and_starting_needs_the_review(practition
     page = client.get(f"/sessions/{session.pk}/").content.decode()
     assert "Open for this patient" in page
     assert "Needle tips blunt" in page
-    refused = client.post(f"/sessions/{session.pk}/", _intake_post()).content.decode()
+    refused = client.post(f"/sessions/{session.pk}/", intake_form_data()).content.decode()
     assert "Review what is open for this patient (1 item)" in refused
     session.refresh_from_db()
     assert session.screening is None
-    client.post(f"/sessions/{session.pk}/", {**_intake_post(), "reviewed": "1"})
+    client.post(f"/sessions/{session.pk}/", {**intake_form_data(), "reviewed": "1"})
     session.refresh_from_db()
     assert session.screening is not None
     assert [entry["kind"] for entry in session.start_review] == ["recalled_lot"]

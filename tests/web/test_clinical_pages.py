@@ -17,35 +17,7 @@ from needlepoint.safety.services import lot_recall
 from tests.clinical_data import CLEAR, make_lot, planned_course
 from tests.conftest import as_actor, signed_in
 from tests.factories import PatientFactory
-
-
-def _intake_post(**changes: str) -> dict[str, str]:
-    answers = {
-        "age": "30",
-        "pregnant": "no",
-        "breastfeeding": "no",
-        "active_acne_in_area": "no",
-        "active_infection_in_area": "no",
-        "herpes_simplex_history": "no",
-        "keloid_history": "no",
-        "hypertrophic_scar_history": "no",
-        "isotretinoin_months_ago_never": "on",
-        "anticoagulants": "no",
-        "bleeding_disorder": "no",
-        "diabetes": "none",
-        "immunosuppressed": "no",
-        "skin_condition_flare_in_area": "no",
-        "koebner_condition": "no",
-        "open_wound_or_sunburn_in_area": "no",
-        "filler_or_threads_in_area": "no",
-        "tattoo_or_permanent_makeup_in_area": "no",
-        "anaesthetic_allergy": "no",
-        "granulomatous_reaction_history": "no",
-        "metal_allergy": "no",
-        "implanted_electronic_device": "no",
-        "fitzpatrick": "3",
-    }
-    return {**answers, **changes}
+from tests.intake_answers import intake_form_data
 
 
 def test_intake_page_screens_and_shows_findings_with_their_basis(practitioner, patient):
@@ -53,7 +25,7 @@ def test_intake_page_screens_and_shows_findings_with_their_basis(practitioner, p
     assert "Currently pregnant" in client.get(f"/patients/{patient.pk}/intake/").content.decode()
     response = client.post(
         f"/patients/{patient.pk}/intake/",
-        _intake_post(isotretinoin_months_ago_never="", isotretinoin_months_ago="2"),
+        intake_form_data(isotretinoin_months_ago_never="", isotretinoin_months_ago="2"),
         follow=True,
     )
     page = response.content.decode()
@@ -72,7 +44,7 @@ def test_intake_page_screens_and_shows_findings_with_their_basis(practitioner, p
 def test_unanswered_questions_make_the_intake_incomplete(practitioner, patient):
     client = signed_in(practitioner)
     page = client.post(
-        f"/patients/{patient.pk}/intake/", _intake_post(anticoagulants=""), follow=True
+        f"/patients/{patient.pk}/intake/", intake_form_data(anticoagulants=""), follow=True
     ).content.decode()
     assert "Incomplete" in page
     assert "Takes anticoagulant or antiplatelet medicine" in page
@@ -91,7 +63,7 @@ def test_live_scores_partial(practitioner):
 
 def test_from_assessment_to_signed_chart(practitioner, patient, clinic):
     client = signed_in(practitioner)
-    client.post(f"/patients/{patient.pk}/intake/", _intake_post())
+    client.post(f"/patients/{patient.pk}/intake/", intake_form_data())
     saved = client.post(
         f"/patients/{patient.pk}/assessments/new/",
         {
@@ -119,7 +91,7 @@ def test_from_assessment_to_signed_chart(practitioner, patient, clinic):
     course = Course.objects.get()
     session = course.sessions.get(number=1)
     assert "anything changed" in client.get(f"/sessions/{session.pk}/").content.decode()
-    client.post(f"/sessions/{session.pk}/", _intake_post())
+    client.post(f"/sessions/{session.pk}/", intake_form_data())
     lot = make_lot(clinic, "C-1")
     start = timezone.localtime().replace(second=0, microsecond=0) - timedelta(minutes=30)
     chart = {
@@ -172,7 +144,7 @@ def test_dashboard_lists_todays_sessions_and_recall_alerts(practitioner, patient
 
 def test_patient_fills_in_the_intake_and_is_not_shown_a_verdict(portal_patient):
     client = signed_in(portal_patient)
-    response = client.post("/portal/intake/", _intake_post(pregnant="yes"), follow=True)
+    response = client.post("/portal/intake/", intake_form_data(pregnant="yes"), follow=True)
     page = response.content.decode()
     assert "Your clinic will go through your answers" in page
     assert "Defer" not in page

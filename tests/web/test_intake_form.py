@@ -13,17 +13,12 @@ from needlepoint.intakes.services import intake_record
 from needlepoint.records import services as records
 from tests.clinical_data import planned_course
 from tests.conftest import as_actor, signed_in
-from tests.intake_answers import BEFORE_SAFETY_REVIEW, CLEAR, SAFETY_REVIEW_QUESTIONS
-
-
-def _post(**changes: str) -> dict[str, str]:
-    """The form's fields for CLEAR (a yes/no question is "yes" or "no")."""
-    answers = {
-        name: {True: "yes", False: "no"}.get(value, str(value))
-        for name, value in CLEAR.items()
-        if name != "isotretinoin_months_ago"
-    }
-    return {**answers, "isotretinoin_months_ago_never": "on", **changes}
+from tests.intake_answers import (
+    BEFORE_SAFETY_REVIEW,
+    CLEAR,
+    SAFETY_REVIEW_QUESTIONS,
+    intake_form_data,
+)
 
 
 def _intake_page(client, patient, data=None):  # type: ignore[no-untyped-def]
@@ -32,20 +27,22 @@ def _intake_page(client, patient, data=None):  # type: ignore[no-untyped-def]
 
 
 def test_never_taken_is_kept_as_never(practitioner, patient):
-    signed_in(practitioner).post(f"/patients/{patient.pk}/intake/", _post())
+    signed_in(practitioner).post(f"/patients/{patient.pk}/intake/", intake_form_data())
     intake = Intake.objects.get()
     assert intake.answers["isotretinoin_months_ago"] == "never"
     assert intake.screening.verdict == "eligible"
 
 
 def test_months_and_never_together_are_refused_and_nothing_is_saved(practitioner, patient):
-    page = _intake_page(signed_in(practitioner), patient, _post(isotretinoin_months_ago="2"))
+    page = _intake_page(
+        signed_in(practitioner), patient, intake_form_data(isotretinoin_months_ago="2")
+    )
     assert "Give the months, the date or “Never taken”, not more than one." in page
     assert not Intake.objects.exists()
     page = _intake_page(
         signed_in(practitioner),
         patient,
-        _post(
+        intake_form_data(
             isotretinoin_months_ago_never="",
             isotretinoin_months_ago_date="2025-01-01",
             isotretinoin_months_ago="2",
@@ -60,7 +57,9 @@ def test_a_date_in_the_future_is_refused_on_the_field(practitioner, patient, mon
     page = _intake_page(
         signed_in(practitioner),
         patient,
-        _post(isotretinoin_months_ago_never="", isotretinoin_months_ago_date="2025-07-01"),
+        intake_form_data(
+            isotretinoin_months_ago_never="", isotretinoin_months_ago_date="2025-07-01"
+        ),
     )
     assert "no later than 2025-06-01" in page
     assert not Intake.objects.exists()
@@ -73,7 +72,7 @@ def test_the_date_is_kept_and_offered_again_so_the_months_count_on(
     monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 1, 15, 15, tzinfo=UTC))
     client.post(
         f"/patients/{patient.pk}/intake/",
-        _post(isotretinoin_months_ago_never="", isotretinoin_months_ago="3"),
+        intake_form_data(isotretinoin_months_ago_never="", isotretinoin_months_ago="3"),
     )
     first = Intake.objects.get()
     assert first.answers["isotretinoin_months_ago"] == "2024-10-16"
@@ -84,7 +83,9 @@ def test_the_date_is_kept_and_offered_again_so_the_months_count_on(
     assert 'name="isotretinoin_months_ago_date" value="2024-10-16"' in page
     client.post(
         f"/patients/{patient.pk}/intake/",
-        _post(isotretinoin_months_ago_never="", isotretinoin_months_ago_date="2024-10-16"),
+        intake_form_data(
+            isotretinoin_months_ago_never="", isotretinoin_months_ago_date="2024-10-16"
+        ),
     )
     again = Intake.objects.get(version=2)
     assert again.screening.verdict == "eligible"  # 6.5 months on
@@ -98,7 +99,7 @@ def test_an_older_intake_asks_the_questions_it_never_answered(practitioner, pati
 
 
 def test_the_portal_intake_takes_never_too(portal_patient):
-    response = signed_in(portal_patient).post("/portal/intake/", _post())
+    response = signed_in(portal_patient).post("/portal/intake/", intake_form_data())
     assert response.status_code == 302
     assert Intake.objects.get().answers["isotretinoin_months_ago"] == "never"
 

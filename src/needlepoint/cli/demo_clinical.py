@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from needlepoint.accounts.models import User
 from needlepoint.checkins.services import checkin_submit
+from needlepoint.cli.demo_answers import CLEAR_ANSWERS
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses import services, sessions
@@ -19,30 +20,6 @@ from needlepoint.patients.models import Consent, ConsentTemplate, Patient
 from needlepoint.patients.services import consent_sign
 from needlepoint.records import services as records
 from needlepoint.safety.models import Lot
-
-INTAKE: dict[str, Any] = {
-    "pregnant": False,
-    "breastfeeding": False,
-    "active_acne_in_area": False,
-    "active_infection_in_area": False,
-    "herpes_simplex_history": False,
-    "keloid_history": False,
-    "hypertrophic_scar_history": False,
-    "isotretinoin_months_ago": "never",
-    "anticoagulants": False,
-    "bleeding_disorder": False,
-    "diabetes": "none",
-    "immunosuppressed": False,
-    "skin_condition_flare_in_area": False,
-    "koebner_condition": False,
-    "open_wound_or_sunburn_in_area": False,
-    "filler_or_threads_in_area": False,
-    "tattoo_or_permanent_makeup_in_area": False,
-    "anaesthetic_allergy": False,
-    "granulomatous_reaction_history": False,
-    "metal_allergy": False,
-    "implanted_electronic_device": False,
-}
 
 
 class History(NamedTuple):
@@ -106,7 +83,12 @@ def seed_histories(clinic: Clinic) -> None:
         if patient.courses.exists():
             continue
         _consent(actor, patient)
-        answers = {**INTAKE, **changes, "age": _age(patient), "fitzpatrick": patient.fitzpatrick}
+        answers = {
+            **CLEAR_ANSWERS,
+            **changes,
+            "age": _age(patient),
+            "fitzpatrick": patient.fitzpatrick,
+        }
         _acknowledge(actor, intake_record(actor, patient.pk, answers))
         assessment = services.assessment_record(
             actor,
