@@ -10,6 +10,8 @@ from django.utils import timezone
 from needlepoint.clinics.actors import Actor
 from needlepoint.courses import services, sessions
 from needlepoint.courses.models import Course, Session
+from needlepoint.domain.knowledge import load_knowledge
+from needlepoint.domain.scars import Assessment, parse_assessment
 from needlepoint.records import services as records
 from needlepoint.safety.models import Lot
 from tests.intake_answers import CLEAR
@@ -24,6 +26,12 @@ ZONES: dict[str, Any] = {
         "ecca": {"counts": {"boxcar": 8}},
     },
 }
+
+
+def counts(qualitative_grade: int, zones: dict[str, Any] = ZONES) -> Assessment:
+    """Counts per zone as the rules engine reads them from JSON."""
+    data = {"qualitative_grade": qualitative_grade, "zones": zones}
+    return parse_assessment(data, load_knowledge())
 
 
 def make_lot(
@@ -50,9 +58,7 @@ def planned_course(
     actor: Actor, patient_id: object, first_session_at: datetime | None = None
 ) -> Course:
     """An assessed patient with a three-session course on the cheeks, starting now."""
-    assessment = services.assessment_record(
-        actor, patient_id, qualitative_grade=2, zones=ZONES, scar_types=["boxcar"]
-    )
+    assessment = services.assessment_record(actor, patient_id, counts(2), scar_types=["boxcar"])
     return services.course_create(
         actor,
         assessment.pk,

@@ -9,7 +9,7 @@ import pytest
 
 from needlepoint.courses import services
 from needlepoint.intakes.services import intake_record
-from tests.clinical_data import CLEAR, ZONES
+from tests.clinical_data import CLEAR, counts
 from tests.conftest import as_actor
 
 
@@ -23,8 +23,7 @@ def assessment(practitioner, patient, screened):  # type: ignore[no-untyped-def]
     return services.assessment_record(
         as_actor(practitioner),
         patient.pk,
-        qualitative_grade=3,
-        zones=ZONES,
+        counts(3),
         scar_types=["boxcar", "rolling"],
     )
 

@@ -12,14 +12,22 @@ from django.core.exceptions import ValidationError
 from needlepoint.courses import services
 from needlepoint.courses.models import Assessment, Course
 from needlepoint.intakes.services import intake_record
-from tests.clinical_data import ZONES
+from tests.clinical_data import ZONES, counts
 from tests.conftest import as_actor
 from tests.intake_answers import CLEAR
 
 
-def _assess(practitioner: Any, patient: Any, **changes: Any) -> Any:
-    fields = {"qualitative_grade": 3, "zones": ZONES, "scar_types": ["boxcar", "rolling"]}
-    return services.assessment_record(as_actor(practitioner), patient.pk, **{**fields, **changes})
+def _assess(
+    practitioner: Any,
+    patient: Any,
+    *,
+    qualitative_grade: int = 3,
+    zones: dict[str, Any] = ZONES,
+    scar_types: tuple[str, ...] = ("boxcar", "rolling"),
+) -> Any:
+    actor = as_actor(practitioner)
+    given = counts(qualitative_grade, zones)
+    return services.assessment_record(actor, patient.pk, given, scar_types=scar_types)
 
 
 def _create(practitioner: Any, assessment: Any, first_session_at: Any, **changes: Any) -> Course:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.scars import Scores, parse_assessment, score
+from needlepoint.domain.scars import Scores, parse_assessment, scar_counts_json, score
 
 GB_ROWS = [
     "macular",
@@ -301,3 +301,15 @@ def test_warnings_never_change_the_scores(
     assert first.ecca is second.ecca is None
     for result in (first, second):
         assert all(w.sources and w.text for w in result.warnings)
+
+
+def test_counts_are_written_back_as_they_are_read(knowledge: Knowledge) -> None:
+    zone = {
+        "goodman_baron": {"counts": {"macular": 2}, "hypertrophic_area_cm2": 4.5},
+        "ecca": {"counts": {"boxcar": 3}},
+    }
+    data = {"qualitative_grade": 2, "zones": {"chin": zone, "forehead": {"ecca": {}}}}
+    assessment = parse_assessment(data, knowledge)
+    written = {z: scar_counts_json(c, knowledge) for z, c in assessment.zones.items()}
+    assert written == data["zones"]
+    assert parse_assessment({"qualitative_grade": 2, "zones": written}, knowledge) == assessment

@@ -14,16 +14,23 @@ from needlepoint.courses import services
 from needlepoint.courses.models import Course
 from needlepoint.intakes.services import intake_record
 from needlepoint.patients.models import Patient
-from tests.clinical_data import ZONES
+from tests.clinical_data import counts
 from tests.conftest import as_actor, signed_in
 from tests.intake_answers import CLEAR
 
 
-def _assessment(practitioner: Any, patient: Any, **changes: Any) -> Any:
+def _assessment(
+    practitioner: Any,
+    patient: Any,
+    *,
+    answers: dict[str, Any] = CLEAR,
+    qualitative_grade: int = 3,
+    scar_types: tuple[str, ...] = ("boxcar", "icepick"),
+) -> Any:
     actor = as_actor(practitioner)
-    intake_record(actor, patient.pk, changes.pop("answers", CLEAR))
-    fields = {"qualitative_grade": 3, "zones": ZONES, "scar_types": ["boxcar", "icepick"]}
-    return services.assessment_record(actor, patient.pk, **{**fields, **changes})
+    intake_record(actor, patient.pk, answers)
+    given = counts(qualitative_grade)
+    return services.assessment_record(actor, patient.pk, given, scar_types=scar_types)
 
 
 def _value(page: str, name: str) -> str:

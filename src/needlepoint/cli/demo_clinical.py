@@ -14,6 +14,7 @@ from needlepoint.cli.demo_answers import CLEAR_ANSWERS
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses import services, sessions
+from needlepoint.domain import scars
 from needlepoint.intakes.models import Screening
 from needlepoint.intakes.services import intake_record, screening_acknowledge
 from needlepoint.patients.models import Consent, ConsentTemplate, Patient
@@ -90,13 +91,10 @@ def seed_histories(clinic: Clinic) -> None:
             "fitzpatrick": patient.fitzpatrick,
         }
         _acknowledge(actor, intake_record(actor, patient.pk, answers))
-        assessment = services.assessment_record(
-            actor,
-            patient.pk,
-            qualitative_grade=grade,
-            scar_types=scar_types,
-            zones={z: {"goodman_baron": {"counts": c}} for z, c in zones.items()},
+        counts = scars.Assessment(
+            grade, zones={z: scars.ScarCounts(scars.ScaleCounts(c)) for z, c in zones.items()}
         )
+        assessment = services.assessment_record(actor, patient.pk, counts, scar_types=scar_types)
         plan = services.course_suggestion(actor, assessment)
         assert plan.sessions is not None
         course = services.course_create(

@@ -17,6 +17,11 @@ class Assessment(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assessments")
     qualitative_grade = models.PositiveSmallIntegerField()
     zones = models.JSONField(help_text="{zone: {goodman_baron: {...}, ecca: {...}}}")
+    overall = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="{goodman_baron: {...}, ecca: {...}} when counted for the whole face",
+    )
     scar_types = models.JSONField(
         default=list, blank=True, help_text="Morphological types present."
     )

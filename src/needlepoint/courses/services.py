@@ -15,10 +15,10 @@ from needlepoint.clinics.knowledge import clinic_knowledge, validation_error
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.courses.selectors import assessment_in_scope
+from needlepoint.domain import scars
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.planning import CoursePlan, parse_plan_request, plan_course
-from needlepoint.domain.scars import Scores, parse_assessment, score
 from needlepoint.domain.serialization import to_json
 from needlepoint.intakes.selectors import latest_findings
 from needlepoint.patients.selectors import patient_in_scope
@@ -27,37 +27,34 @@ from needlepoint.safety.audit import audit_record
 MAX_SESSIONS = 12
 
 
-def assessment_scores(data: Mapping[str, object], knowledge: Knowledge) -> Scores:
-    """Score counts without saving (live scoring as counts are typed)."""
-    try:
-        return score(parse_assessment(dict(data), knowledge), knowledge)
-    except InvalidInput as error:
-        raise validation_error(error) from None
-
-
 @transaction.atomic
 def assessment_record(
     actor: Actor,
     patient_id: object,
+    counts: scars.Assessment,
     *,
-    qualitative_grade: int,
-    zones: Mapping[str, object],
     scar_types: Sequence[str],
     notes: str = "",
 ) -> Assessment:
+    """Store the counts (whole face or per zone) with their scores."""
     patient = patient_in_scope(actor, patient_id, Permission.ASSESSMENT_RECORD)
     knowledge = clinic_knowledge(actor.clinic)
-    scores = assessment_scores({"qualitative_grade": qualitative_grade, "zones": zones}, knowledge)
     unknown = sorted(set(scar_types) - set(knowledge.scar_types))
     if unknown:
         raise ValidationError({"scar_types": f"Unknown scar types: {', '.join(unknown)}."})
     assessment = Assessment.objects.create(
         clinic=actor.clinic,
         patient=patient,
-        qualitative_grade=qualitative_grade,
-        zones=dict(zones),
+        qualitative_grade=counts.qualitative_grade,
+        zones={
+            zone: scars.scar_counts_json(zone_counts, knowledge)
+            for zone, zone_counts in counts.zones.items()
+        },
+        overall=None
+        if counts.overall is None
+        else scars.scar_counts_json(counts.overall, knowledge),
         scar_types=sorted(set(scar_types)),
-        scores=to_json(scores),
+        scores=to_json(scars.score(counts, knowledge)),
         notes=notes,
         assessed_by=actor.user.staff,
     )

@@ -114,6 +114,21 @@ def _counts(value: object, path: str, scale: CountScale) -> dict[str, int]:
     }
 
 
+def scar_counts_json(counts: ScarCounts, knowledge: Knowledge) -> dict[str, object]:
+    """The counts in the shape `parse_assessment` reads, leaving out what was not counted."""
+    scales = {"goodman_baron": knowledge.goodman_baron, "ecca": knowledge.ecca}
+    result: dict[str, object] = {}
+    for name, scale in scales.items():
+        given: ScaleCounts | None = getattr(counts, name)
+        if given is None:
+            continue
+        section: dict[str, object] = {"counts": dict(given.counts)} if given.counts else {}
+        if scale.area and given.area_cm2:
+            section[f"{scale.area.name}_area_cm2"] = given.area_cm2
+        result[name] = section
+    return result
+
+
 def score(assessment: Assessment, knowledge: Knowledge) -> Scores:
     parts = [*([assessment.overall] if assessment.overall else []), *assessment.zones.values()]
     sections = {

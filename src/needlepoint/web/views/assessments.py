@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.clinics.knowledge import clinic_knowledge, read_input
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses import selectors, services
+from needlepoint.domain.scars import parse_assessment, score
 from needlepoint.patients.selectors import access_patient
 from needlepoint.web.forms.assessments import AssessmentForm
 from needlepoint.web.forms.shared import submit
@@ -19,15 +20,19 @@ from needlepoint.web.views.access import Actor, with_actor
 @with_actor(Permission.ASSESSMENT_RECORD)
 def assessment_new(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
     patient = access_patient(actor, patient_id)
-    form = AssessmentForm(clinic_knowledge(actor.clinic), request.POST or None)
+    knowledge = clinic_knowledge(actor.clinic)
+    form = AssessmentForm(knowledge, request.POST or None)
     if request.method == "POST":
         assessment = submit(
             form,
             lambda qualitative_grade, scar_types, notes, **_: services.assessment_record(
                 actor,
                 patient.pk,
-                qualitative_grade=qualitative_grade,
-                zones=form.zones(),
+                read_input(
+                    parse_assessment,
+                    {"qualitative_grade": qualitative_grade, "zones": form.zones()},
+                    knowledge,
+                ),
                 scar_types=scar_types,
                 notes=notes,
             ),
@@ -46,9 +51,8 @@ def assessment_score(request: HttpRequest, actor: Actor) -> HttpResponse:
     scores, problem = None, ""
     grade = form.cleaned_data.get("qualitative_grade") or 1
     try:
-        scores = services.assessment_scores(
-            {"qualitative_grade": grade, "zones": form.zones()}, knowledge
-        )
+        counts = {"qualitative_grade": grade, "zones": form.zones()}
+        scores = score(read_input(parse_assessment, counts, knowledge), knowledge)
     except ValidationError as error:
         problem = " ".join(error.messages)
     return render(
