@@ -101,6 +101,18 @@ def test_depth_above_the_limit_is_a_422_naming_the_zone(api, patient):
     assert [e["field"] for e in response.json()["errors"]] == ["zones.left_cheek"]
 
 
+def test_passes_are_a_whole_number_or_a_422_naming_the_field(api, patient):
+    session = _course(api, patient)["sessions"][0]
+    api.post(f"/api/v1/sessions/{session['id']}/start", CLEAR, content_type=JSON)
+    response = api.put(
+        f"/api/v1/sessions/{session['id']}/chart",
+        {"revision": 0, "zones": {"left_cheek": {"depth_mm": 1.0, "passes": 2.5}}},
+        content_type=JSON,
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["zones.left_cheek.passes"]
+
+
 def test_contraindicated_patient_is_blocked_until_overridden(api, patient):
     session = _course(api, patient)["sessions"][0]
     screening = api.post(

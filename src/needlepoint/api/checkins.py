@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from needlepoint.api.auth import request_actor
+from needlepoint.api.knowledge_schemas import Symptoms
 from needlepoint.api.schemas import ERRORS
 from needlepoint.checkins import selectors, services
 from needlepoint.checkins.models import AdverseEvent, Alert, CheckIn
@@ -21,24 +22,66 @@ router = Router(tags=["check-ins and alerts"])
 class CheckInIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    symptoms: dict[str, Any] = Field(
-        description="redness, swelling, pain (0-10) and flags such as pus or fever (true/false)"
-    )
+    symptoms: Symptoms
     note: str = Field("", max_length=services.MAX_NOTE)
+
+
+class TriageReasonOut(Schema):
+    code: str
+    symptom: str
+    level: str
+    text: str
+    sources: list[str]
+
+
+class CourseNoteOut(Schema):
+    symptom: str
+    text: str
+    sources: list[str]
+
+
+class ExpectedCourseOut(Schema):
+    hours_since_session: float
+    days_since_session: int
+    symptoms: list[CourseNoteOut] = Field(description="None at contact_clinic or above")
+
+
+class AdviceOut(Schema):
+    level: str
+    text: str
+    sources: list[str]
+
+
+class AnomalyOut(Schema):
+    code: str
+    text: str
+
+
+class TriageOut(Schema):
+    """As `needlepoint triage` prints it."""
+
+    level: str
+    reasons: list[TriageReasonOut]
+    expected_course: ExpectedCourseOut
+    advice: AdviceOut
+    emergency: list[str] = Field(description="When to call emergency services")
+    anomalies: list[AnomalyOut] = Field(
+        description="What did not add up in the check-in's times, for the clinic"
+    )
 
 
 class CheckInOut(Schema):
     id: int
     session_id: int
     reported_at: datetime
-    symptoms: dict[str, Any]
+    symptoms: dict[str, StrictBool | StrictInt] = Field(description="As the patient reported them")
     note: str
     level: str
-    triage: dict[str, Any]
+    triage: TriageOut
     alert_id: int | None
 
     @staticmethod
-    def resolve_triage(obj: CheckIn) -> dict[str, Any]:
+    def resolve_triage(obj: CheckIn) -> dict[str, object]:
         return {"level": obj.level, **obj.triage}  # the rules' shape; the level is stored once
 
     @staticmethod
@@ -57,9 +100,9 @@ class AlertOut(Schema):
     created_at: datetime
     acknowledged_at: datetime | None
     resolved_at: datetime | None
-    reasons: list[dict[str, Any]]
-    anomalies: list[dict[str, Any]] = Field(
-        description="What did not add up in the check-in's times (code, text), for the clinic"
+    reasons: list[TriageReasonOut]
+    anomalies: list[AnomalyOut] = Field(
+        description="What did not add up in the check-in's times, for the clinic"
     )
 
     @staticmethod
@@ -71,11 +114,11 @@ class AlertOut(Schema):
         return obj.checkin.session_id
 
     @staticmethod
-    def resolve_reasons(obj: Alert) -> list[dict[str, Any]]:
+    def resolve_reasons(obj: Alert) -> list[object]:
         return list(obj.checkin.triage.get("reasons", []))
 
     @staticmethod
-    def resolve_anomalies(obj: Alert) -> list[dict[str, Any]]:
+    def resolve_anomalies(obj: Alert) -> list[object]:
         return list(obj.checkin.triage.get("anomalies", []))
 
 
@@ -119,7 +162,8 @@ class AdverseEventOut(Schema):
 @router.post("/checkins", response={201: CheckInOut, **ERRORS}, summary="Check in (patients)")
 def create_checkin(request: HttpRequest, payload: CheckInIn) -> Status[CheckIn]:
     actor = request_actor(request)
-    return Status(201, services.checkin_submit(actor, payload.symptoms, payload.note))
+    symptoms = payload.symptoms.dict(exclude_unset=True)
+    return Status(201, services.checkin_submit(actor, symptoms, payload.note))
 
 
 @router.get("/checkins", response={200: list[CheckInOut], **ERRORS}, summary="My check-ins")

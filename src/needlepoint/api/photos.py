@@ -21,6 +21,13 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from needlepoint.api.auth import request_actor
+from needlepoint.api.photo_schemas import (
+    AnalysisOut,
+    PairQualityOut,
+    QualityOut,
+    TransformOut,
+    ZoneChangeOut,
+)
 from needlepoint.api.problems import problem
 from needlepoint.api.schemas import ERRORS
 from needlepoint.clinics.actors import Actor
@@ -57,10 +64,10 @@ class PhotoOut(Schema):
     shown: bool = Field(description="False when its consent no longer allows the record.")
     hidden_reason: str | None
     image_url: str | None
-    quality: dict[str, Any] | None = Field(
+    quality: QualityOut | None = Field(
         description="The quality gate's checks (clinical staff, shown photos)."
     )
-    analysis: dict[str, Any] | None = Field(
+    analysis: AnalysisOut | None = Field(
         description="Per-zone figures with their basis (clinical staff, shown photos); for "
         "documentation and comparison, not a diagnosis or a scar grade."
     )
@@ -79,9 +86,9 @@ class ComparisonOut(Schema):
     baseline_id: uuid.UUID
     followup_id: uuid.UUID
     pose: str
-    transform: dict[str, Any]
-    zones: dict[str, dict[str, Any]] = Field(description="Follow-up minus baseline, per zone.")
-    quality: dict[str, Any]
+    transform: TransformOut
+    zones: dict[str, ZoneChangeOut] = Field(description="Follow-up minus baseline, per zone.")
+    quality: PairQualityOut
     reference_zone: str
     basis: dict[str, str]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Body, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictFloat, StrictInt
 
 from needlepoint.api.auth import request_actor
+from needlepoint.api.knowledge_schemas import IntakeAnswers
 from needlepoint.api.schemas import ERRORS, Strict
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.domain.screening import missing_answers
@@ -18,7 +18,19 @@ from needlepoint.intakes import selectors, services
 from needlepoint.intakes.models import Screening
 
 router = Router(tags=["screenings"])
-Intake = dict[str, Any]  # one field per question; a months_ago one: months, a date or "never"
+StoredAnswer = StrictBool | StrictInt | StrictFloat | str
+
+
+class FindingOut(Schema):
+    code: str
+    severity: str
+    message: str
+    sources: list[str]
+    question: str
+    answer: StoredAnswer | None = Field(
+        description="The answer the rule fired on; months_ago: the months since, to 0.01"
+    )
+    requires_acknowledgement: bool
 
 
 class ScreeningOut(Schema):
@@ -27,7 +39,7 @@ class ScreeningOut(Schema):
     intake_version: int
     context: str
     verdict: str
-    findings: list[dict[str, Any]]
+    findings: list[FindingOut]
     missing: list[str]
     acknowledged: list[str]
     overridden: bool
@@ -42,7 +54,7 @@ class ScreeningOut(Schema):
             intake_version=s.intake.version,
             context=s.intake.context,
             verdict=s.verdict,
-            findings=s.findings,
+            findings=[FindingOut(**finding) for finding in s.findings],
             missing=s.missing,
             acknowledged=[a.finding_code for a in s.acknowledgements.all()],
             overridden=hasattr(s, "override"),
@@ -55,7 +67,7 @@ class IntakeOut(Schema):
     version: int
     context: str
     recorded_at: datetime
-    answers: dict[str, Any] = Field(
+    answers: dict[str, StoredAnswer] = Field(
         description="As screened: a months_ago answer is the ISO date of the event or never"
     )
     missing: list[str] = Field(
@@ -78,8 +90,9 @@ class OverrideIn(Strict):
     summary="Record an intake and screen it",
 )
 def intake_record(
-    request: HttpRequest, patient_id: str, answers: Body[Intake]
+    request: HttpRequest, patient_id: str, payload: Body[IntakeAnswers]
 ) -> Status[ScreeningOut]:
+    answers = payload.dict(exclude_unset=True)
     screening = services.intake_record(request_actor(request), patient_id, answers)
     return Status(201, ScreeningOut.from_model(screening))
 

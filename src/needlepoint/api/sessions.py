@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Body, Router, Schema, Status
 from pydantic import Field
 
 from needlepoint.api.auth import request_actor
+from needlepoint.api.knowledge_schemas import IntakeAnswers
 from needlepoint.api.schemas import ERRORS, Problem, Strict
-from needlepoint.api.screenings import Intake, ScreeningOut
+from needlepoint.api.screenings import ScreeningOut
 from needlepoint.courses import selectors, sessions
 from needlepoint.courses.models import Session
 from needlepoint.records import services as records
@@ -22,6 +22,21 @@ from needlepoint.safety.selectors import lot_in_scope
 
 router = Router(tags=["sessions"])
 CONFLICT = {**ERRORS, 409: Problem}
+
+
+class ZoneTreatment(Schema):
+    depth_mm: float | None = Field(None, allow_inf_nan=False)
+    passes: int | None = None
+
+
+class ZoneTreatmentIn(Strict, ZoneTreatment):
+    """What was done in one zone; the bounds are the clinic's (the session gate checks them)."""
+
+
+class AddendumOut(Schema):
+    text: str
+    author: str = Field(description="The author's e-mail")
+    at: datetime
 
 
 class SessionOut(Schema):
@@ -39,23 +54,23 @@ class SessionOut(Schema):
     device_id: str
     cartridge_lot_id: int | None
     product_lot_ids: list[int]
-    zones: dict[str, Any]
+    zones: dict[str, ZoneTreatment]
     endpoint: str
     adjuncts: list[str]
     immediate_reactions: str
     started_at: datetime | None
     ended_at: datetime | None
     signed_at: datetime | None
-    addenda: list[dict[str, Any]]
+    addenda: list[AddendumOut]
 
     @staticmethod
     def resolve_product_lot_ids(obj: Session) -> list[int]:
         return [lot.pk for lot in obj.product_lots.all()]
 
     @staticmethod
-    def resolve_addenda(obj: Session) -> list[dict[str, Any]]:
+    def resolve_addenda(obj: Session) -> list[AddendumOut]:
         return [
-            {"text": a.text, "author": a.author.email, "at": a.at.isoformat()}
+            AddendumOut(text=a.text, author=a.author.email, at=a.at)
             for a in obj.addenda.all()
             if not a.draft
         ]
@@ -76,9 +91,7 @@ class ChartIn(Strict):
     device_id: str = Field("", max_length=100)
     cartridge_lot_id: int | None = None
     product_lot_ids: list[int] = []
-    zones: dict[str, dict[str, float]] = Field(
-        default_factory=dict, description="{zone: {depth_mm, passes}}"
-    )
+    zones: dict[str, ZoneTreatmentIn] = Field(default_factory=dict)
     endpoint: str = Field("", max_length=20)
     adjuncts: list[str] = []
     immediate_reactions: str = Field("", max_length=5000)
@@ -135,10 +148,11 @@ def session_read(request: HttpRequest, session_id: int) -> Session:
     summary="Re-screen before treating (the pre-session intake)",
 )
 def session_start(
-    request: HttpRequest, session_id: int, answers: Body[Intake], reviewed: bool = False
+    request: HttpRequest, session_id: int, payload: Body[IntakeAnswers], reviewed: bool = False
 ) -> Status[ScreeningOut]:
     """`reviewed=true` confirms the practitioner has reviewed the session's open items."""
     actor = request_actor(request)
+    answers = payload.dict(exclude_unset=True)
     screening = records.session_start(actor, session_id, answers, reviewed=reviewed)
     return Status(201, ScreeningOut.from_model(screening))
 
