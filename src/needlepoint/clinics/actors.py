@@ -27,6 +27,11 @@ class Actor:
         """The clinic's time zone: patients and staff see clinic-local times."""
         return ZoneInfo(self.clinic.time_zone)
 
+    def record_permission(self, staff_permission: Permission) -> Permission:
+        """The right to reach a patient's record with: a patient reads their own (the scoping
+        keeps them to it); staff need `staff_permission`."""
+        return Permission.PATIENT_READ if self.role is Role.PATIENT else staff_permission
+
     def require(self, permission: Permission) -> None:
         if not allows(self.role, permission):
             raise PermissionDenied(f"Your role ({self.role.label}) may not do this.")

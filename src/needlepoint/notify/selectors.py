@@ -19,7 +19,7 @@ from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.records import record_key
-from needlepoint.clinics.roles import Permission, Role
+from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import session_in_scope
 from needlepoint.domain.aftercare import Aftercare
@@ -48,11 +48,6 @@ class SessionAftercare:
     warning_signs: WarningSigns
 
 
-def _patient_or_staff(actor: Actor, staff_permission: Permission) -> Permission:
-    """Patients reach only their own records (the scoping does that); staff need the right."""
-    return Permission.PATIENT_READ if actor.role is Role.PATIENT else staff_permission
-
-
 def _patient_key(patient: object) -> object:
     return getattr(patient, "pk", patient)
 
@@ -62,7 +57,7 @@ def access_session_aftercare(
 ) -> SessionAftercare:
     """A signed session's aftercare and warning signs: staff with clinical read, or the
     patient for their own sessions; audited (`use`: read, ics, pdf)."""
-    permission = _patient_or_staff(actor, Permission.CLINICAL_READ)
+    permission = actor.record_permission(Permission.CLINICAL_READ)
     session = session_in_scope(actor, record_key(session_id), permission)
     clinic = session.clinic
     zone = ZoneInfo(clinic.time_zone)

@@ -19,9 +19,7 @@ from needlepoint.safety.audit import audit_record
 
 def _patient_to_change(actor: Actor, patient_id: object) -> Patient:
     """A patient changes their own settings; staff change them with the update right."""
-    permission = (
-        Permission.PATIENT_READ if actor.role is Role.PATIENT else Permission.PATIENT_UPDATE
-    )
+    permission = actor.record_permission(Permission.PATIENT_UPDATE)
     return patient_in_scope(actor, getattr(patient_id, "pk", patient_id), permission)
 
 

@@ -156,8 +156,7 @@ def access_patient_photos(
 ) -> tuple[Patient, list[Photo]]:
     """A patient's photos over their course (not archived), oldest first; of one pose if
     given."""
-    permission = Permission.PATIENT_READ if actor.role is Role.PATIENT else Permission.CLINICAL_READ
-    patient = patient_in_scope(actor, patient_id, permission)
+    patient = patient_in_scope(actor, patient_id, actor.record_permission(Permission.CLINICAL_READ))
     photos = _photos(actor).filter(patient=patient, archived=False)
     if pose:
         photos = photos.filter(pose=pose)
