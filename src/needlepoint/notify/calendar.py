@@ -49,15 +49,22 @@ def _alarm(description: str, trigger: timedelta | datetime) -> Alarm:
     return alarm
 
 
-def _aftercare_event(
-    item: AftercareItem, uid: str, stamp: datetime, *, end_reminder: bool = False
+def _event(
+    uid: str, stamp: datetime, starts_at: datetime, ends_at: datetime, summary: str
 ) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp.astimezone(UTC))
-    event.add("dtstart", item.starts_at.astimezone(UTC))
-    event.add("dtend", item.ends_at.astimezone(UTC))
-    event.add("summary", item.title)
+    event.add("dtstart", starts_at.astimezone(UTC))
+    event.add("dtend", ends_at.astimezone(UTC))
+    event.add("summary", summary)
+    return event
+
+
+def _aftercare_event(
+    item: AftercareItem, uid: str, stamp: datetime, *, end_reminder: bool = False
+) -> Event:
+    event = _event(uid, stamp, item.starts_at, item.ends_at, item.title)
     event.add("description", item.text)
     event.add("transp", "TRANSPARENT")  # aftercare does not make the patient busy
     reminders = [(item.starts_at, f"{item.title}: {item.text}")]
@@ -120,12 +127,8 @@ def patient_calendar(
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
     for session in sessions:
-        event = Event()
-        event.add("uid", f"session-{session.key}@needlepoint")
-        event.add("dtstamp", stamp.astimezone(UTC))
-        event.add("dtstart", session.starts_at.astimezone(UTC))
-        event.add("dtend", session.ends_at.astimezone(UTC))
-        event.add("summary", session.title)
+        uid = f"session-{session.key}@needlepoint"
+        event = _event(uid, stamp, session.starts_at, session.ends_at, session.title)
         if session.description:
             event.add("description", session.description)
         if session.location:
