@@ -9,6 +9,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from needlepoint.domain.knowledge.model import SKIN_TYPES
+
 SexCode = Literal["female", "male", "other", "unknown"]
 
 
@@ -28,7 +30,7 @@ class PatientIn(Schema):
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
     address: str = Field("", max_length=1000)
-    fitzpatrick: int | None = Field(None, ge=1, le=6)
+    fitzpatrick: int | None = Field(None, ge=SKIN_TYPES.min, le=SKIN_TYPES.max)
     preferred_language: str = Field("en", max_length=8)
 
 
@@ -42,7 +44,7 @@ class PatientPatch(Schema):
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
     address: str | None = Field(None, max_length=1000)
-    fitzpatrick: int | None = Field(None, ge=1, le=6)
+    fitzpatrick: int | None = Field(None, ge=SKIN_TYPES.min, le=SKIN_TYPES.max)
     preferred_language: str | None = Field(None, max_length=8)
     archived: bool | None = None
 

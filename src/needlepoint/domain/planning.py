@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from needlepoint.domain.knowledge.model import (
+    SKIN_TYPES,
     Knowledge,
     Money,
     PlanFacts,
@@ -118,7 +119,7 @@ def parse_plan_request(data: object, knowledge: Knowledge) -> PlanRequest:
         qualitative_grade=fields.read(
             "qualitative_grade", as_int, 1, len(knowledge.qualitative.grades)
         ),
-        fitzpatrick=fields.read("fitzpatrick", as_int, 1, 6),
+        fitzpatrick=fields.read("fitzpatrick", as_int, SKIN_TYPES.min, SKIN_TYPES.max),
         zones=fields.read("zones", as_choices, knowledge.zones),
         findings=fields.maybe("findings", _findings, findings) or (),
         price_per_session=fields.maybe("price_per_session", read_money),

@@ -10,11 +10,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import CountCondition, CountScale, Knowledge, band_value
+from needlepoint.domain.knowledge.model import (
+    SCAR_AREA_CM2,
+    SCAR_COUNT,
+    CountCondition,
+    CountScale,
+    Knowledge,
+    band_value,
+)
 from needlepoint.domain.parsing import Fields, as_int, as_number, as_object, field_path
-
-MAX_COUNT = 10_000
-MAX_AREA_CM2 = 2_000.0
 
 
 @dataclass(frozen=True)
@@ -103,13 +107,17 @@ def _scar_counts(fields: Fields, knowledge: Knowledge) -> ScarCounts:
 def _scale_counts(value: object, path: str, scale: CountScale) -> ScaleCounts:
     area_field = f"{scale.area.name}_area_cm2" if scale.area else None
     fields = Fields(value, path, optional=("counts", *([area_field] if area_field else [])))
-    area = fields.maybe(area_field, as_number, 0, MAX_AREA_CM2) if area_field else None
+    area = (
+        fields.maybe(area_field, as_number, SCAR_AREA_CM2.min, SCAR_AREA_CM2.max)
+        if area_field
+        else None
+    )
     return ScaleCounts(counts=fields.maybe("counts", _counts, scale) or {}, area_cm2=area or 0.0)
 
 
 def _counts(value: object, path: str, scale: CountScale) -> dict[str, int]:
     return {
-        name: as_int(count, field_path(path, name), 0, MAX_COUNT)
+        name: as_int(count, field_path(path, name), SCAR_COUNT.min, SCAR_COUNT.max)
         for name, count in as_object(value, path, allowed=scale.items).items()
     }
 

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from needlepoint.domain.knowledge.model import (
     MAX_INTENSITY,
+    SKIN_TYPES,
     Advice,
     Knowledge,
     Level,
@@ -158,7 +159,7 @@ def _patient(value: object, path: str, knowledge: Knowledge) -> PatientContext:
     fields = Fields(value, path, optional=("fitzpatrick", "findings"))
     codes = [rule.code for rule in knowledge.screening_rules]
     return PatientContext(
-        fitzpatrick=fields.maybe("fitzpatrick", as_int, 1, 6),
+        fitzpatrick=fields.maybe("fitzpatrick", as_int, SKIN_TYPES.min, SKIN_TYPES.max),
         findings=fields.maybe("findings", _findings, codes) or frozenset(),
     )
 

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from needlepoint.clinics.models import Clinic
+from needlepoint.domain.knowledge.model import SKIN_TYPES
 
 LANGUAGES = [
     ("en", "English"),
@@ -62,7 +63,7 @@ class Patient(models.Model):
         "Fitzpatrick skin type",
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        validators=[MinValueValidator(SKIN_TYPES.min), MaxValueValidator(SKIN_TYPES.max)],
         help_text="I (always burns) to VI (never burns); leave empty if not yet assessed.",
     )
     preferred_language = models.CharField(max_length=8, choices=LANGUAGES, default="en")
@@ -86,7 +87,7 @@ class Patient(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(fitzpatrick__isnull=True)
-                | models.Q(fitzpatrick__gte=1, fitzpatrick__lte=6),
+                | models.Q(fitzpatrick__gte=SKIN_TYPES.min, fitzpatrick__lte=SKIN_TYPES.max),
                 name="fitzpatrick_1_to_6",
             ),
         ]

@@ -21,6 +21,7 @@ from needlepoint.domain.knowledge.model import (
     CLINIC_CONTACT,
     CLINIC_PRICE_SOURCE,
     MAX_INTENSITY,
+    SKIN_TYPES,
     Advice,
     AftercareInstruction,
     AfterSunset,
@@ -702,7 +703,7 @@ class _Reader:
         return Criteria(
             scar_types=frozenset(fields.maybe("scar_types", as_choices, terms.scar_types) or ()),
             min_grade=fields.maybe("min_grade", as_int, min(grades), max(grades)),
-            min_fitzpatrick=fields.maybe("min_fitzpatrick", as_int, 1, 6),
+            min_fitzpatrick=fields.maybe("min_fitzpatrick", as_int, SKIN_TYPES.min, SKIN_TYPES.max),
             zones=frozenset(fields.maybe("zones", as_choices, terms.zones) or ()),
             findings=frozenset(fields.maybe("findings", as_choices, terms.findings) or ()),
         )
@@ -911,7 +912,7 @@ class _Reader:
         if not fields.values:
             raise InvalidInput(path, "must give min_fitzpatrick or findings")
         return PatientCriteria(
-            min_fitzpatrick=fields.maybe("min_fitzpatrick", as_int, 1, 6),
+            min_fitzpatrick=fields.maybe("min_fitzpatrick", as_int, SKIN_TYPES.min, SKIN_TYPES.max),
             findings=frozenset(fields.maybe("findings", as_choices, findings) or ()),
         )
 

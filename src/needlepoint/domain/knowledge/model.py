@@ -92,6 +92,13 @@ class Range(Generic[N]):
     max: N
 
 
+SKIN_TYPES = Range(1, 6)  # Fitzpatrick I-VI
+# What one zone's row may count and one zone's area may measure: bounds on what is typed in
+# (far above any face), not clinical thresholds.
+SCAR_COUNT = Range(0, 10_000)
+SCAR_AREA_CM2 = Range(0.0, 2_000.0)
+
+
 @dataclass(frozen=True)
 class Source:
     id: str

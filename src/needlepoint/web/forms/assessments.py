@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.knowledge.model import CountScale
+from needlepoint.domain.knowledge.model import SCAR_AREA_CM2, SCAR_COUNT, CountScale
 
 
 def assessment_field_name(scale: str, zone: str, item: str) -> str:
@@ -38,12 +38,18 @@ class AssessmentForm(forms.Form):
             for scale_name, scale in self.scales():
                 for item, row in scale.items.items():
                     self.fields[assessment_field_name(scale_name, zone, item)] = forms.IntegerField(
-                        label=row.label, required=False, min_value=0, max_value=10_000
+                        label=row.label,
+                        required=False,
+                        min_value=SCAR_COUNT.min,
+                        max_value=SCAR_COUNT.max,
                     )
                 if scale.area:
                     area = assessment_field_name(scale_name, zone, f"{scale.area.name}_area_cm2")
                     self.fields[area] = forms.FloatField(
-                        label=scale.area.label, required=False, min_value=0, max_value=2000
+                        label=scale.area.label,
+                        required=False,
+                        min_value=SCAR_AREA_CM2.min,
+                        max_value=SCAR_AREA_CM2.max,
                     )
 
     def scales(self) -> list[tuple[str, CountScale]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from needlepoint.domain.knowledge.model import SKIN_TYPES
 from needlepoint.patients.models import Patient
 from needlepoint.patients.services import EDITABLE_FIELDS
 
@@ -18,8 +19,12 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
             "fitzpatrick": forms.Select(
                 choices=[("", "Not assessed")]
                 + [
-                    (n, f"Type {r}")
-                    for n, r in zip(range(1, 7), ["I", "II", "III", "IV", "V", "VI"], strict=True)
+                    (n, f"Type {numeral}")
+                    for n, numeral in zip(
+                        range(SKIN_TYPES.min, SKIN_TYPES.max + 1),
+                        ["I", "II", "III", "IV", "V", "VI"],
+                        strict=True,
+                    )
                 ]
             ),
         }
