@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
 
+from needlepoint.domain import scars
 from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.knowledge.model import SCAR_AREA_CM2, SCAR_COUNT, CountScale
 
@@ -66,16 +68,19 @@ class AssessmentForm(forms.Form):
             rows.append((zone.label, scales))
         return rows
 
-    def zones(self) -> dict[str, dict[str, object]]:
-        """Counts per zone in the rules engine's shape, leaving out empty zones and scales."""
-        zones: dict[str, dict[str, Any]] = {}
-        for name, value in self.cleaned_data.items():
-            if "__" not in name or value in (None, 0):
-                continue
-            scale, zone, item = name.split("__")
-            section = zones.setdefault(zone, {}).setdefault(scale, {})
-            if item.endswith("_area_cm2"):
-                section[item] = value
-            else:
-                section.setdefault("counts", {})[item] = value
-        return zones
+    def counts(self, qualitative_grade: int) -> scars.Assessment:
+        """The counts per zone as the rules engine takes them, leaving out empty zones and
+        scales (a count or area of 0 is not counted)."""
+        data = self.cleaned_data
+        zones = {}
+        for zone in self.knowledge.zones:
+            sections: dict[str, scars.ScaleCounts] = {}
+            for scale_name, scale in self.scales():
+                field = functools.partial(assessment_field_name, scale_name, zone)
+                counts = {item: data[field(item)] for item in scale.items if data.get(field(item))}
+                area = data.get(field(f"{scale.area.name}_area_cm2")) if scale.area else None
+                if counts or area:
+                    sections[scale_name] = scars.ScaleCounts(counts, area or 0.0)
+            if sections:
+                zones[zone] = scars.ScarCounts(**sections)
+        return scars.Assessment(qualitative_grade, zones=zones)

@@ -3,14 +3,13 @@ reading it."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from needlepoint.clinics.knowledge import clinic_knowledge, read_input
+from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses import selectors, services
-from needlepoint.domain.scars import parse_assessment, score
+from needlepoint.domain.scars import score
 from needlepoint.patients.selectors import access_patient
 from needlepoint.web.forms.assessments import AssessmentForm
 from needlepoint.web.forms.shared import submit
@@ -28,11 +27,7 @@ def assessment_new(request: HttpRequest, actor: Actor, patient_id: str) -> HttpR
             lambda qualitative_grade, scar_types, notes, **_: services.assessment_record(
                 actor,
                 patient.pk,
-                read_input(
-                    parse_assessment,
-                    {"qualitative_grade": qualitative_grade, "zones": form.zones()},
-                    knowledge,
-                ),
+                form.counts(qualitative_grade),
                 scar_types=scar_types,
                 notes=notes,
             ),
@@ -48,18 +43,9 @@ def assessment_score(request: HttpRequest, actor: Actor) -> HttpResponse:
     knowledge = clinic_knowledge(actor.clinic)
     form = AssessmentForm(knowledge, request.POST)
     form.is_valid()  # invalid counts are left out of the preview; saving names them
-    scores, problem = None, ""
     grade = form.cleaned_data.get("qualitative_grade") or 1
-    try:
-        counts = {"qualitative_grade": grade, "zones": form.zones()}
-        scores = score(read_input(parse_assessment, counts, knowledge), knowledge)
-    except ValidationError as error:
-        problem = " ".join(error.messages)
-    return render(
-        request,
-        "assessments/_scores.html",
-        {"scores": scores, "problem": problem, "knowledge": knowledge},
-    )
+    scores = score(form.counts(grade), knowledge)
+    return render(request, "assessments/_scores.html", {"scores": scores, "knowledge": knowledge})
 
 
 @with_actor(Permission.CLINICAL_READ)
