@@ -12,6 +12,7 @@ from needlepoint.courses import services, sessions
 from needlepoint.courses.models import Course, Session
 from needlepoint.domain.knowledge import load_knowledge
 from needlepoint.domain.scars import Assessment, parse_assessment
+from needlepoint.domain.triage import Symptoms, parse_symptoms
 from needlepoint.records import services as records
 from needlepoint.safety.models import Lot
 from tests.intake_answers import CLEAR
@@ -32,6 +33,11 @@ def counts(qualitative_grade: int, zones: dict[str, Any] = ZONES) -> Assessment:
     """Counts per zone as the rules engine reads them from JSON."""
     data = {"qualitative_grade": qualitative_grade, "zones": zones}
     return parse_assessment(data, load_knowledge())
+
+
+def reported(symptoms: dict[str, Any]) -> Symptoms:
+    """A check-in's symptoms as the rules engine reads them from JSON."""
+    return parse_symptoms(symptoms, "symptoms", load_knowledge())
 
 
 def make_lot(

@@ -22,7 +22,7 @@ from needlepoint.checkins import services as checkins
 from needlepoint.patients.models import ConsentTemplate, Patient
 from needlepoint.patients.services import consent_sign
 from needlepoint.safety.services import lot_recall
-from tests.clinical_data import treated_session
+from tests.clinical_data import reported, treated_session
 from tests.conftest import as_actor, signed_in
 from tests.factories import PatientFactory, UserFactory
 
@@ -63,7 +63,7 @@ def _history(practitioner: Any, patient: Patient, template: ConsentTemplate) -> 
     session = treated_session(actor, patient.pk)
     lot_recall(actor, session.cartridge_lot_id, "Blunt tips")
     assert patient.user is not None
-    checkin = checkins.checkin_submit(as_actor(patient), {"pus": True})
+    checkin = checkins.checkin_submit(as_actor(patient), reported({"pus": True}))
     checkins.adverse_event_record(
         actor,
         session.pk,

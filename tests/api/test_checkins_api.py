@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from needlepoint.accounts.tokens import token_create
+from needlepoint.checkins.models import CheckIn
 from needlepoint.courses.models import Session
 from tests.clinical_data import treated_session
 from tests.conftest import as_actor, signed_in
@@ -74,6 +75,15 @@ def test_bad_check_in_is_a_422_naming_the_field(portal_patient, session):
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "symptoms.redness"
+
+
+def test_bad_symptom_values_name_the_field(portal_patient, session):
+    response = signed_in(portal_patient).post(
+        "/api/v1/checkins", {"symptoms": {"redness": 11}}, content_type=JSON
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["symptoms.redness"]
+    assert not CheckIn.objects.exists()
 
 
 def test_patients_cannot_read_alerts_and_staff_cannot_check_in(portal_patient, session, staff_api):

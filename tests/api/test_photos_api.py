@@ -16,7 +16,7 @@ from needlepoint.checkins.services import checkin_submit
 from needlepoint.patients import services as patient_services
 from needlepoint.photos.models import Photo
 from needlepoint.safety.models import AuditEvent
-from tests.clinical_data import treated_session
+from tests.clinical_data import reported, treated_session
 from tests.conftest import as_actor, signed_in
 from tests.photos import helpers
 
@@ -184,7 +184,9 @@ def test_patients_add_check_in_photos_and_see_them_without_figures(
 ):
     treated_session(as_actor(practitioner), portal_patient.pk)
     helpers.photo_consent(admin, portal_patient)
-    checkin = checkin_submit(as_actor(portal_patient), {"redness": 2, "swelling": 1, "pain": 1})
+    checkin = checkin_submit(
+        as_actor(portal_patient), reported({"redness": 2, "swelling": 1, "pain": 1})
+    )
     me = signed_in(portal_patient)
     photo = SimpleUploadedFile("me.jpg", helpers.close_up(), content_type="image/jpeg")
     created = me.post(f"/api/v1/checkins/{checkin.pk}/photos", {"photo": photo})

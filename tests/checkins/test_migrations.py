@@ -4,13 +4,13 @@ forward again, keeps every check-in's level and triage."""
 from __future__ import annotations
 
 from needlepoint.checkins import services
-from tests.clinical_data import treated_session
+from tests.clinical_data import reported, treated_session
 from tests.conftest import as_actor
 
 
 def test_the_level_copies_are_restored_and_removed_again(migrate, practitioner, portal_patient):
     treated_session(as_actor(practitioner), portal_patient.pk)
-    checkin = services.checkin_submit(as_actor(portal_patient), {"pus": True})
+    checkin = services.checkin_submit(as_actor(portal_patient), reported({"pus": True}))
     stored = checkin.triage
     assert "level" not in stored
 

@@ -325,12 +325,12 @@ def test_patients_add_photos_only_to_their_own_check_ins(
     admin, practitioner, portal_patient, photo_dir
 ):
     from needlepoint.checkins.services import checkin_submit
-    from tests.clinical_data import treated_session
+    from tests.clinical_data import reported, treated_session
 
     session = treated_session(as_actor(practitioner), portal_patient.pk)
     helpers.photo_consent(admin, portal_patient)
     me = as_actor(portal_patient)
-    checkin = checkin_submit(me, {"redness": 3, "swelling": 1, "pain": 1})
+    checkin = checkin_submit(me, reported({"redness": 3, "swelling": 1, "pain": 1}))
     photo = services.photo_upload(me, helpers.close_up(), "me.jpg", checkin_id=checkin.pk)
     assert (photo.attachment, photo.checkin_id, photo.session_id) == ("checkin", checkin.pk, None)
     assert photo.uploaded_by == portal_patient.user

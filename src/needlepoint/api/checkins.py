@@ -11,10 +11,13 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from needlepoint.api.auth import request_actor
-from needlepoint.api.knowledge_schemas import Symptoms
+from needlepoint.api.knowledge_schemas import ReportedSymptoms
 from needlepoint.api.schemas import ERRORS
 from needlepoint.checkins import selectors, services
 from needlepoint.checkins.models import AdverseEvent, Alert, CheckIn
+from needlepoint.clinics.knowledge import clinic_knowledge, read_input
+from needlepoint.domain import triage
+from needlepoint.domain.knowledge import Knowledge
 
 router = Router(tags=["check-ins and alerts"])
 
@@ -22,7 +25,7 @@ router = Router(tags=["check-ins and alerts"])
 class CheckInIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    symptoms: Symptoms
+    symptoms: ReportedSymptoms
     note: str = Field("", max_length=services.MAX_NOTE)
 
 
@@ -162,8 +165,13 @@ class AdverseEventOut(Schema):
 @router.post("/checkins", response={201: CheckInOut, **ERRORS}, summary="Check in (patients)")
 def create_checkin(request: HttpRequest, payload: CheckInIn) -> Status[CheckIn]:
     actor = request_actor(request)
-    symptoms = payload.symptoms.dict(exclude_unset=True)
+    reported = payload.symptoms.dict(exclude_unset=True)
+    symptoms = read_input(_symptoms, reported, clinic_knowledge(actor.clinic))
     return Status(201, services.checkin_submit(actor, symptoms, payload.note))
+
+
+def _symptoms(value: object, knowledge: Knowledge) -> triage.Symptoms:
+    return triage.parse_symptoms(value, "symptoms", knowledge)
 
 
 @router.get("/checkins", response={200: list[CheckInOut], **ERRORS}, summary="My check-ins")

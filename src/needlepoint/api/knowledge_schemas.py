@@ -36,7 +36,7 @@ def _schema(name: str, doc: str, fields: dict[str, Any]) -> type[Strict]:
 
 if TYPE_CHECKING:  # the checker sees the base; the fields come from the knowledge
     IntakeAnswers: TypeAlias = Strict
-    Symptoms: TypeAlias = Strict
+    ReportedSymptoms: TypeAlias = Strict
 else:
     IntakeAnswers = _schema(
         "IntakeAnswers",
@@ -46,8 +46,8 @@ else:
             for q in KNOWLEDGE.questions
         },
     )
-    Symptoms = _schema(
-        "Symptoms",
+    ReportedSymptoms = _schema(
+        "ReportedSymptoms",
         f"What the patient reports: a scale symptom from 0 (none) to {MAX_INTENSITY}, a flag "
         "true or false; absent means not reported.",
         {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -12,7 +11,7 @@ from django.utils import timezone
 from needlepoint.checkins.models import AdverseEvent, Alert, AlertAction, CheckIn
 from needlepoint.checkins.selectors import alert_in_scope, latest_treated_session
 from needlepoint.clinics.actors import Actor
-from needlepoint.clinics.knowledge import clinic_knowledge, validation_error
+from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import session_in_scope
@@ -28,7 +27,7 @@ MAX_NOTE = 2000
 
 
 @transaction.atomic
-def checkin_submit(actor: Actor, symptoms: Mapping[str, object], note: str = "") -> CheckIn:
+def checkin_submit(actor: Actor, symptoms: rules.Symptoms, note: str = "") -> CheckIn:
     """A patient's check-in on their latest session, triaged against the patient's record.
 
     It is always accepted once the symptoms are valid, whatever the session's recorded times:
@@ -41,16 +40,12 @@ def checkin_submit(actor: Actor, symptoms: Mapping[str, object], note: str = "")
     if len(note) > MAX_NOTE:
         raise ValidationError({"note": f"Keep the note under {MAX_NOTE} characters."})
     knowledge = clinic_knowledge(actor.clinic)
-    try:
-        reported = rules.parse_symptoms(dict(symptoms), "symptoms", knowledge)
-    except InvalidInput as error:
-        raise validation_error(error) from None
     now = timezone.now()
     result = rules.triage(
         rules.CheckIn(
             performed_at=session.ended_at,
             reported_at=now,
-            symptoms=reported,
+            symptoms=symptoms,
             previous=_previous_report(session, knowledge),
             patient=patient_context(session.patient),
         ),
@@ -61,7 +56,7 @@ def checkin_submit(actor: Actor, symptoms: Mapping[str, object], note: str = "")
         patient_id=actor.patient_id,
         session=session,
         reported_at=now,
-        symptoms=dict(symptoms),
+        symptoms=rules.symptoms_json(symptoms, knowledge),
         note=note.strip(),
         level=result.level.value,
         triage=_stored_triage(result),

@@ -15,6 +15,7 @@ from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses import services, sessions
 from needlepoint.domain import scars
+from needlepoint.domain.triage import Symptoms
 from needlepoint.intakes.models import Screening
 from needlepoint.intakes.services import intake_record, screening_acknowledge
 from needlepoint.patients.models import Consent, ConsentTemplate, Patient
@@ -121,7 +122,7 @@ def _portal_checkin(clinic: Clinic) -> None:
     assert actor is not None
     checkin_submit(
         actor,
-        {"redness": 1, "dark_spots": True, "dark_spots_worsening": True},
+        Symptoms({"redness": 1}, frozenset({"dark_spots", "dark_spots_worsening"})),
         "The marks on my left cheek look darker this week.",
     )
 

@@ -147,6 +147,13 @@ def parse_symptoms(value: object, path: str, knowledge: Knowledge) -> Symptoms:
     return Symptoms(scales, frozenset(flags))
 
 
+def symptoms_json(symptoms: Symptoms, knowledge: Knowledge) -> dict[str, int | bool]:
+    """The symptoms in the shape `parse_symptoms` reads: each scale's intensity, then each
+    flag reported present (in the knowledge's order)."""
+    flags = {name: True for name in knowledge.recovery if name in symptoms.flags}
+    return {**symptoms.scales, **flags}
+
+
 def _previous(value: object, path: str, knowledge: Knowledge) -> PreviousReport:
     fields = Fields(value, path, required=("reported_at",), optional=("symptoms",))
     return PreviousReport(

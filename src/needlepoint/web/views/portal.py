@@ -17,6 +17,7 @@ from needlepoint.checkins import selectors, services
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.domain.knowledge.model import MAX_INTENSITY, SymptomKind
+from needlepoint.domain.triage import Symptoms
 from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.patients import portal_access
 from needlepoint.patients.selectors import access_patient
@@ -132,9 +133,11 @@ class CheckInForm(forms.Form):
                 self.fields[name] = forms.BooleanField(label=course.label, required=False)
                 self.flags.append(name)
 
-    def symptoms(self) -> dict[str, object]:
+    def symptoms(self) -> Symptoms:
         data = self.cleaned_data
-        return {**{n: data[n] for n in self.scales}, **{n: True for n in self.flags if data.get(n)}}
+        return Symptoms(
+            {n: data[n] for n in self.scales}, frozenset(n for n in self.flags if data.get(n))
+        )
 
 
 @with_actor(patients=True)
