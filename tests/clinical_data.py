@@ -13,6 +13,7 @@ from needlepoint.courses.models import Course, Session
 from needlepoint.domain.knowledge import load_knowledge
 from needlepoint.domain.scars import Assessment, parse_assessment
 from needlepoint.domain.triage import Symptoms, parse_symptoms
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.records import services as records
 from needlepoint.safety.models import Lot
 from tests.intake_answers import CLEAR
@@ -82,7 +83,7 @@ def treated_session(actor: Actor, patient_id: object, *, hours_ago: float = 20) 
     start = timezone.now() - timedelta(hours=hours_ago)
     course = planned_course(actor, patient_id, first_session_at=start)
     session = course.sessions.get(number=1)
-    records.session_start(actor, session.pk, CLEAR)
+    records.session_start(actor, session.pk, intake_from_json(actor, CLEAR))
     lot = make_lot(session.clinic, f"CART-{session.pk}")
     saved = sessions.session_chart_save(
         actor,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from needlepoint.courses.models import Session
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.records import services as records
 from tests.clinical_data import CLEAR, make_lot, planned_course
 from tests.conftest import as_actor
@@ -143,7 +144,7 @@ def test_two_people_editing_one_chart(page, browser, live_server, practitioner, 
     actor = as_actor(practitioner)
     course = planned_course(actor, patient.pk)
     session = course.sessions.get(number=1)
-    records.session_start(actor, session.pk, CLEAR)
+    records.session_start(actor, session.pk, intake_from_json(actor, CLEAR))
     other = browser.new_context(base_url=live_server.url).new_page()
     for tab in (page, other):
         _sign_in(tab, practitioner.user.email)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from needlepoint.checkins import selectors, services
 from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.courses.models import Session
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.services import intake_record
 from needlepoint.patients.models import Patient
 from needlepoint.safety.models import AuditEvent
@@ -111,7 +112,9 @@ def test_anticoagulants_in_the_latest_screening_reach_the_clinic_sooner(
     treated_session(staff, portal_patient.pk, hours_ago=2)  # ended 90 minutes ago
     actor = as_actor(portal_patient)
     assert services.checkin_submit(actor, reported({"bleeding": True})).level == "monitor"
-    intake_record(staff, portal_patient.pk, {**CLEAR, "anticoagulants": True})
+    intake_record(
+        staff, portal_patient.pk, intake_from_json(staff, {**CLEAR, "anticoagulants": True})
+    )
     later = services.checkin_submit(actor, reported({"bleeding": True}))
     assert later.level == "contact_clinic"
     assert "blood thinner" in later.triage["reasons"][0]["text"]

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from needlepoint.courses import services
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.services import intake_record
 from tests.clinical_data import CLEAR, counts
 from tests.conftest import as_actor
@@ -15,7 +16,9 @@ from tests.conftest import as_actor
 
 @pytest.fixture
 def screened(practitioner, patient):  # type: ignore[no-untyped-def]
-    return intake_record(as_actor(practitioner), patient.pk, CLEAR)
+    return intake_record(
+        as_actor(practitioner), patient.pk, intake_from_json(as_actor(practitioner), CLEAR)
+    )
 
 
 @pytest.fixture

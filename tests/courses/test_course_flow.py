@@ -14,6 +14,7 @@ from needlepoint.courses import services, sessions
 from needlepoint.courses.models import Course, Session
 from needlepoint.courses.selectors import access_lot_sessions
 from needlepoint.intakes import services as intake_services
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.records import services as records
 from needlepoint.records.timeline import access_timeline
 from tests.clinical_data import CLEAR, make_lot
@@ -84,7 +85,9 @@ def test_clinic_depth_limit_override_is_applied(practitioner, assessment, clinic
 
 
 def _start(practitioner, session, answers=CLEAR):  # type: ignore[no-untyped-def]
-    return records.session_start(as_actor(practitioner), session.pk, answers)
+    return records.session_start(
+        as_actor(practitioner), session.pk, intake_from_json(as_actor(practitioner), answers)
+    )
 
 
 def _chart(practitioner, session, revision=0, **changes):  # type: ignore[no-untyped-def]
@@ -197,5 +200,9 @@ def test_signing_needs_a_complete_chart(practitioner, course):
 def test_other_clinics_cannot_touch_sessions(other_practitioner, course):
     session = course.sessions.get(number=1)
     with pytest.raises(Http404):
-        records.session_start(as_actor(other_practitioner), session.pk, CLEAR)
+        records.session_start(
+            as_actor(other_practitioner),
+            session.pk,
+            intake_from_json(as_actor(other_practitioner), CLEAR),
+        )
     assert Session.objects.get(pk=session.pk).screening is None

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from needlepoint.courses import services
 from needlepoint.courses.models import Assessment, Course
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.services import intake_record
 from tests.clinical_data import ZONES, counts
 from tests.conftest import as_actor
@@ -65,7 +66,7 @@ def test_an_unrecorded_skin_type_is_asked_for_never_taken_as_type_one(
 
 def test_the_latest_screening_findings_shape_the_plan(practitioner, patient):  # type: ignore[no-untyped-def]
     actor = as_actor(practitioner)
-    intake_record(actor, patient.pk, CLEAR)
+    intake_record(actor, patient.pk, intake_from_json(actor, CLEAR))
     zones = {**ZONES, "perioral": {"goodman_baron": {"counts": {"moderate_atrophic": 2}}}}
     assessment = _assess(practitioner, patient, zones=zones)
     calm = services.course_suggestion(actor, assessment)
@@ -73,7 +74,7 @@ def test_the_latest_screening_findings_shape_the_plan(practitioner, patient):  #
     assert all(adjunct.cautions == () for adjunct in calm.adjuncts)
 
     answers = {**CLEAR, "herpes_simplex_history": True, "anticoagulants": True}
-    intake_record(actor, patient.pk, answers)
+    intake_record(actor, patient.pk, intake_from_json(actor, answers))
     plan = services.course_suggestion(actor, assessment)
     assert "antiviral_prophylaxis" in _codes(plan.reasons)
     cautions = {adjunct.code: _codes(adjunct.cautions) for adjunct in plan.adjuncts}

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from needlepoint.clinics.roles import Permission
 from needlepoint.intakes import services
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.models import Intake
 from needlepoint.intakes.selectors import access_latest_answers, latest_findings
 from needlepoint.safety.models import AuditEvent
@@ -23,7 +24,9 @@ from tests.intake_answers import BEFORE_SAFETY_REVIEW, SAFETY_REVIEW_QUESTIONS
 
 
 def test_clear_intake_is_eligible_and_audited(practitioner, patient):
-    screening = services.intake_record(as_actor(practitioner), patient.pk, CLEAR)
+    screening = services.intake_record(
+        as_actor(practitioner), patient.pk, intake_from_json(as_actor(practitioner), CLEAR)
+    )
     assert screening.verdict == "eligible"
     assert screening.findings == []
     assert not screening.blocks_treatment()
@@ -32,8 +35,8 @@ def test_clear_intake_is_eligible_and_audited(practitioner, patient):
 
 def test_a_new_intake_never_overwrites_the_old(practitioner, patient):
     actor = as_actor(practitioner)
-    services.intake_record(actor, patient.pk, CLEAR)
-    services.intake_record(actor, patient.pk, {**CLEAR, "pregnant": True})
+    services.intake_record(actor, patient.pk, intake_from_json(actor, CLEAR))
+    services.intake_record(actor, patient.pk, intake_from_json(actor, {**CLEAR, "pregnant": True}))
     versions = list(Intake.objects.filter(patient=patient).order_by("version"))
     assert [i.version for i in versions] == [1, 2]
     assert versions[0].answers["pregnant"] is False
@@ -42,7 +45,9 @@ def test_a_new_intake_never_overwrites_the_old(practitioner, patient):
 
 def test_missing_answers_are_incomplete_never_eligible(practitioner, patient):
     answers = {k: v for k, v in CLEAR.items() if k != "anticoagulants"}
-    screening = services.intake_record(as_actor(practitioner), patient.pk, answers)
+    screening = services.intake_record(
+        as_actor(practitioner), patient.pk, intake_from_json(as_actor(practitioner), answers)
+    )
     assert screening.verdict == "incomplete"
     assert screening.missing == ["anticoagulants"]
     assert screening.blocks_treatment()
@@ -50,14 +55,20 @@ def test_missing_answers_are_incomplete_never_eligible(practitioner, patient):
 
 def test_bad_answer_is_a_validation_error_naming_the_field(practitioner, patient):
     with pytest.raises(ValidationError) as error:
-        services.intake_record(as_actor(practitioner), patient.pk, {**CLEAR, "age": "old"})
+        services.intake_record(
+            as_actor(practitioner),
+            patient.pk,
+            intake_from_json(as_actor(practitioner), {**CLEAR, "age": "old"}),
+        )
     assert "age" in error.value.message_dict
     assert not Intake.objects.exists()
 
 
 def test_recent_isotretinoin_needs_a_practitioners_acknowledgement(practitioner, patient):
     actor = as_actor(practitioner)
-    screening = services.intake_record(actor, patient.pk, {**CLEAR, "isotretinoin_months_ago": 2})
+    screening = services.intake_record(
+        actor, patient.pk, intake_from_json(actor, {**CLEAR, "isotretinoin_months_ago": 2})
+    )
     assert screening.verdict == "eligible_with_precautions"
     assert [f["code"] for f in screening.unacknowledged()] == ["isotretinoin_recent"]
     assert screening.blocks_treatment()
@@ -72,7 +83,9 @@ def test_recent_isotretinoin_needs_a_practitioners_acknowledgement(practitioner,
 
 def test_only_practitioners_decide(admin, front_desk, practitioner, patient):
     screening = services.intake_record(
-        as_actor(practitioner), patient.pk, {**CLEAR, "isotretinoin_months_ago": 2}
+        as_actor(practitioner),
+        patient.pk,
+        intake_from_json(as_actor(practitioner), {**CLEAR, "isotretinoin_months_ago": 2}),
     )
     for member in (admin, front_desk):
         with pytest.raises(PermissionDenied):
@@ -80,12 +93,16 @@ def test_only_practitioners_decide(admin, front_desk, practitioner, patient):
                 as_actor(member), screening.pk, "isotretinoin_recent", "ok"
             )
     with pytest.raises(PermissionDenied):
-        services.intake_record(as_actor(front_desk), patient.pk, CLEAR)
+        services.intake_record(
+            as_actor(front_desk), patient.pk, intake_from_json(as_actor(front_desk), CLEAR)
+        )
 
 
 def test_block_needs_a_reasoned_override(practitioner, patient):
     actor = as_actor(practitioner)
-    screening = services.intake_record(actor, patient.pk, {**CLEAR, "keloid_history": True})
+    screening = services.intake_record(
+        actor, patient.pk, intake_from_json(actor, {**CLEAR, "keloid_history": True})
+    )
     assert screening.verdict == "not_eligible"
     with pytest.raises(ValidationError):
         services.screening_override(actor, screening.pk, "because")
@@ -100,24 +117,35 @@ def test_block_needs_a_reasoned_override(practitioner, patient):
 
 def test_eligible_screening_cannot_be_overridden(practitioner, patient):
     actor = as_actor(practitioner)
-    screening = services.intake_record(actor, patient.pk, CLEAR)
+    screening = services.intake_record(actor, patient.pk, intake_from_json(actor, CLEAR))
     with pytest.raises(ValidationError):
         services.screening_override(actor, screening.pk, "Nothing to override here at all.")
 
 
 def test_other_clinics_screenings_are_not_found(practitioner, other_practitioner, other_patient):
-    screening = services.intake_record(as_actor(other_practitioner), other_patient.pk, CLEAR)
+    screening = services.intake_record(
+        as_actor(other_practitioner),
+        other_patient.pk,
+        intake_from_json(as_actor(other_practitioner), CLEAR),
+    )
     with pytest.raises(Http404):
-        services.intake_record(as_actor(practitioner), other_patient.pk, CLEAR)
+        services.intake_record(
+            as_actor(practitioner),
+            other_patient.pk,
+            intake_from_json(as_actor(practitioner), CLEAR),
+        )
     with pytest.raises(Http404):
         services.screening_override(as_actor(practitioner), screening.pk, "x" * 20)
 
 
 def test_patient_fills_in_their_own_intake_only(portal_patient, patient):
     actor = as_actor(portal_patient)
-    assert services.intake_record(actor, portal_patient.pk, CLEAR).verdict == "eligible"
+    assert (
+        services.intake_record(actor, portal_patient.pk, intake_from_json(actor, CLEAR)).verdict
+        == "eligible"
+    )
     with pytest.raises(Http404):
-        services.intake_record(actor, patient.pk, CLEAR)
+        services.intake_record(actor, patient.pk, intake_from_json(actor, CLEAR))
 
 
 def _on(monkeypatch, day: datetime) -> None:  # type: ignore[no-untyped-def]
@@ -130,7 +158,9 @@ def test_months_are_kept_as_the_date_of_the_last_dose_and_the_answer_as_given(
 ):
     _on(monkeypatch, datetime(2025, 1, 15, 10, tzinfo=UTC))
     screening = services.intake_record(
-        as_actor(practitioner), patient.pk, {**CLEAR, "isotretinoin_months_ago": 3}
+        as_actor(practitioner),
+        patient.pk,
+        intake_from_json(as_actor(practitioner), {**CLEAR, "isotretinoin_months_ago": 3}),
     )
     intake = screening.intake
     assert intake.answers["isotretinoin_months_ago"] == "2024-10-16"
@@ -142,11 +172,16 @@ def test_months_are_kept_as_the_date_of_the_last_dose_and_the_answer_as_given(
 def test_a_re_screen_months_later_sees_the_aged_answer(practitioner, patient, monkeypatch):
     actor = as_actor(practitioner)
     _on(monkeypatch, datetime(2025, 1, 15, 10, tzinfo=UTC))
-    first = services.intake_record(actor, patient.pk, {**CLEAR, "isotretinoin_months_ago": 3})
+    first = services.intake_record(
+        actor, patient.pk, intake_from_json(actor, {**CLEAR, "isotretinoin_months_ago": 3})
+    )
     assert first.verdict == "eligible_with_precautions"
     _on(monkeypatch, datetime(2025, 4, 20, 10, tzinfo=UTC))  # 6.1 months after the last dose
     again = services.intake_record(
-        actor, patient.pk, access_latest_answers(actor, patient.pk), Intake.Context.PRE_SESSION
+        actor,
+        patient.pk,
+        intake_from_json(actor, access_latest_answers(actor, patient.pk)),
+        Intake.Context.PRE_SESSION,
     )
     assert again.verdict == "eligible"
     assert again.intake.answers["isotretinoin_months_ago"] == "2024-10-16"
@@ -154,27 +189,36 @@ def test_a_re_screen_months_later_sees_the_aged_answer(practitioner, patient, mo
 
 def test_isotretinoin_never_is_an_answer_and_null_is_not(practitioner, patient):
     actor = as_actor(practitioner)
-    assert services.intake_record(actor, patient.pk, CLEAR).verdict == "eligible"
+    assert (
+        services.intake_record(actor, patient.pk, intake_from_json(actor, CLEAR)).verdict
+        == "eligible"
+    )
     unanswered = services.intake_record(
-        actor, patient.pk, {**CLEAR, "isotretinoin_months_ago": None}
+        actor, patient.pk, intake_from_json(actor, {**CLEAR, "isotretinoin_months_ago": None})
     )
     assert unanswered.verdict == "incomplete"
     assert unanswered.missing == ["isotretinoin_months_ago"]
     with pytest.raises(ValidationError) as error:
-        services.intake_record(actor, patient.pk, {**CLEAR, "isotretinoin_months_ago": "no"})
+        services.intake_record(
+            actor, patient.pk, intake_from_json(actor, {**CLEAR, "isotretinoin_months_ago": "no"})
+        )
     assert "isotretinoin_months_ago" in error.value.message_dict
     assert Intake.objects.count() == 2
 
 
 def test_an_older_intake_is_asked_the_new_questions_at_the_re_screen(practitioner, patient):
     actor = as_actor(practitioner)
-    services.intake_record(actor, patient.pk, BEFORE_SAFETY_REVIEW)
+    services.intake_record(actor, patient.pk, intake_from_json(actor, BEFORE_SAFETY_REVIEW))
     previous = access_latest_answers(actor, patient.pk)
-    again = services.intake_record(actor, patient.pk, previous, Intake.Context.PRE_SESSION)
+    again = services.intake_record(
+        actor, patient.pk, intake_from_json(actor, previous), Intake.Context.PRE_SESSION
+    )
     assert again.verdict == "incomplete"
     assert again.missing == list(SAFETY_REVIEW_QUESTIONS)
     answered = {**previous, **dict.fromkeys(SAFETY_REVIEW_QUESTIONS, False)}
-    final = services.intake_record(actor, patient.pk, answered, Intake.Context.PRE_SESSION)
+    final = services.intake_record(
+        actor, patient.pk, intake_from_json(actor, answered), Intake.Context.PRE_SESSION
+    )
     assert final.verdict == "eligible"
 
 
@@ -183,15 +227,21 @@ def test_latest_findings_are_the_codes_of_the_latest_screening_in_the_clinic(
 ):
     actor = as_actor(practitioner)
     assert latest_findings(actor, patient.pk) == frozenset()
-    services.intake_record(actor, patient.pk, {**CLEAR, "herpes_simplex_history": True})
-    services.intake_record(actor, patient.pk, {**CLEAR, "anticoagulants": True})
+    services.intake_record(
+        actor, patient.pk, intake_from_json(actor, {**CLEAR, "herpes_simplex_history": True})
+    )
+    services.intake_record(
+        actor, patient.pk, intake_from_json(actor, {**CLEAR, "anticoagulants": True})
+    )
     assert latest_findings(actor, patient.pk) == {"anticoagulation"}
     with pytest.raises(Http404):
         latest_findings(actor, other_patient.pk)
     with pytest.raises(PermissionDenied):
         latest_findings(as_actor(front_desk), patient.pk)
     own = as_actor(portal_patient)
-    services.intake_record(own, portal_patient.pk, {**CLEAR, "bleeding_disorder": True})
+    services.intake_record(
+        own, portal_patient.pk, intake_from_json(own, {**CLEAR, "bleeding_disorder": True})
+    )
     assert latest_findings(own, portal_patient.pk, Permission.CHECKIN_SUBMIT) == {
         "bleeding_disorder"
     }

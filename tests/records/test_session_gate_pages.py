@@ -13,6 +13,7 @@ from django.utils import timezone
 from needlepoint.accounts.tokens import token_create
 from needlepoint.courses import sessions
 from needlepoint.courses.models import Addendum
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.records import services as records
 from needlepoint.records.open_items import open_items
 from needlepoint.safety.services import lot_recall
@@ -73,7 +74,7 @@ def test_an_expired_lot_is_refused_with_its_reason_not_an_unknown_choice(
 ):
     actor = as_actor(practitioner)
     session = planned_course(actor, patient.pk).sessions.get(number=1)
-    records.session_start(actor, session.pk, CLEAR)
+    records.session_start(actor, session.pk, intake_from_json(actor, CLEAR))
     expired = make_lot(clinic, "OLD-1", expires=date(2020, 1, 1))
     start = timezone.localtime() - timedelta(hours=1)
     response = signed_in(practitioner).post(
@@ -94,7 +95,7 @@ def test_an_expired_lot_is_refused_with_its_reason_not_an_unknown_choice(
 def test_a_future_treatment_time_is_refused_on_the_chart_page(practitioner, patient):
     actor = as_actor(practitioner)
     session = planned_course(actor, patient.pk).sessions.get(number=1)
-    records.session_start(actor, session.pk, CLEAR)
+    records.session_start(actor, session.pk, intake_from_json(actor, CLEAR))
     later = timezone.localtime() + timedelta(hours=3)
     page = (
         signed_in(practitioner)
@@ -181,7 +182,7 @@ def test_a_chart_with_numbers_that_are_not_finite_is_refused_by_field(
 ):
     actor = as_actor(practitioner)
     session = planned_course(actor, patient.pk).sessions.get(number=1)
-    records.session_start(actor, session.pk, CLEAR)
+    records.session_start(actor, session.pk, intake_from_json(actor, CLEAR))
     response = api.put(
         f"/api/v1/sessions/{session.pk}/chart",
         '{"revision": 0, "zones": {"left_cheek": ' + zone + "}}",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from needlepoint.courses import sessions
 from needlepoint.courses.models import Course, Session
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.models import Screening
 from needlepoint.patients.models import ConsentTemplate
 from needlepoint.patients.services import consent_sign
@@ -122,7 +123,7 @@ def test_chart_conflict_keeps_both_versions(practitioner, patient):
     actor = as_actor(practitioner)
     course = planned_course(actor, patient.pk)
     session = course.sessions.get(number=1)
-    records.session_start(actor, session.pk, CLEAR)
+    records.session_start(actor, session.pk, intake_from_json(actor, CLEAR))
     sessions.session_chart_save(actor, session.pk, revision=0, device_id="THEIRS")
     response = signed_in(practitioner).post(
         f"/sessions/{session.pk}/chart/", {"revision": "0", "device_id": "MINE", "save": "1"}
@@ -172,7 +173,7 @@ def test_recalled_lot_is_flagged_on_timeline_and_dashboard(practitioner, patient
     actor = as_actor(practitioner)
     course = planned_course(actor, patient.pk)
     session = course.sessions.get(number=1)
-    records.session_start(actor, session.pk, CLEAR)
+    records.session_start(actor, session.pk, intake_from_json(actor, CLEAR))
     lot = make_lot(clinic, "R-9")
     sessions.session_chart_save(actor, session.pk, revision=0, cartridge_lot=lot)
     lot_recall(as_actor(practitioner), lot.pk, "Needle tips blunt")
@@ -190,7 +191,7 @@ def test_recalled_lot_is_flagged_on_timeline_and_dashboard(practitioner, patient
 def _clinical_history(actor, patient) -> None:  # type: ignore[no-untyped-def]
     course = planned_course(actor, patient.pk)
     session = course.sessions.get(number=1)
-    records.session_start(actor, session.pk, CLEAR)
+    records.session_start(actor, session.pk, intake_from_json(actor, CLEAR))
     sessions.session_chart_save(actor, session.pk, revision=0, device_id="D")
 
 

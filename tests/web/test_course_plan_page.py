@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from needlepoint.courses import services
 from needlepoint.courses.models import Course
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.services import intake_record
 from needlepoint.patients.models import Patient
 from tests.clinical_data import counts
@@ -28,7 +29,7 @@ def _assessment(
     scar_types: tuple[str, ...] = ("boxcar", "icepick"),
 ) -> Any:
     actor = as_actor(practitioner)
-    intake_record(actor, patient.pk, answers)
+    intake_record(actor, patient.pk, intake_from_json(actor, answers))
     given = counts(qualitative_grade)
     return services.assessment_record(actor, patient.pk, given, scar_types=scar_types)
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.models import Intake
 from needlepoint.intakes.selectors import access_latest_answers
 from needlepoint.intakes.services import intake_record
@@ -92,7 +93,11 @@ def test_the_date_is_kept_and_offered_again_so_the_months_count_on(
 
 
 def test_an_older_intake_asks_the_questions_it_never_answered(practitioner, patient):
-    intake_record(as_actor(practitioner), patient.pk, BEFORE_SAFETY_REVIEW)
+    intake_record(
+        as_actor(practitioner),
+        patient.pk,
+        intake_from_json(as_actor(practitioner), BEFORE_SAFETY_REVIEW),
+    )
     page = _intake_page(signed_in(practitioner), patient)
     assert "were not answered last time" in page
     assert page.count("Not answered before: please answer.") == len(SAFETY_REVIEW_QUESTIONS)
@@ -106,12 +111,16 @@ def test_the_portal_intake_takes_never_too(portal_patient):
 
 def test_the_pre_session_re_screen_asks_what_an_older_intake_never_answered(practitioner, patient):
     actor = as_actor(practitioner)
-    intake_record(actor, patient.pk, CLEAR)
+    intake_record(actor, patient.pk, intake_from_json(actor, CLEAR))
     session = planned_course(actor, patient.pk).sessions.get(number=1)
-    intake_record(actor, patient.pk, BEFORE_SAFETY_REVIEW)  # as recorded before the review
+    intake_record(
+        actor, patient.pk, intake_from_json(actor, BEFORE_SAFETY_REVIEW)
+    )  # as recorded before the review
     page = signed_in(practitioner).get(f"/sessions/{session.pk}/").content.decode()
     assert page.count("Not answered before: please answer.") == len(SAFETY_REVIEW_QUESTIONS)
-    screening = records.session_start(actor, session.pk, access_latest_answers(actor, patient.pk))
+    screening = records.session_start(
+        actor, session.pk, intake_from_json(actor, access_latest_answers(actor, patient.pk))
+    )
     assert screening.verdict == "incomplete"
     assert screening.missing == list(SAFETY_REVIEW_QUESTIONS)
     assert screening.blocks_treatment()

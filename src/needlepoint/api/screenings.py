@@ -15,6 +15,7 @@ from needlepoint.api.schemas import ERRORS, Strict
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.domain.screening import missing_answers
 from needlepoint.intakes import selectors, services
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.models import Screening
 
 router = Router(tags=["screenings"])
@@ -92,8 +93,9 @@ class OverrideIn(Strict):
 def intake_record(
     request: HttpRequest, patient_id: str, payload: Body[IntakeAnswers]
 ) -> Status[ScreeningOut]:
-    answers = payload.dict(exclude_unset=True)
-    screening = services.intake_record(request_actor(request), patient_id, answers)
+    actor = request_actor(request)
+    answers = intake_from_json(actor, payload.dict(exclude_unset=True))
+    screening = services.intake_record(actor, patient_id, answers)
     return Status(201, ScreeningOut.from_model(screening))
 
 

@@ -16,6 +16,7 @@ from needlepoint.api.schemas import ERRORS, Problem, Strict
 from needlepoint.api.screenings import ScreeningOut
 from needlepoint.courses import selectors, sessions
 from needlepoint.courses.models import Session
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.records import services as records
 from needlepoint.records.open_items import open_items
 from needlepoint.safety.selectors import lot_in_scope
@@ -152,7 +153,7 @@ def session_start(
 ) -> Status[ScreeningOut]:
     """`reviewed=true` confirms the practitioner has reviewed the session's open items."""
     actor = request_actor(request)
-    answers = payload.dict(exclude_unset=True)
+    answers = intake_from_json(actor, payload.dict(exclude_unset=True))
     screening = records.session_start(actor, session_id, answers, reviewed=reviewed)
     return Status(201, ScreeningOut.from_model(screening))
 

@@ -16,6 +16,7 @@ from needlepoint.clinics.models import Clinic
 from needlepoint.courses import services, sessions
 from needlepoint.domain import scars
 from needlepoint.domain.triage import Symptoms
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.models import Screening
 from needlepoint.intakes.services import intake_record, screening_acknowledge
 from needlepoint.patients.models import Consent, ConsentTemplate, Patient
@@ -91,7 +92,7 @@ def seed_histories(clinic: Clinic) -> None:
             "age": _age(patient),
             "fitzpatrick": patient.fitzpatrick,
         }
-        _acknowledge(actor, intake_record(actor, patient.pk, answers))
+        _acknowledge(actor, intake_record(actor, patient.pk, intake_from_json(actor, answers)))
         counts = scars.Assessment(
             grade, zones={z: scars.ScarCounts(scars.ScaleCounts(c)) for z, c in zones.items()}
         )
@@ -131,7 +132,7 @@ def _chart_first_session(
     actor: Actor, course: Any, answers: dict[str, Any], lots: dict[str, Lot]
 ) -> None:
     session = course.sessions.get(number=1)
-    _acknowledge(actor, records.session_start(actor, session.pk, answers))
+    _acknowledge(actor, records.session_start(actor, session.pk, intake_from_json(actor, answers)))
     start = session.scheduled_at
     saved = sessions.session_chart_save(
         actor,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.roles import Permission, Role, allows
@@ -26,6 +28,11 @@ class Actor:
     def zone(self) -> ZoneInfo:
         """The clinic's time zone: patients and staff see clinic-local times."""
         return ZoneInfo(self.clinic.time_zone)
+
+    @property
+    def today(self) -> date:
+        """Today in the clinic's time zone: the day an intake is screened on."""
+        return timezone.localdate(timezone=self.zone)
 
     def record_permission(self, staff_permission: Permission) -> Permission:
         """The right to reach a patient's record with: a patient reads their own (the scoping

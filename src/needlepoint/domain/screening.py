@@ -11,7 +11,7 @@ January is more than 6 months ago by August. Months and days convert at the mean
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from needlepoint.domain.errors import InvalidInput
@@ -54,9 +54,11 @@ VERDICT_OF_SEVERITY = {
 
 @dataclass(frozen=True)
 class Intake:
-    """The answered questions only; an unanswered question is simply absent."""
+    """The answered questions only; an unanswered question is simply absent. `given` keeps
+    the answers as they were given (months since an event, before they became its date)."""
 
     answers: Mapping[str, Given]
+    given: Mapping[str, object] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,11 @@ def parse_intake(data: object, knowledge: Knowledge, on: date) -> Intake:
     table = as_object(data, "", allowed=questions)
     return Intake(
         answers={
-            name: _answer(value, questions[name], on)
+            name: read_answer(value, questions[name], on)
             for name, value in table.items()
             if value is not None
-        }
+        },
+        given=dict(table),
     )
 
 
@@ -106,7 +109,9 @@ def months_between(earlier: date, later: date) -> float:
     return (later - earlier).days / DAYS_PER_MONTH
 
 
-def _answer(value: object, question: Question, on: date) -> Given:
+def read_answer(value: object, question: Question, on: date) -> Given:
+    """One question's answer, refused naming the question; a months_ago answer may also be
+    the event's date itself."""
     low, high = question.minimum or 0, question.maximum
     if question.kind is QuestionKind.BOOLEAN:
         return as_bool(value, question.name)
@@ -131,12 +136,13 @@ def _months_ago(value: object, question: Question, on: date) -> date | str:
         return NEVER
     if isinstance(value, str):
         try:
-            event = date.fromisoformat(value)
+            value = date.fromisoformat(value)
         except ValueError:
             raise problem from None
-        if months_between(event, on) < low:
+    if isinstance(value, date):
+        if months_between(value, on) < low:
             raise problem
-        return event
+        return value
     try:
         months = as_number(value, question.name, low, high)
     except InvalidInput:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
-from needlepoint.clinics.knowledge import clinic_knowledge, validation_error
+from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
-from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.screening import parse_intake, screen, stored_answers
+from needlepoint.domain import screening as rules
 from needlepoint.domain.serialization import to_json
 from needlepoint.intakes.models import Acknowledgement, Intake, Override, Screening
 from needlepoint.intakes.selectors import screening_in_scope
@@ -26,7 +22,7 @@ from needlepoint.safety.audit import audit_record
 def intake_record(
     actor: Actor,
     patient_id: object,
-    answers: Mapping[str, object],
+    answers: rules.Intake,
     context: str = Intake.Context.INITIAL,
 ) -> Screening:
     """Store the answers as the patient's next intake version and screen them today (in the
@@ -34,12 +30,7 @@ def intake_record(
     kept beside them."""
     patient = patient_in_scope(actor, patient_id, Permission.INTAKE_RECORD)
     knowledge = clinic_knowledge(actor.clinic)
-    today = timezone.localdate(timezone=actor.zone)
-    try:
-        intake_answers = parse_intake(dict(answers), knowledge, today)
-    except InvalidInput as error:
-        raise validation_error(error) from None
-    result = screen(intake_answers, knowledge, today)
+    result = rules.screen(answers, knowledge, actor.today)
     Patient.objects.select_for_update().filter(pk=patient.pk).first()  # serialise versions
     latest = patient.intakes.aggregate(latest=Max("version"))["latest"] or 0
     intake = Intake.objects.create(
@@ -47,8 +38,8 @@ def intake_record(
         patient=patient,
         version=latest + 1,
         context=context,
-        answers=stored_answers(intake_answers),
-        answers_given=dict(answers),
+        answers=rules.stored_answers(answers),
+        answers_given=dict(answers.given),
         recorded_by=actor.user,
         recorded_by_role=actor.role.value,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -13,6 +12,7 @@ from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import session_in_scope
+from needlepoint.domain import screening as rules
 from needlepoint.domain.charting import start_refusals
 from needlepoint.intakes.models import Intake, Screening
 from needlepoint.intakes.services import intake_record
@@ -22,7 +22,7 @@ from needlepoint.safety.audit import audit_record
 
 @transaction.atomic
 def session_start(
-    actor: Actor, session_id: object, answers: Mapping[str, object], *, reviewed: bool = False
+    actor: Actor, session_id: object, answers: rules.Intake, *, reviewed: bool = False
 ) -> Screening:
     """Re-screen on the short "anything changed?" intake, once the practitioner has reviewed
     (`reviewed`) what is open for the patient; what they reviewed is kept on the session."""

@@ -8,9 +8,11 @@ from typing import Any
 
 from django import forms
 
+from needlepoint.clinics.knowledge import validation_error
+from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.knowledge.model import Question, QuestionKind
-from needlepoint.domain.screening import NEVER, missing_answers
+from needlepoint.domain.screening import NEVER, Intake, missing_answers, read_answer
 
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
 
@@ -107,20 +109,35 @@ class IntakeForm(forms.Form):
         )
         return [answer for answer in answers if answer is not None]
 
-    def answers(self) -> dict[str, object]:
-        """The rules engine's intake JSON: absent means unanswered; a months_ago answer is
-        the months, the ISO date or "never"."""
+    def _answered(self) -> dict[Question, object]:
+        """Each answered question's value as the form holds it: a boolean, a number, a
+        choice; for a months_ago question the months, the date or "never"."""
         data = self.cleaned_data
-        result: dict[str, object] = {}
+        answered: dict[Question, object] = {}
         for question in self.questions:
             value = data.get(question.name)
             if question.kind is QuestionKind.MONTHS_AGO:
                 given = self._given(question, data)
                 if given:
-                    [value] = given
-                    result[question.name] = value.isoformat() if isinstance(value, date) else value
+                    [answered[question]] = given
             elif question.kind is QuestionKind.BOOLEAN and value:
-                result[question.name] = value == "yes"
+                answered[question] = value == "yes"
             elif value not in (None, ""):
-                result[question.name] = value
-        return result
+                answered[question] = value
+        return answered
+
+    def answers(self) -> dict[str, object]:
+        """The answers as given, as JSON (absent means unanswered; a date in ISO form)."""
+        return {
+            question.name: value.isoformat() if isinstance(value, date) else value
+            for question, value in self._answered().items()
+        }
+
+    def intake(self, on: date) -> Intake:
+        """The answers as the rules engine takes them on the day `on` (months become the
+        event's date); one it refuses, e.g. a date after `on`, is an error on its field."""
+        try:
+            answers = {q.name: read_answer(v, q, on) for q, v in self._answered().items()}
+        except InvalidInput as error:
+            raise validation_error(error) from None
+        return Intake(answers, given=self.answers())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from needlepoint.clinics.roles import Permission
 from needlepoint.patients.selectors import access_patient
@@ -25,7 +24,7 @@ def timeline(request: HttpRequest, actor: Actor, patient_id: str) -> HttpRespons
 
 @with_actor(Permission.CLINICAL_READ)
 def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
-    today = timezone.localdate(timezone=actor.zone)
+    today = actor.today
     return render(
         request,
         "records/dashboard.html",

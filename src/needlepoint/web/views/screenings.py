@@ -28,7 +28,9 @@ def _intake_page(request: HttpRequest, actor: Actor, patient_id: str, context: s
     if request.method == "POST":
         screening = submit(
             form,
-            lambda **_: intake_services.intake_record(actor, patient.pk, form.answers(), context),
+            lambda **_: intake_services.intake_record(
+                actor, patient.pk, form.intake(actor.today), context
+            ),
         )
         if screening is not None:
             return redirect("screening-detail", screening_id=screening.pk)
@@ -89,7 +91,10 @@ def portal_intake(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
     if request.method == "POST":
         saved = submit(
-            form, lambda **_: intake_services.intake_record(actor, actor.patient_id, form.answers())
+            form,
+            lambda **_: intake_services.intake_record(
+                actor, actor.patient_id, form.intake(actor.today)
+            ),
         )
         if saved is not None:
             messages.success(

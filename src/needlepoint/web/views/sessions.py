@@ -82,7 +82,9 @@ def session_detail(request: HttpRequest, actor: Actor, session_id: int) -> HttpR
         if request.method == "POST" and form.is_valid():
             try:
                 reviewed = request.POST.get("reviewed") == "1"
-                records.session_start(actor, session.pk, form.answers(), reviewed=reviewed)
+                records.session_start(
+                    actor, session.pk, form.intake(actor.today), reviewed=reviewed
+                )
                 return redirect("session-detail", session_id=session.pk)
             except ValidationError as error:
                 problems = getattr(error, "message_dict", {"__all__": error.messages})
