@@ -80,10 +80,8 @@ def migrate(transactional_db):  # type: ignore[no-untyped-def]
     """Move the test database to the given migrations and return the models as they were
     there; the database is back at the latest migrations afterwards."""
 
-    def to(*targets: tuple[str, str]) -> Apps:
-        executor = MigrationExecutor(connection)
-        executor.migrate(list(targets))
-        return executor.loader.project_state(list(targets)).apps
+    def to(*targets: tuple[str, str | None]) -> Apps:
+        return MigrationExecutor(connection).migrate(list(targets)).apps
 
     yield to
     executor = MigrationExecutor(connection)

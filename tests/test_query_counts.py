@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from needlepoint.accounts.tokens import token_create
+from needlepoint.adverse_events.services import adverse_event_record
 from needlepoint.checkins import services as checkins
 from needlepoint.patients.models import ConsentTemplate, Patient
 from needlepoint.patients.services import consent_sign
@@ -64,7 +65,7 @@ def _history(practitioner: Any, patient: Patient, template: ConsentTemplate) -> 
     lot_recall(actor, session.cartridge_lot_id, "Blunt tips")
     assert patient.user is not None
     checkin = checkins.checkin_submit(as_actor(patient), reported({"pus": True}))
-    checkins.adverse_event_record(
+    adverse_event_record(
         actor,
         session.pk,
         alert_id=checkin.alert.pk,

@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from needlepoint.checkins.models import AdverseEvent, Alert
+from needlepoint.adverse_events.models import AdverseEvent
+from needlepoint.checkins.models import Alert
 from tests.clinical_data import treated_session
 from tests.conftest import as_actor
 from tests.factories import PASSWORD, PatientFactory

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from needlepoint import __version__
 from needlepoint.api import (
+    adverse_events,
     aftercare,
     assessments,
     checkins,
@@ -43,5 +44,6 @@ api.add_router("", assessments.router)
 api.add_router("", courses.router)
 api.add_router("", sessions.router)
 api.add_router("", checkins.router)
+api.add_router("", adverse_events.router)
 api.add_router("", aftercare.router)
 api.add_router("", photos.router)

@@ -1,9 +1,9 @@
-"""/api/v1: check-ins (the signed-in patient), alerts and adverse events (the clinic)."""
+"""/api/v1: check-ins (the signed-in patient) and alerts (the clinic)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
@@ -14,7 +14,7 @@ from needlepoint.api.auth import request_actor
 from needlepoint.api.knowledge_schemas import ReportedSymptoms
 from needlepoint.api.schemas import ERRORS
 from needlepoint.checkins import selectors, services
-from needlepoint.checkins.models import AdverseEvent, Alert, CheckIn
+from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.clinics.knowledge import clinic_knowledge, read_input
 from needlepoint.domain import triage
 from needlepoint.domain.knowledge import Knowledge
@@ -135,33 +135,6 @@ class AlertFilter(Schema):
     status: Literal["open", "all"] = "open"
 
 
-class AdverseEventIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    session_id: int
-    alert_id: int | None = None
-    kind: Literal[tuple(AdverseEvent.Kind.values)]  # type: ignore[valid-type]
-    severity: Literal["mild", "moderate", "severe"]
-    serious: bool = False
-    outcome: Literal[tuple(AdverseEvent.Outcome.values)]  # type: ignore[valid-type]
-    onset: date
-    description: str = Field(min_length=1, max_length=5000)
-
-
-class AdverseEventOut(Schema):
-    id: int
-    patient_id: uuid.UUID
-    session_id: int
-    alert_id: int | None
-    kind: str
-    severity: str
-    serious: bool
-    outcome: str
-    onset: date
-    description: str
-    recorded_at: datetime
-
-
 @router.post("/checkins", response={201: CheckInOut, **ERRORS}, summary="Check in (patients)")
 def create_checkin(request: HttpRequest, payload: CheckInIn) -> Status[CheckIn]:
     actor = request_actor(request)
@@ -217,23 +190,3 @@ def contacted_alert(request: HttpRequest, alert_id: int, payload: AlertActionIn)
 )
 def resolve_alert(request: HttpRequest, alert_id: int, payload: AlertActionIn) -> Alert:
     return _act(request, alert_id, "resolve", payload.note)
-
-
-@router.post(
-    "/adverse-events", response={201: AdverseEventOut, **ERRORS}, summary="Record an adverse event"
-)
-def create_adverse_event(request: HttpRequest, payload: AdverseEventIn) -> Status[AdverseEvent]:
-    data = payload.dict()
-    session_id = data.pop("session_id")
-    return Status(201, services.adverse_event_record(request_actor(request), session_id, **data))
-
-
-@router.get(
-    "/adverse-events",
-    response={200: list[AdverseEventOut], **ERRORS},
-    summary="The clinic's adverse events",
-)
-def list_adverse_events(
-    request: HttpRequest, patient_id: uuid.UUID | None = None
-) -> list[AdverseEvent]:
-    return selectors.access_adverse_events(request_actor(request), patient_id)

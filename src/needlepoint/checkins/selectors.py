@@ -1,4 +1,4 @@
-"""Reads of check-ins, alerts and adverse events: scoped to the actor's clinic, audited."""
+"""Reads of check-ins and alerts: scoped to the actor's clinic, audited."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import Http404
 
-from needlepoint.checkins.models import AdverseEvent, Alert, CheckIn
+from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.records import record_key
@@ -129,29 +129,3 @@ def access_alert(actor: Actor, alert_id: object) -> Alert:
     alert = alert_in_scope(actor, alert_id)
     audit_record(actor, "alert.read", "patient", alert.patient_id, detail={"alert": alert.pk})
     return alert
-
-
-def access_adverse_events(
-    actor: Actor, patient_id: UUID | None = None, *, limit: int = 500
-) -> list[AdverseEvent]:
-    """The clinic's adverse events (or one patient's), at most `limit`: audited once."""
-    events = list(adverse_events(actor, patient_id)[:limit])
-    audit_record(
-        actor,
-        "adverse_event.list",
-        "clinic",
-        actor.clinic.pk,
-        detail={
-            "events": [event.pk for event in events],
-            "patients": sorted({str(event.patient_id) for event in events}),
-        },
-    )
-    return events
-
-
-def adverse_events(actor: Actor, patient_id: UUID | None = None) -> QuerySet[AdverseEvent]:
-    actor.require(Permission.CLINICAL_READ)
-    events = AdverseEvent.objects.filter(clinic=actor.clinic).select_related("patient", "session")
-    if patient_id is not None:
-        events = events.filter(patient_id=patient_id)
-    return events

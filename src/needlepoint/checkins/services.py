@@ -1,20 +1,17 @@
-"""Check-ins triaged by the rules engine; alerts for the clinic; adverse events."""
+"""Check-ins triaged by the rules engine; alerts for the clinic."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from needlepoint.checkins.models import AdverseEvent, Alert, AlertAction, CheckIn
+from needlepoint.checkins.models import Alert, AlertAction, CheckIn
 from needlepoint.checkins.selectors import alert_in_scope, latest_treated_session
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Session
-from needlepoint.courses.selectors import session_in_scope
 from needlepoint.domain import triage as rules
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
@@ -126,51 +123,3 @@ def alert_update(actor: Actor, alert_id: object, action: str, note: str = "") ->
     AlertAction.objects.create(alert=alert, status=alert.status, note=note.strip(), by=actor.user)
     audit_record(actor, f"alert.{action}", "patient", alert.patient_id, detail={"alert": alert.pk})
     return alert
-
-
-@transaction.atomic
-def adverse_event_record(
-    actor: Actor,
-    session_id: object,
-    *,
-    kind: str,
-    severity: str,
-    serious: bool,
-    outcome: str,
-    onset: date,
-    description: str,
-    alert_id: object | None = None,
-) -> AdverseEvent:
-    """A practitioner records an adverse event linked to the session (and the alert, if any)."""
-    actor.require(Permission.ALERT_MANAGE)
-    session = session_in_scope(actor, session_id, Permission.ALERT_MANAGE)
-    alert = alert_in_scope(actor, alert_id) if alert_id else None
-    if alert is not None and alert.checkin.session_id != session.pk:
-        raise ValidationError({"alert_id": "This alert is about another session."})
-    if session.ended_at and onset < timezone.localdate(session.ended_at, actor.zone):
-        raise ValidationError({"onset": "The onset cannot be before the session."})
-    if onset > timezone.localdate(timezone.now(), actor.zone):
-        raise ValidationError({"onset": "The onset cannot be in the future."})
-    event = AdverseEvent(
-        clinic=actor.clinic,
-        patient=session.patient,
-        session=session,
-        alert=alert,
-        kind=kind,
-        severity=severity,
-        serious=serious,
-        outcome=outcome,
-        onset=onset,
-        description=description.strip(),
-        recorded_by=actor.user,
-    )
-    event.full_clean()
-    event.save()
-    audit_record(
-        actor,
-        "adverse_event.record",
-        "patient",
-        session.patient_id,
-        detail={"adverse_event": event.pk, "kind": kind, "serious": serious},
-    )
-    return event

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "needlepoint.intakes",
     "needlepoint.courses",
     "needlepoint.checkins",
+    "needlepoint.adverse_events",
     "needlepoint.notify",
     "needlepoint.photos",
     "needlepoint.web",

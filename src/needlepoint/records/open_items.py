@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from django.db.models import Q
 
-from needlepoint.checkins.models import AdverseEvent, Alert
+from needlepoint.adverse_events.models import AdverseEvent
+from needlepoint.checkins.models import Alert
 from needlepoint.clinics.actors import Actor
 from needlepoint.courses.models import Session
 from needlepoint.domain.charting import OpenItem

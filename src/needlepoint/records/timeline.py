@@ -9,7 +9,8 @@ from uuid import UUID
 
 from django.urls import reverse
 
-from needlepoint.checkins.models import AdverseEvent, Alert, CheckIn
+from needlepoint.adverse_events.models import AdverseEvent
+from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission

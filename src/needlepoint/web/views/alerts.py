@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from needlepoint.adverse_events.services import adverse_event_record
 from needlepoint.checkins import selectors, services
-from needlepoint.checkins.models import AdverseEvent
 from needlepoint.clinics.roles import Permission
+from needlepoint.web.forms.adverse_events import AdverseEventForm
 from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
-
-
-class AdverseEventForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = AdverseEvent
-        fields = ("kind", "severity", "serious", "outcome", "onset", "description")
-        widgets = {
-            "onset": forms.DateInput(attrs={"type": "date"}),
-            "description": forms.Textarea(attrs={"rows": 3}),
-        }
-        labels = {"kind": "Type", "serious": "Serious"}
 
 
 @with_actor(Permission.CLINICAL_READ)
@@ -51,7 +40,7 @@ def alert_detail(request: HttpRequest, actor: Actor, alert_id: int) -> HttpRespo
         form = AdverseEventForm(request.POST)
         event = submit(
             form,
-            lambda **data: services.adverse_event_record(
+            lambda **data: adverse_event_record(
                 actor, alert.checkin.session_id, alert_id=alert.pk, **data
             ),
         )
