@@ -44,8 +44,8 @@ def test_the_plan_and_course_carry_limits_warnings_and_total(api, patient, asses
     assert [w["code"] for w in assessment["scores"]["warnings"]] == ["grade_counts_mismatch"]
     plan = api.get(f"/api/v1/assessments/{assessment['id']}/plan").json()
     cheek = plan["zones"]["left_cheek"]
-    assert cheek["depth_mm"] == {"min": 0.25, "max": 0.5}  # grade 1
-    assert cheek["limit_mm"] == 2.0
+    assert cheek["depth_range_mm"] == {"min": 0.25, "max": 0.5}  # grade 1
+    assert cheek["depth_limit_mm"] == 2.0
     assert cheek["passes"] == {"min": 3, "max": 4}
     first = datetime.now(ZoneInfo("America/New_York")) + timedelta(hours=2)
     course = api.post(

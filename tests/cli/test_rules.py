@@ -38,7 +38,7 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("score", {"qualitative_grade": 9}, "qualitative_grade: must be an integer from 1 to 4"),
     ("plan", {"price": 300}, "price: unknown field"),
     ("plan", {"zones": "chin"}, "zones: must be a list"),
-    ("plan", {"depth_limits_mm": {"chin": 0}}, "depth_limits_mm.chin: must be greater than 0"),
+    ("plan", {"depth_limit_mm": {"chin": 0}}, "depth_limit_mm.chin: must be greater than 0"),
     ("plan", {"findings": ["cold_sores"]}, "findings[0]: must be one of: "),
     ("plan", {"fitzpatrick": None}, "fitzpatrick: must be an integer from 1 to 6"),
     ("triage", {"symptoms": {"sneezing": True}}, "symptoms.sneezing: unknown field"),

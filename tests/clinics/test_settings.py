@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.safety.models import AuditEvent
@@ -32,8 +35,8 @@ def test_overrides_reach_the_rules_engine(admin, clinic):
     assert response.status_code == 302, response.content.decode()[:3000]
     clinic.refresh_from_db()
     knowledge = clinic_knowledge(clinic)
-    assert knowledge.zones["left_cheek"].limit_mm == 1.2
-    assert knowledge.zones["right_cheek"].limit_mm == 2.0  # untouched default
+    assert knowledge.zones["left_cheek"].depth_limit_mm == 1.2
+    assert knowledge.zones["right_cheek"].depth_limit_mm == 2.0  # untouched default
     no_makeup = next(i for i in knowledge.aftercare if i.code == "no_makeup")
     assert no_makeup.window.ends_after_hours == 48
     assert knowledge.course.price_per_session.min == 280
@@ -123,3 +126,26 @@ def test_sunscreen_ends_in_months_after_the_course(admin, clinic):
     assert "Sunscreen every day: ends (months after the course&#x27;s last session)" in page
     assert "Default 3 months" in page
     assert "No makeup: ends after (hours)" in page
+
+
+MIGRATION = import_module("needlepoint.clinics.migrations.0004_overrides_depth_limit_key")
+
+
+def test_stored_depth_limits_move_to_the_new_key_and_back(clinic):
+    """A clinic's saved limits keep working under `depth_limit_mm`; going back restores them."""
+    old = {
+        "depth_limits_mm": {"left_cheek": 1.2},
+        "price_per_session": {"amount": 280, "currency": "EUR"},
+    }
+    clinic.settings = {**clinic.settings, "overrides": old}
+    clinic.save()
+    MIGRATION.rename_to_depth_limit(django_apps, None)
+    clinic.refresh_from_db()
+    assert clinic.settings["overrides"] == {
+        "depth_limit_mm": {"left_cheek": 1.2},
+        "price_per_session": {"amount": 280, "currency": "EUR"},
+    }
+    assert clinic_knowledge(clinic).zones["left_cheek"].depth_limit_mm == 1.2
+    MIGRATION.rename_to_depth_limits(django_apps, None)
+    clinic.refresh_from_db()
+    assert clinic.settings["overrides"] == old

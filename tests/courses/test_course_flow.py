@@ -69,7 +69,7 @@ def test_plan_edits_stay_within_the_clinics_limits(
 
 
 def test_clinic_depth_limit_override_is_applied(practitioner, assessment, clinic, first_session_at):
-    clinic.settings = {"overrides": {"depth_limits_mm": {"left_cheek": 1.0}}}
+    clinic.settings = {"overrides": {"depth_limit_mm": {"left_cheek": 1.0}}}
     clinic.save()
     with pytest.raises(ValidationError):
         services.course_create(

@@ -90,7 +90,7 @@ def test_darker_skin_needs_four_weeks_between_sessions(
     assessment = _assess(practitioner, patient)
     plan = services.course_suggestion(as_actor(practitioner), assessment)
     assert plan.minimum_interval_weeks == 4
-    assert plan.zones["left_cheek"].suggested_mm == plan.zones["left_cheek"].depth_mm.min
+    assert plan.zones["left_cheek"].depth_mm == plan.zones["left_cheek"].depth_range_mm.min
     with pytest.raises(ValidationError) as error:
         _create(practitioner, assessment, first_session_at, interval_weeks=3)
     assert "at least 4 weeks" in error.value.message_dict["interval_weeks"][0]
@@ -100,12 +100,12 @@ def test_darker_skin_needs_four_weeks_between_sessions(
 def test_a_clinic_limit_above_the_maximum_is_capped(
     practitioner, patient, screened, clinic, first_session_at
 ):  # type: ignore[no-untyped-def]
-    clinic.settings = {"overrides": {"depth_limits_mm": {"left_cheek": 2.6}}}
+    clinic.settings = {"overrides": {"depth_limit_mm": {"left_cheek": 2.6}}}
     clinic.save()
     assessment = _assess(practitioner, patient, qualitative_grade=4)
     plan = services.course_suggestion(as_actor(practitioner), assessment)
     cheek = plan.zones["left_cheek"]
-    assert cheek.limit_mm == 2.0
+    assert cheek.depth_limit_mm == 2.0
     assert _codes(cheek.reasons) == ["depth_capped"]
     with pytest.raises(ValidationError) as error:
         _create(practitioner, assessment, first_session_at, zone_depths_mm={"left_cheek": 2.4})

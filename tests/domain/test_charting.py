@@ -102,11 +102,11 @@ def test_a_clinic_limit_above_the_zone_maximum_never_lets_a_chart_go_deeper(
 ) -> None:
     cheek = knowledge.zones["left_cheek"]
     lenient = replace(
-        knowledge, zones={**knowledge.zones, "left_cheek": replace(cheek, limit_mm=3.0)}
+        knowledge, zones={**knowledge.zones, "left_cheek": replace(cheek, depth_limit_mm=3.0)}
     )
-    above = replace(COMPLETE, zones={"left_cheek": ZoneTreatment(cheek.max_mm + 0.1, 3)})
+    above = replace(COMPLETE, zones={"left_cheek": ZoneTreatment(cheek.max_depth_mm + 0.1, 3)})
     [refusal] = chart_refusals(above, CLEAR, lenient, ZONE, NOW)
-    assert f"the maximum of {cheek.max_mm:g} mm" in refusal.message
+    assert f"the maximum of {cheek.max_depth_mm:g} mm" in refusal.message
 
 
 @pytest.mark.parametrize("depth", [0.0, -1.0, None])
@@ -237,8 +237,8 @@ def test_an_accepted_chart_never_exceeds_a_limit_or_claims_the_future(chart: Cha
     skew = timedelta(minutes=knowledge.charting.clock_skew_minutes)
     for name, treatment in chart.zones.items():
         assert treatment.depth_mm is not None
-        assert 0 < treatment.depth_mm <= knowledge.zones[name].limit_mm
-        assert treatment.depth_mm <= knowledge.zones[name].max_mm
+        assert 0 < treatment.depth_mm <= knowledge.zones[name].depth_limit_mm
+        assert treatment.depth_mm <= knowledge.zones[name].max_depth_mm
         if treatment.passes is not None:
             assert knowledge.charting.passes.min <= treatment.passes
             assert treatment.passes <= knowledge.charting.passes.max

@@ -153,8 +153,8 @@ def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:
             r"rule\[\d+\]\.when\.equals: does not apply to the months_ago question",
         ),
         (
-            lambda d: d["zones.toml"]["zones"]["forehead"].update(max_mm=9),
-            r"zones\.forehead\.max_mm: must be a number from 0 to 3",
+            lambda d: d["zones.toml"]["zones"]["forehead"].update(max_depth_mm=9),
+            r"zones\.forehead\.max_depth_mm: must be a number from 0 to 3",
         ),
         (
             lambda d: d["zones.toml"]["zones"]["chin"]["depth_by_grade"][3].update(max=1.6),
@@ -229,8 +229,8 @@ def test_thin_zones_are_shallower_than_the_cheeks(knowledge: Knowledge) -> None:
     for name in ("periorbital", "forehead", "nose", "temples", "neck"):
         zone = knowledge.zones[name]
         assert zone.thin
-        assert zone.max_mm <= 0.5 < knowledge.zones["left_cheek"].max_mm
-        assert zone.limit_mm == zone.max_mm  # a clinic's limit defaults to the maximum
+        assert zone.max_depth_mm <= 0.5 < knowledge.zones["left_cheek"].max_depth_mm
+        assert zone.depth_limit_mm == zone.max_depth_mm  # a clinic's limit defaults to the maximum
     for zone in knowledge.zones.values():
         assert zone.depth_by_grade[1].max <= 0.5  # flat marks are never needled deeper
         assert "consumer-depth-guides" not in zone.sources
@@ -253,7 +253,7 @@ def test_merge_overrides_is_the_one_place_for_clinic_values(knowledge: Knowledge
     overrides = parse_overrides(
         {
             "price_per_session": {"amount": 350, "currency": "EUR"},
-            "depth_limits_mm": {"left_cheek": 1.2},
+            "depth_limit_mm": {"left_cheek": 1.2},
             "aftercare": {"no_makeup": {"starts_after_hours": 0, "ends_after_hours": 48}},
         },
         knowledge,
@@ -262,23 +262,25 @@ def test_merge_overrides_is_the_one_place_for_clinic_values(knowledge: Knowledge
     assert merged.course.price_per_session.min == merged.course.price_per_session.max
     assert merged.course.price_per_session.min == Decimal(350)
     assert merged.course.price_per_session.currency == "EUR"
-    assert merged.zones["left_cheek"].limit_mm == 1.2
-    assert merged.zones["right_cheek"].limit_mm == knowledge.zones["right_cheek"].limit_mm
+    assert merged.zones["left_cheek"].depth_limit_mm == 1.2
+    assert (
+        merged.zones["right_cheek"].depth_limit_mm == knowledge.zones["right_cheek"].depth_limit_mm
+    )
     assert {i.code: i.window for i in merged.aftercare}["no_makeup"] == Window(0, 48)
     assert merge_overrides(knowledge, ClinicOverrides()) == knowledge
 
 
 def test_merge_refuses_unknown_names(knowledge: Knowledge) -> None:
     with pytest.raises(KnowledgeError, match="unknown zone or instruction"):
-        merge_overrides(knowledge, ClinicOverrides(depth_limits_mm={"elbow": 1.0}))
+        merge_overrides(knowledge, ClinicOverrides(depth_limit_mm={"elbow": 1.0}))
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"depth_limits_mm": {"elbow": 1}}, r"^depth_limits_mm\.elbow: unknown field"),
-        ({"depth_limits_mm": {"nose": 4}}, r"^depth_limits_mm\.nose: must be a number from 0 to 3"),
-        ({"depth_limits_mm": {"nose": 0}}, r"^depth_limits_mm\.nose: must be greater than 0"),
+        ({"depth_limit_mm": {"elbow": 1}}, r"^depth_limit_mm\.elbow: unknown field"),
+        ({"depth_limit_mm": {"nose": 4}}, r"^depth_limit_mm\.nose: must be a number from 0 to 3"),
+        ({"depth_limit_mm": {"nose": 0}}, r"^depth_limit_mm\.nose: must be greater than 0"),
         (
             {"aftercare": {"no_makeup": {"starts_after_hours": 5, "ends_after_hours": 2}}},
             r"^aftercare\.no_makeup\.ends_after_hours: must be a number of at least 5",

@@ -89,13 +89,14 @@ def test_more_severe_grades_get_more_sessions_and_adjuncts(knowledge: Knowledge)
 
 def test_cheek_depth_rises_with_the_grade(knowledge: Knowledge) -> None:
     cheeks = [_plan(knowledge, qualitative_grade=g).zones["left_cheek"] for g in (1, 2, 3, 4)]
-    assert [(c.depth_mm.min, c.depth_mm.max) for c in cheeks] == [
+    assert [(c.depth_range_mm.min, c.depth_range_mm.max) for c in cheeks] == [
         (0.25, 0.5),
         (0.5, 1.0),
         (1.0, 1.5),
         (1.5, 2.0),
     ]
-    assert cheeks[3].depth_mm.min > cheeks[1].depth_mm.max  # grade 4 deeper than grade 2
+    # grade 4 deeper than grade 2
+    assert cheeks[3].depth_range_mm.min > cheeks[1].depth_range_mm.max
     assert "harris-2015" in cheeks[3].sources
     assert all((c.passes.min, c.passes.max) == (3, 4) for c in cheeks)
 
@@ -105,30 +106,33 @@ def test_thin_zones_stay_shallow_whatever_the_grade(knowledge: Knowledge, grade:
     plan = _plan(knowledge, zones=ZONES, qualitative_grade=grade)
     for zone in THIN:
         assert knowledge.zones[zone].thin
-        assert plan.zones[zone].depth_mm.max <= 0.5
-    assert plan.zones["periorbital"].depth_mm.max <= 0.3
+        assert plan.zones[zone].depth_range_mm.max <= 0.5
+    assert plan.zones["periorbital"].depth_range_mm.max <= 0.3
     if grade >= 3:
-        assert plan.zones["forehead"].depth_mm.max < plan.zones["left_cheek"].depth_mm.min
+        assert (
+            plan.zones["forehead"].depth_range_mm.max < plan.zones["left_cheek"].depth_range_mm.min
+        )
 
 
 def test_depth_is_kept_within_the_requested_limit(knowledge: Knowledge) -> None:
-    plan = _plan(knowledge, qualitative_grade=3, depth_limits_mm={"left_cheek": 0.8})
-    assert plan.zones["left_cheek"].depth_mm == Range(0.8, 0.8)
-    assert plan.zones["left_cheek"].limit_mm == 0.8
+    plan = _plan(knowledge, qualitative_grade=3, depth_limit_mm={"left_cheek": 0.8})
+    assert plan.zones["left_cheek"].depth_range_mm == Range(0.8, 0.8)
+    assert plan.zones["left_cheek"].depth_limit_mm == 0.8
     assert _codes(plan.zones["left_cheek"].reasons) == ["depth_limited"]
     assert plan.zones["right_cheek"].reasons == ()
-    loose = _plan(knowledge, zones=["nose"], depth_limits_mm={"nose": 0.5}).zones["nose"]
-    assert loose.limit_mm == knowledge.zones["nose"].max_mm  # a limit at the maximum: no change
+    loose = _plan(knowledge, zones=["nose"], depth_limit_mm={"nose": 0.5}).zones["nose"]
+    # a limit at the maximum: no change
+    assert loose.depth_limit_mm == knowledge.zones["nose"].max_depth_mm
 
 
 @pytest.mark.parametrize(("limit", "capped"), [(2.0, False), (2.01, True), (3.5, True), (50, True)])
 def test_a_limit_above_the_zones_maximum_is_capped_and_said(
     knowledge: Knowledge, limit: float, capped: bool
 ) -> None:
-    plan = _plan(knowledge, qualitative_grade=4, depth_limits_mm={"left_cheek": limit})
+    plan = _plan(knowledge, qualitative_grade=4, depth_limit_mm={"left_cheek": limit})
     cheek = plan.zones["left_cheek"]
-    assert cheek.limit_mm == 2.0
-    assert cheek.depth_mm.max == 2.0
+    assert cheek.depth_limit_mm == 2.0
+    assert cheek.depth_range_mm.max == 2.0
     reasons = [r for r in cheek.reasons if r.code == "depth_capped"]
     assert bool(reasons) is capped
     assert plan.zones["right_cheek"].reasons == ()
@@ -139,7 +143,7 @@ def test_a_limit_above_the_zones_maximum_is_capped_and_said(
 
 def test_a_clinic_limit_above_the_maximum_is_capped_and_said(knowledge: Knowledge) -> None:
     clinic = merge_overrides(
-        knowledge, parse_overrides({"depth_limits_mm": {"right_cheek": 2.8}}, knowledge)
+        knowledge, parse_overrides({"depth_limit_mm": {"right_cheek": 2.8}}, knowledge)
     )
     plan = plan_course(
         parse_plan_request(
@@ -153,7 +157,7 @@ def test_a_clinic_limit_above_the_maximum_is_capped_and_said(knowledge: Knowledg
         ),
         clinic,
     )
-    assert plan.zones["right_cheek"].limit_mm == 2.0
+    assert plan.zones["right_cheek"].depth_limit_mm == 2.0
     [reason] = plan.zones["right_cheek"].reasons
     assert reason.code == "depth_capped"
     assert "the clinic's limit of 2.8 mm" in reason.text
@@ -161,7 +165,7 @@ def test_a_clinic_limit_above_the_maximum_is_capped_and_said(knowledge: Knowledg
 
 def test_a_clinic_override_limits_depth_and_sets_the_price(knowledge: Knowledge) -> None:
     overrides = {
-        "depth_limits_mm": {"right_cheek": 0.5},
+        "depth_limit_mm": {"right_cheek": 0.5},
         "price_per_session": {"amount": 300, "currency": "GBP"},
     }
     clinic = merge_overrides(knowledge, parse_overrides(overrides, knowledge))
@@ -172,7 +176,7 @@ def test_a_clinic_override_limits_depth_and_sets_the_price(knowledge: Knowledge)
         "zones": ["right_cheek"],
     }
     plan = plan_course(parse_plan_request(request, clinic), clinic)
-    assert plan.zones["right_cheek"].depth_mm.max == 0.5
+    assert plan.zones["right_cheek"].depth_range_mm.max == 0.5
     assert plan.cost is not None
     assert plan.sessions is not None
     assert (plan.cost.total.min, plan.cost.total.max, plan.cost.currency) == (
@@ -211,8 +215,8 @@ def test_darker_skin_prefills_conservative_settings(
     assert plan.interval_weeks is not None
     assert plan.interval_weeks.min >= (plan.minimum_interval_weeks or 0)
     for zone in plan.zones.values():
-        expected = zone.depth_mm.min if conservative else zone.depth_mm.max
-        assert zone.suggested_mm == expected
+        expected = zone.depth_range_mm.min if conservative else zone.depth_range_mm.max
+        assert zone.depth_mm == expected
 
 
 @pytest.mark.parametrize(("skin", "cautioned"), [(3, False), (4, True), (5, True)])
@@ -279,14 +283,17 @@ def test_flat_marks_alone_are_their_own_pathway(knowledge: Knowledge) -> None:
     assert "topical" in pathway
     assert "0.5 mm" in pathway
     assert _codes(plan.adjuncts) == ["vascular_laser", "chemical_peel"]
-    assert all(zone.limit_mm <= 0.5 and zone.depth_mm.max <= 0.5 for zone in plan.zones.values())
+    assert all(
+        zone.depth_limit_mm <= 0.5 and zone.depth_range_mm.max <= 0.5
+        for zone in plan.zones.values()
+    )
     assert plan.expected_results == ()  # no study here treated flat marks
 
 
 def test_flat_marks_cap_depth_even_at_a_contradictory_grade(knowledge: Knowledge) -> None:
     plan = _plan(knowledge, scar_types=["macular"], qualitative_grade=4)
     cheek = plan.zones["left_cheek"]
-    assert (cheek.depth_mm.max, cheek.limit_mm) == (0.5, 0.5)
+    assert (cheek.depth_range_mm.max, cheek.depth_limit_mm) == (0.5, 0.5)
     assert cheek.reasons == ()  # the pathway says why
 
 
@@ -294,7 +301,7 @@ def test_flat_marks_with_contour_scars_keep_the_scar_depths(knowledge: Knowledge
     plan = _plan(knowledge, scar_types=["macular", "boxcar"], qualitative_grade=3)
     assert "macular_pathway" in _codes(plan.reasons)
     assert "superficial_only" not in _codes(plan.reasons)
-    assert plan.zones["left_cheek"].depth_mm.max == 1.5
+    assert plan.zones["left_cheek"].depth_range_mm.max == 1.5
     assert {"vascular_laser", "chemical_peel"} <= set(_codes(plan.adjuncts))
     assert plan.expected_results  # shown for the boxcar scars the studies treated
 
@@ -355,10 +362,10 @@ def test_every_study_is_shown_only_for_scar_types_it_treated(knowledge: Knowledg
         ({"qualitative_grade": 0}, "^qualitative_grade: must be an integer from 1 to 4$"),
         ({"fitzpatrick": None}, "^fitzpatrick: must be an integer from 1 to 6$"),
         ({"fitzpatrick": 0}, "^fitzpatrick: must be an integer from 1 to 6$"),
-        ({"depth_limits_mm": {"chin": 0}}, r"^depth_limits_mm\.chin: must be greater than 0$"),
-        ({"depth_limits_mm": {"chin": -1}}, r"^depth_limits_mm\.chin: must be a number"),
-        ({"depth_limits_mm": {"chin": "deep"}}, r"^depth_limits_mm\.chin: must be a number"),
-        ({"depth_limits_mm": {"elbow": 1}}, r"^depth_limits_mm\.elbow: unknown field"),
+        ({"depth_limit_mm": {"chin": 0}}, r"^depth_limit_mm\.chin: must be greater than 0$"),
+        ({"depth_limit_mm": {"chin": -1}}, r"^depth_limit_mm\.chin: must be a number"),
+        ({"depth_limit_mm": {"chin": "deep"}}, r"^depth_limit_mm\.chin: must be a number"),
+        ({"depth_limit_mm": {"elbow": 1}}, r"^depth_limit_mm\.elbow: unknown field"),
         ({"findings": ["cold_sores"]}, r"^findings\[0\]: must be one of: "),
         ({"findings": "herpes_history"}, "^findings: must be a list$"),
         ({"price_per_session": {"amount": 300}}, r"^price_per_session\.currency: is required$"),
@@ -404,30 +411,30 @@ def test_depth_is_never_above_any_limit(
     scar_types: list[str],
 ) -> None:
     clinic = merge_overrides(
-        knowledge, parse_overrides({"depth_limits_mm": clinic_limits}, knowledge)
+        knowledge, parse_overrides({"depth_limit_mm": clinic_limits}, knowledge)
     )
     request = {
         "scar_types": scar_types,
         "qualitative_grade": grade,
         "fitzpatrick": skin,
         "zones": zones,
-        "depth_limits_mm": limits,
+        "depth_limit_mm": limits,
     }
     plan = plan_course(parse_plan_request(request, clinic), clinic)
     flat_only = scar_types == ["macular"]
     assert list(plan.zones) == zones
     for name, zone in plan.zones.items():
         ceiling = min(
-            clinic.zones[name].limit_mm,
+            clinic.zones[name].depth_limit_mm,
             limits.get(name, math.inf),
-            knowledge.zones[name].max_mm,
+            knowledge.zones[name].max_depth_mm,
             0.5 if flat_only else math.inf,
         )
-        assert zone.limit_mm == ceiling
-        assert 0 < zone.depth_mm.min <= zone.suggested_mm <= zone.depth_mm.max <= ceiling
-        assert zone.depth_mm.max <= knowledge.zones[name].depth_by_grade[grade].max
-        maximum = knowledge.zones[name].max_mm
-        capped = max(clinic.zones[name].limit_mm, limits.get(name, 0)) > maximum
+        assert zone.depth_limit_mm == ceiling
+        assert 0 < zone.depth_range_mm.min <= zone.depth_mm <= zone.depth_range_mm.max <= ceiling
+        assert zone.depth_range_mm.max <= knowledge.zones[name].depth_by_grade[grade].max
+        maximum = knowledge.zones[name].max_depth_mm
+        capped = max(clinic.zones[name].depth_limit_mm, limits.get(name, 0)) > maximum
         assert ("depth_capped" in _codes(zone.reasons)) is capped
 
 
@@ -441,11 +448,11 @@ def test_depth_is_never_above_any_limit(
 def test_depth_never_falls_as_the_grade_rises(
     knowledge: Knowledge, zone: str, grades: list[int], skin: int, limit: float | None
 ) -> None:
-    extra = {} if limit is None else {"depth_limits_mm": {zone: limit}}
+    extra = {} if limit is None else {"depth_limit_mm": {zone: limit}}
     lower, higher = (
         _plan(knowledge, zones=[zone], qualitative_grade=g, fitzpatrick=skin, **extra).zones[zone]
         for g in grades
     )
-    assert lower.depth_mm.min <= higher.depth_mm.min
-    assert lower.depth_mm.max <= higher.depth_mm.max
-    assert lower.suggested_mm <= higher.suggested_mm
+    assert lower.depth_range_mm.min <= higher.depth_range_mm.min
+    assert lower.depth_range_mm.max <= higher.depth_range_mm.max
+    assert lower.depth_mm <= higher.depth_mm

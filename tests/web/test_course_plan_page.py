@@ -62,7 +62,7 @@ def test_the_plan_page_asks_for_the_skin_type_and_saves_it(practitioner, patient
 
 
 def test_the_plan_form_shows_why_a_depth_is_capped(practitioner, patient, clinic):  # type: ignore[no-untyped-def]
-    clinic.settings = {"overrides": {"depth_limits_mm": {"left_cheek": 2.5}}}
+    clinic.settings = {"overrides": {"depth_limit_mm": {"left_cheek": 2.5}}}
     clinic.save()
     assessment = _assessment(practitioner, patient, qualitative_grade=4)
     client = signed_in(practitioner)

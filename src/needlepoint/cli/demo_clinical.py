@@ -104,7 +104,7 @@ def seed_histories(clinic: Clinic) -> None:
             assessment.pk,
             sessions_planned=plan.sessions.min,
             interval_weeks=6,
-            zone_depths_mm={z: p.suggested_mm for z, p in plan.zones.items()},
+            zone_depths_mm={z: p.depth_mm for z, p in plan.zones.items()},
             adjuncts=[a.code for a in plan.adjuncts],
             price_per_session=Decimal(350),
             first_session_at=_clinic_time(clinic, weeks, 10 if weeks else 15),

@@ -113,10 +113,10 @@ def _check_plan(
             errors["zone_depths_mm"] = (
                 f"{knowledge.zones[zone].label}: not a zone of this assessment's plan."
             )
-        elif not 0 < depth <= plan.zones[zone].limit_mm:
+        elif not 0 < depth <= plan.zones[zone].depth_limit_mm:
             errors["zone_depths_mm"] = (
                 f"{knowledge.zones[zone].label}: plan a depth above 0 and at most "
-                f"{plan.zones[zone].limit_mm:g} mm (not {depth:g} mm)."
+                f"{plan.zones[zone].depth_limit_mm:g} mm (not {depth:g} mm)."
             )
     if not depths:
         errors["zone_depths_mm"] = "Plan at least one zone."

@@ -199,7 +199,9 @@ def _zone_refusals(chart: Chart, knowledge: Knowledge) -> list[Refusal]:
         depth, deepest = treatment.depth_mm, zone.deepest_mm
         if depth is None or not 0 < depth <= deepest:
             given = "no depth" if depth is None else f"{depth:g} mm"
-            which = "the clinic's limit" if zone.limit_mm <= zone.max_mm else "the maximum"
+            which = (
+                "the clinic's limit" if zone.depth_limit_mm <= zone.max_depth_mm else "the maximum"
+            )
             refusals.append(
                 Refusal(
                     at,

@@ -49,7 +49,7 @@ class PlanRequest:
     zones: tuple[str, ...]
     findings: tuple[str, ...] = ()
     price_per_session: Money | None = None
-    depth_limits_mm: Mapping[str, float] = field(default_factory=dict)
+    depth_limit_mm: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,13 @@ class Adjunct:
 
 @dataclass(frozen=True)
 class ZonePlan:
-    """The depth range for the grade, the depth pre-filled on the plan (`suggested_mm`), the
-    deepest the course may plan (`limit_mm`), the recommended passes, and why the depth was
-    kept lower than asked (`depth_capped`, `depth_limited`)."""
+    """The grade's depth range within every limit (`depth_range_mm`), the depth pre-filled on
+    the plan (`depth_mm`), the deepest the course may plan (`depth_limit_mm`), the recommended
+    passes, and why the depth was kept lower than asked (`depth_capped`, `depth_limited`)."""
 
-    depth_mm: Range[float]
-    suggested_mm: float
-    limit_mm: float
+    depth_range_mm: Range[float]
+    depth_mm: float
+    depth_limit_mm: float
     passes: Range[int]
     sources: tuple[str, ...]
     reasons: tuple[Reason, ...] = ()
@@ -105,13 +105,13 @@ class CoursePlan:
 
 
 def parse_plan_request(data: object, knowledge: Knowledge) -> PlanRequest:
-    """`depth_limits_mm` may hold any positive limit: one above a zone's maximum is capped,
+    """`depth_limit_mm` may hold any positive limit: one above a zone's maximum is capped,
     and the plan says so."""
     fields = Fields(
         data,
         "",
         required=("scar_types", "qualitative_grade", "fitzpatrick", "zones"),
-        optional=("findings", "price_per_session", "depth_limits_mm"),
+        optional=("findings", "price_per_session", "depth_limit_mm"),
     )
     findings = [rule.code for rule in knowledge.screening_rules]
     return PlanRequest(
@@ -123,7 +123,7 @@ def parse_plan_request(data: object, knowledge: Knowledge) -> PlanRequest:
         zones=fields.read("zones", as_choices, knowledge.zones),
         findings=fields.maybe("findings", _findings, findings) or (),
         price_per_session=fields.maybe("price_per_session", read_money),
-        depth_limits_mm=fields.maybe("depth_limits_mm", _depth_limits, knowledge) or {},
+        depth_limit_mm=fields.maybe("depth_limit_mm", _depth_limits, knowledge) or {},
     )
 
 
@@ -192,7 +192,7 @@ def plan_course(request: PlanRequest, knowledge: Knowledge) -> CoursePlan:
         name: _zone_plan(
             knowledge.zones[name],
             grade,
-            request.depth_limits_mm.get(name),
+            request.depth_limit_mm.get(name),
             depth_cap,
             conservative=conservative,
         )
@@ -250,20 +250,21 @@ def _zone_plan(
     zone: Zone, grade: int, requested: float | None, depth_cap: float, *, conservative: bool
 ) -> ZonePlan:
     """The grade's range for the zone within every limit, with the reasons it was kept."""
-    limits = {"the clinic's limit": zone.limit_mm}
+    limits = {"the clinic's limit": zone.depth_limit_mm}
     if requested is not None:
         limits["the requested limit"] = requested
     reasons = [
         Reason(
             "depth_capped",
-            f"{zone.label}: {whose} of {limit:g} mm is above the maximum of {zone.max_mm:g} mm "
-            f"for this zone, so the plan keeps within {zone.max_mm:g} mm.",
+            f"{zone.label}: {whose} of {limit:g} mm is above the maximum of "
+            f"{zone.max_depth_mm:g} mm for this zone, so the plan keeps within "
+            f"{zone.max_depth_mm:g} mm.",
             zone.sources,
         )
         for whose, limit in limits.items()
-        if limit > zone.max_mm
+        if limit > zone.max_depth_mm
     ]
-    limit = min(zone.max_mm, *limits.values())
+    limit = min(zone.max_depth_mm, *limits.values())
     proposed = zone.depth_by_grade[grade]
     if limit < min(proposed.max, depth_cap):
         reasons.append(
@@ -277,9 +278,9 @@ def _zone_plan(
     deepest = min(proposed.max, ceiling)
     depth = Range(min(proposed.min, deepest), deepest)
     return ZonePlan(
-        depth_mm=depth,
-        suggested_mm=depth.min if conservative else depth.max,
-        limit_mm=ceiling,
+        depth_range_mm=depth,
+        depth_mm=depth.min if conservative else depth.max,
+        depth_limit_mm=ceiling,
         passes=zone.passes,
         sources=zone.sources,
         reasons=tuple(reasons),

@@ -155,7 +155,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         qualitative=qualitative,
         goodman_baron=goodman_baron,
         ecca=ecca,
-        max_device_depth_mm=max_depth,
+        device_max_depth_mm=max_depth,
         zones=zones,
         scar_types=scar_types,
         course=course,
@@ -525,8 +525,8 @@ class _Reader:
     # zones.toml
 
     def zones(self, document: Document, grades: Collection[int]) -> tuple[float, dict[str, Zone]]:
-        fields = Fields(document, "", required=("max_device_depth_mm", "zones"))
-        max_depth = fields.read("max_device_depth_mm", as_positive_number)
+        fields = Fields(document, "", required=("device_max_depth_mm", "zones"))
+        max_depth = fields.read("device_max_depth_mm", as_positive_number)
         zones = {
             name: self.zone(name, value, field_path("zones", name), max_depth, grades)
             for name, value in fields.read("zones", as_object).items()
@@ -534,12 +534,17 @@ class _Reader:
         return max_depth, zones
 
     def zone(
-        self, name: str, value: object, path: str, max_device: float, grades: Collection[int]
+        self,
+        name: str,
+        value: object,
+        path: str,
+        device_max_depth_mm: float,
+        grades: Collection[int],
     ) -> Zone:
-        """A zone whose depth ranges never fall as the grade rises nor exceed `max_mm`."""
-        required = ("label", "thin", "max_mm", "depth_by_grade", "passes", *BASIS)
+        """A zone whose depth ranges never fall as the grade rises nor exceed `max_depth_mm`."""
+        required = ("label", "thin", "max_depth_mm", "depth_by_grade", "passes", *BASIS)
         fields = Fields(value, path, required=required, optional=("note",))
-        deepest = fields.read("max_mm", as_positive_number, max_device)
+        deepest = fields.read("max_depth_mm", as_positive_number, device_max_depth_mm)
 
         def row(item: object, at: str) -> tuple[int, Range[float]]:
             row_fields = Fields(item, at, required=("grade", "min", "max"))
@@ -564,8 +569,8 @@ class _Reader:
             thin=fields.read("thin", as_bool),
             depth_by_grade=by_grade,
             passes=_range_int(passes, 1, 20),
-            max_mm=deepest,
-            limit_mm=deepest,
+            max_depth_mm=deepest,
+            depth_limit_mm=deepest,
             sources=fields.read("sources", self.sources),
             confidence=fields.read("confidence", _confidence),
             note=fields.maybe("note", as_str),

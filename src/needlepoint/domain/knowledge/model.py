@@ -258,16 +258,16 @@ class QualitativeScale:
 @dataclass(frozen=True)
 class Zone:
     """A facial zone: the depth range proposed for each qualitative grade, the passes, the
-    knowledge's maximum depth (`max_mm`) and the clinic's limit (`limit_mm`, by default the
-    maximum; a plan never goes deeper than either)."""
+    knowledge's maximum depth (`max_depth_mm`) and the clinic's depth limit (`depth_limit_mm`,
+    by default the maximum; a plan never goes deeper than either)."""
 
     name: str
     label: str
     thin: bool
     depth_by_grade: Mapping[int, Range[float]]
     passes: Range[int]
-    max_mm: float
-    limit_mm: float
+    max_depth_mm: float
+    depth_limit_mm: float
     sources: tuple[str, ...]
     confidence: Confidence
     note: str | None = None
@@ -275,7 +275,7 @@ class Zone:
     @property
     def deepest_mm(self) -> float:
         """The deepest a plan or a chart may go: the stricter of the maximum and the limit."""
-        return min(self.max_mm, self.limit_mm)
+        return min(self.max_depth_mm, self.depth_limit_mm)
 
 
 @dataclass(frozen=True)
@@ -611,7 +611,7 @@ class Knowledge:
     qualitative: QualitativeScale
     goodman_baron: CountScale
     ecca: CountScale
-    max_device_depth_mm: float
+    device_max_depth_mm: float
     zones: Mapping[str, Zone]
     scar_types: Mapping[str, ScarType]
     course: CourseDefaults

@@ -24,19 +24,19 @@ from needlepoint.domain.parsing import (
 @dataclass(frozen=True)
 class ClinicOverrides:
     price_per_session: Money | None = None
-    depth_limits_mm: Mapping[str, float] = field(default_factory=dict)
+    depth_limit_mm: Mapping[str, float] = field(default_factory=dict)
     aftercare_windows: Mapping[str, Window] = field(default_factory=dict)
 
 
 def parse_overrides(data: object, knowledge: Knowledge) -> ClinicOverrides:
-    """JSON: `price_per_session`, `depth_limits_mm` ({ZONE: mm}), `aftercare` ({CODE: window:
+    """JSON: `price_per_session`, `depth_limit_mm` ({ZONE: mm}), `aftercare` ({CODE: window:
     `starts_after_hours` and `ends_after_hours` or `ends_months_after_course`})."""
-    fields = Fields(data, "", optional=("price_per_session", "depth_limits_mm", "aftercare"))
+    fields = Fields(data, "", optional=("price_per_session", "depth_limit_mm", "aftercare"))
     codes = [instruction.code for instruction in knowledge.aftercare]
     windows = fields.maybe("aftercare", as_object, codes) or {}
     return ClinicOverrides(
         price_per_session=fields.maybe("price_per_session", read_money),
-        depth_limits_mm=fields.maybe("depth_limits_mm", read_depth_limits, knowledge) or {},
+        depth_limit_mm=fields.maybe("depth_limit_mm", read_depth_limits, knowledge) or {},
         aftercare_windows={
             code: read_window(
                 Fields(
@@ -59,14 +59,14 @@ def read_money(value: object, path: str) -> Money:
 def read_depth_limits(value: object, path: str, knowledge: Knowledge) -> dict[str, float]:
     """Depth limits per known zone, each above 0 and at most the deepest device setting."""
     return {
-        zone: as_positive_number(limit, field_path(path, zone), knowledge.max_device_depth_mm)
+        zone: as_positive_number(limit, field_path(path, zone), knowledge.device_max_depth_mm)
         for zone, limit in as_object(value, path, allowed=knowledge.zones).items()
     }
 
 
 def merge_overrides(knowledge: Knowledge, overrides: ClinicOverrides) -> Knowledge:
     """The knowledge a clinic works with: its overrides on top of the defaults."""
-    unknown = set(overrides.depth_limits_mm) - set(knowledge.zones)
+    unknown = set(overrides.depth_limit_mm) - set(knowledge.zones)
     unknown |= set(overrides.aftercare_windows) - {item.code for item in knowledge.aftercare}
     if unknown:
         raise KnowledgeError("clinic overrides", f"unknown zone or instruction: {sorted(unknown)}")
@@ -77,7 +77,9 @@ def merge_overrides(knowledge: Knowledge, overrides: ClinicOverrides) -> Knowled
         knowledge,
         course=course,
         zones={
-            name: replace(zone, limit_mm=overrides.depth_limits_mm.get(name, zone.limit_mm))
+            name: replace(
+                zone, depth_limit_mm=overrides.depth_limit_mm.get(name, zone.depth_limit_mm)
+            )
             for name, zone in knowledge.zones.items()
         },
         aftercare=tuple(

@@ -47,10 +47,10 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
                 label=f"{zone.label}: depth limit (mm)",
                 required=False,
                 min_value=0.1,
-                max_value=knowledge.max_device_depth_mm,
-                help_text=f"Default {zone.limit_mm:g} mm",
+                max_value=knowledge.device_max_depth_mm,
+                help_text=f"Default {zone.depth_limit_mm:g} mm",
             )
-            self.initial[f"limit__{name}"] = saved.get("depth_limits_mm", {}).get(name)
+            self.initial[f"limit__{name}"] = saved.get("depth_limit_mm", {}).get(name)
         for item in knowledge.aftercare:
             window = saved.get("aftercare", {}).get(item.code, {})
             prefix = f"aftercare__{item.code}__"
@@ -91,7 +91,7 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             }
         limits = {z: data[f"limit__{z}"] for z in self.knowledge.zones if data.get(f"limit__{z}")}
         if limits:
-            result["depth_limits_mm"] = limits
+            result["depth_limit_mm"] = limits
         windows = {}
         for item in self.knowledge.aftercare:
             starts, ends = (

@@ -42,16 +42,16 @@ class CoursePlanForm(forms.Form):
             interval.help_text = f"At least {plan.minimum_interval_weeks} weeks in this plan."
         self.zone_names = list(plan.zones)
         for zone, zone_plan in plan.zones.items():
-            depth, passes = zone_plan.depth_mm, zone_plan.passes
+            depth, passes = zone_plan.depth_range_mm, zone_plan.passes
             notes = " ".join(reason.text for reason in zone_plan.reasons)
             self.fields[f"depth__{zone}"] = forms.FloatField(
                 label=f"{knowledge.zones[zone].label} depth (mm)",
                 widget=forms.NumberInput(
-                    attrs={"min": 0.05, "max": zone_plan.limit_mm, "step": 0.05}
+                    attrs={"min": 0.05, "max": zone_plan.depth_limit_mm, "step": 0.05}
                 ),
                 help_text=(
                     f"Suggested {depth.min:g}-{depth.max:g} mm, {passes.min}-{passes.max} "
-                    f"passes; at most {zone_plan.limit_mm:g} mm. {notes}"
+                    f"passes; at most {zone_plan.depth_limit_mm:g} mm. {notes}"
                 ).strip(),
             )
 
