@@ -71,7 +71,7 @@ def planned_course(
         assessment.pk,
         sessions_planned=3,
         interval_weeks=4,
-        zone_depths_mm={"left_cheek": 1.0},
+        zones={"left_cheek": {"depth_mm": 1.0}},
         adjuncts=[],
         price_per_session=200,
         first_session_at=first_session_at or timezone.now(),

@@ -41,7 +41,7 @@ def _course(api: Client, patient) -> dict:  # type: ignore[no-untyped-def]
             "assessment_id": assessment["id"],
             "sessions_planned": plan["sessions"]["min"],
             "interval_weeks": plan["interval_weeks"]["min"],
-            "zone_depths_mm": {"left_cheek": 1.5, "right_cheek": 1.5},
+            "zones": {"left_cheek": {"depth_mm": 1.5}, "right_cheek": {"depth_mm": 1.5}},
             "adjuncts": ["subcision"],
             "price_per_session": "350.00",
             "first_session_at": first.isoformat(),
@@ -98,7 +98,7 @@ def test_depth_above_the_limit_is_a_422_naming_the_zone(api, patient):
         content_type=JSON,
     )
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == ["zones.left_cheek"]
+    assert [e["field"] for e in response.json()["errors"]] == ["zones.left_cheek.depth_mm"]
 
 
 def test_passes_are_a_whole_number_or_a_422_naming_the_field(api, patient):

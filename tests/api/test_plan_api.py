@@ -54,7 +54,7 @@ def test_the_plan_and_course_carry_limits_warnings_and_total(api, patient, asses
             "assessment_id": assessment["id"],
             "sessions_planned": 3,
             "interval_weeks": 4,
-            "zone_depths_mm": {"left_cheek": 0.5},
+            "zones": {"left_cheek": {"depth_mm": 0.5}},
             "price_per_session": "333.33",
             "first_session_at": first.isoformat(),
         },

@@ -28,7 +28,7 @@ def test_overrides_reach_the_rules_engine(admin, clinic):
         {
             **DETAILS,
             "price_per_session": "280",
-            "limit__left_cheek": "1.2",
+            "depth_limit_mm.left_cheek": "1.2",
             "aftercare__no_makeup__ends": "48",
         },
     )
@@ -52,7 +52,7 @@ def test_bad_values_are_refused_and_nothing_changes(admin, clinic):
             {
                 **DETAILS,
                 "time_zone": "Mars/Olympus",
-                "limit__nose": "9",
+                "depth_limit_mm.nose": "9",
                 "aftercare__no_makeup__starts": "72",
                 "aftercare__no_makeup__ends": "24",
             },

@@ -43,7 +43,7 @@ def course(practitioner, assessment, first_session_at):  # type: ignore[no-untyp
         assessment.pk,
         sessions_planned=4,
         interval_weeks=6,
-        zone_depths_mm={"left_cheek": 1.5, "right_cheek": 1.5},
+        zones={"left_cheek": {"depth_mm": 1.5}, "right_cheek": {"depth_mm": 1.5}},
         adjuncts=["subcision"],
         price_per_session=350,
         first_session_at=first_session_at,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from importlib import import_module
+from types import SimpleNamespace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -43,8 +46,8 @@ def test_course_proposes_sessions_at_the_interval_same_local_time(course, clinic
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"zone_depths_mm": {"left_cheek": 2.5}}, "zone_depths_mm"),
-        ({"zone_depths_mm": {"nose": 0.8}}, "zone_depths_mm"),
+        ({"zones": {"left_cheek": {"depth_mm": 2.5}}}, "zones.left_cheek.depth_mm"),
+        ({"zones": {"nose": {"depth_mm": 0.8}}}, "zones.nose"),
         ({"interval_weeks": 1}, "interval_weeks"),
         ({"sessions_planned": 0}, "sessions_planned"),
         ({"adjuncts": ["laser"]}, "adjuncts"),
@@ -56,7 +59,7 @@ def test_plan_edits_stay_within_the_clinics_limits(
     plan = {
         "sessions_planned": 4,
         "interval_weeks": 6,
-        "zone_depths_mm": {"left_cheek": 1.5},
+        "zones": {"left_cheek": {"depth_mm": 1.5}},
         "adjuncts": [],
         "price_per_session": 300,
         "first_session_at": first_session_at,
@@ -77,7 +80,7 @@ def test_clinic_depth_limit_override_is_applied(practitioner, assessment, clinic
             assessment.pk,
             sessions_planned=4,
             interval_weeks=6,
-            zone_depths_mm={"left_cheek": 1.2},
+            zones={"left_cheek": {"depth_mm": 1.2}},
             adjuncts=[],
             price_per_session=300,
             first_session_at=first_session_at,
@@ -159,7 +162,7 @@ def test_depth_above_the_limit_is_refused(practitioner, course, depth):
     _start(practitioner, session)
     with pytest.raises(ValidationError) as error:
         _chart(practitioner, session, zones={"left_cheek": {"depth_mm": depth, "passes": 2}})
-    assert "zones.left_cheek" in error.value.message_dict
+    assert "zones.left_cheek.depth_mm" in error.value.message_dict
     session.refresh_from_db()
     assert session.revision == 0
 
@@ -206,3 +209,23 @@ def test_other_clinics_cannot_touch_sessions(other_practitioner, course):
             intake_from_json(as_actor(other_practitioner), CLEAR),
         )
     assert Session.objects.get(pk=session.pk).screening is None
+
+
+MIGRATION = import_module("needlepoint.courses.migrations.0004_course_zones_with_depth_mm")
+
+
+def _historical_apps(rows: list[SimpleNamespace]) -> Any:
+    """An app registry whose Course rows have both of the migration's fields."""
+    for row in rows:
+        row.save = lambda update_fields: None
+    course = SimpleNamespace(objects=SimpleNamespace(iterator=lambda: iter(rows)))
+    return SimpleNamespace(get_model=lambda app, name: course)
+
+
+def test_stored_course_depths_become_zones_and_back():
+    row = SimpleNamespace(zone_depths_mm={"left_cheek": 1.5, "chin": 1.0}, zones={})
+    MIGRATION.to_zones(_historical_apps([row]), None)
+    assert row.zones == {"left_cheek": {"depth_mm": 1.5}, "chin": {"depth_mm": 1.0}}
+    row.zone_depths_mm = {}
+    MIGRATION.to_zone_depths(_historical_apps([row]), None)
+    assert row.zone_depths_mm == {"left_cheek": 1.5, "chin": 1.0}

@@ -35,7 +35,7 @@ def _create(practitioner: Any, assessment: Any, first_session_at: Any, **changes
     plan = {
         "sessions_planned": 4,
         "interval_weeks": 6,
-        "zone_depths_mm": {"left_cheek": 1.0},
+        "zones": {"left_cheek": {"depth_mm": 1.0}},
         "adjuncts": [],
         "price_per_session": Decimal(300),
         "first_session_at": first_session_at,
@@ -108,10 +108,12 @@ def test_a_clinic_limit_above_the_maximum_is_capped(
     assert cheek.depth_limit_mm == 2.0
     assert _codes(cheek.reasons) == ["depth_capped"]
     with pytest.raises(ValidationError) as error:
-        _create(practitioner, assessment, first_session_at, zone_depths_mm={"left_cheek": 2.4})
-    assert "at most 2 mm" in error.value.message_dict["zone_depths_mm"][0]
-    course = _create(practitioner, assessment, first_session_at, zone_depths_mm={"left_cheek": 2})
-    assert course.zone_depths_mm == {"left_cheek": 2.0}
+        _create(practitioner, assessment, first_session_at, zones={"left_cheek": {"depth_mm": 2.4}})
+    assert "at most 2 mm" in error.value.message_dict["zones.left_cheek.depth_mm"][0]
+    course = _create(
+        practitioner, assessment, first_session_at, zones={"left_cheek": {"depth_mm": 2}}
+    )
+    assert course.zones == {"left_cheek": {"depth_mm": 2.0}}
 
 
 def test_flat_marks_alone_are_needled_at_most_half_a_millimetre(
@@ -126,8 +128,10 @@ def test_flat_marks_alone_are_needled_at_most_half_a_millimetre(
     assert "superficial_only" in _codes(plan.reasons)
     assert plan.expected_results == ()
     with pytest.raises(ValidationError):
-        _create(practitioner, assessment, first_session_at, zone_depths_mm={"left_cheek": 0.6})
-    assert _create(practitioner, assessment, first_session_at, zone_depths_mm={"left_cheek": 0.5})
+        _create(practitioner, assessment, first_session_at, zones={"left_cheek": {"depth_mm": 0.6}})
+    assert _create(
+        practitioner, assessment, first_session_at, zones={"left_cheek": {"depth_mm": 0.5}}
+    )
 
 
 def test_depths_are_planned_only_for_the_assessed_zones(
@@ -135,8 +139,8 @@ def test_depths_are_planned_only_for_the_assessed_zones(
 ):  # type: ignore[no-untyped-def]
     assessment = _assess(practitioner, patient)
     with pytest.raises(ValidationError) as error:
-        _create(practitioner, assessment, first_session_at, zone_depths_mm={"chin": 0.5})
-    assert "not a zone of this assessment's plan" in error.value.message_dict["zone_depths_mm"][0]
+        _create(practitioner, assessment, first_session_at, zones={"chin": {"depth_mm": 0.5}})
+    assert "not a zone of this assessment's plan" in error.value.message_dict["zones.chin"][0]
 
 
 def test_an_assessment_keeps_the_warning_that_its_grade_contradicts_its_counts(

@@ -92,7 +92,7 @@ def test_depth_is_refused_above_the_zone_limit_with_the_limit_and_sources(
     above = replace(COMPLETE, zones={"left_cheek": ZoneTreatment(limit + 0.01, 3)})
     assert chart_refusals(at_limit, CLEAR, knowledge, ZONE, NOW) == ()
     [refusal] = chart_refusals(above, CLEAR, knowledge, ZONE, NOW)
-    assert (refusal.field, refusal.code) == ("zones.left_cheek", "depth_above_limit")
+    assert (refusal.field, refusal.code) == ("zones.left_cheek.depth_mm", "depth_above_limit")
     assert f"{limit:g} mm" in refusal.message
     assert refusal.sources == knowledge.zones["left_cheek"].sources
 

@@ -85,7 +85,7 @@ def test_from_assessment_to_signed_chart(practitioner, patient, clinic):
             "interval_weeks": "6",
             "price_per_session": "300",
             "first_session_at": first,
-            "depth__left_cheek": "1.5",
+            "zones.left_cheek.depth_mm": "1.5",
         },
     )
     assert created.status_code == 302, created.content.decode()[:3000]
@@ -100,8 +100,8 @@ def test_from_assessment_to_signed_chart(practitioner, patient, clinic):
         "device": "pen",
         "device_id": "P1",
         "cartridge_lot": str(lot.pk),
-        "depth__left_cheek": "1.5",
-        "passes__left_cheek": "3",
+        "zones.left_cheek.depth_mm": "1.5",
+        "zones.left_cheek.passes": "3",
         "endpoint": "pinpoint_bleeding",
         "started_at": start.strftime("%Y-%m-%dT%H:%M"),
         "ended_at": (start + timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),

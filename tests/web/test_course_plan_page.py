@@ -35,7 +35,7 @@ def _assessment(
 
 
 def _value(page: str, name: str) -> str:
-    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', page)
+    match = re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', page)
     assert match, name
     return match.group(1)
 
@@ -57,7 +57,7 @@ def test_the_plan_page_asks_for_the_skin_type_and_saves_it(practitioner, patient
     page = client.get(saved["Location"]).content.decode()
     assert 'data-reason="conservative_settings"' in page
     assert 'data-caution="tca_cross/pigmentation"' in page
-    assert _value(page, "depth__left_cheek") == "1.0"  # the shallow end of 1.0-1.5 mm
+    assert _value(page, "zones.left_cheek.depth_mm") == "1.0"  # the shallow end of 1.0-1.5 mm
     assert _value(page, "interval_weeks") == "4"
 
 
@@ -77,8 +77,8 @@ def test_the_plan_form_shows_why_a_depth_is_capped(practitioner, patient, clinic
             "interval_weeks": "6",
             "price_per_session": "300",
             "first_session_at": first,
-            "depth__left_cheek": "2.5",
-            "depth__right_cheek": "2.0",
+            "zones.left_cheek.depth_mm": "2.5",
+            "zones.right_cheek.depth_mm": "2.0",
         },
     )
     assert "at most 2 mm (not 2.5 mm)" in refused.content.decode()
@@ -100,7 +100,7 @@ def test_the_course_page_shows_the_total(practitioner, patient):  # type: ignore
         assessment.pk,
         sessions_planned=5,
         interval_weeks=6,
-        zone_depths_mm={"left_cheek": 1.2},
+        zones={"left_cheek": {"depth_mm": 1.2}},
         adjuncts=[],
         price_per_session=349.99,
         first_session_at=timezone.now() + timedelta(days=1),

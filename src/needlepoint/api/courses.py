@@ -25,11 +25,15 @@ from needlepoint.patients.selectors import patient_in_scope
 router = Router(tags=["courses"])
 
 
+class CourseZone(Strict):
+    depth_mm: float = Field(allow_inf_nan=False, description="The planned depth, in mm")
+
+
 class CourseIn(Strict):
     assessment_id: int
     sessions_planned: int = Field(ge=1, le=services.MAX_SESSIONS)
     interval_weeks: int = Field(ge=1, le=52)
-    zone_depths_mm: dict[str, float]
+    zones: dict[str, CourseZone]
     adjuncts: list[str] = []
     price_per_session: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
     first_session_at: datetime
@@ -42,7 +46,7 @@ class CourseOut(Schema):
     status: str
     sessions_planned: int
     interval_weeks: int
-    zone_depths_mm: dict[str, float]
+    zones: dict[str, CourseZone]
     adjuncts: list[str]
     price_per_session: Decimal
     currency: str

@@ -52,7 +52,7 @@ class Course(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     sessions_planned = models.PositiveSmallIntegerField()
     interval_weeks = models.PositiveSmallIntegerField()
-    zone_depths_mm = models.JSONField(help_text="{zone: planned depth in mm}")
+    zones = models.JSONField(help_text="{zone: {depth_mm}}: the planned depth per zone")
     adjuncts = models.JSONField(
         default=list, blank=True, help_text="Adjunct codes chosen by the practitioner."
     )

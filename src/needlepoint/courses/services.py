@@ -96,7 +96,7 @@ def _check_plan(
     plan: CoursePlan,
     sessions: int,
     interval_weeks: int,
-    depths: Mapping[str, float],
+    zones: Mapping[str, Mapping[str, float]],
 ) -> None:
     """The practitioner's edits, within the plan's bounds: its shortest interval and each
     zone's limit (the lowest of the clinic's, the zone's maximum and the pathway's)."""
@@ -106,20 +106,21 @@ def _check_plan(
     shortest = plan.minimum_interval_weeks or knowledge.course.minimum_interval_weeks
     if interval_weeks < shortest:
         errors["interval_weeks"] = f"Sessions must be at least {shortest} weeks apart in this plan."
-    for zone, depth in depths.items():
+    for zone, entry in zones.items():
+        depth = entry["depth_mm"]
         if zone not in knowledge.zones:
-            errors["zone_depths_mm"] = f"Unknown zone: {zone}."
+            errors[f"zones.{zone}"] = f"Unknown zone: {zone}."
         elif zone not in plan.zones:
-            errors["zone_depths_mm"] = (
+            errors[f"zones.{zone}"] = (
                 f"{knowledge.zones[zone].label}: not a zone of this assessment's plan."
             )
         elif not 0 < depth <= plan.zones[zone].depth_limit_mm:
-            errors["zone_depths_mm"] = (
+            errors[f"zones.{zone}.depth_mm"] = (
                 f"{knowledge.zones[zone].label}: plan a depth above 0 and at most "
                 f"{plan.zones[zone].depth_limit_mm:g} mm (not {depth:g} mm)."
             )
-    if not depths:
-        errors["zone_depths_mm"] = "Plan at least one zone."
+    if not zones:
+        errors["zones"] = "Plan at least one zone."
     if errors:
         raise ValidationError(errors)
 
@@ -131,20 +132,20 @@ def course_create(
     *,
     sessions_planned: int,
     interval_weeks: int,
-    zone_depths_mm: Mapping[str, float],
+    zones: Mapping[str, Mapping[str, float]],
     adjuncts: Sequence[str],
     price_per_session: Decimal,
     first_session_at: datetime,
 ) -> Course:
     """Make a course from an assessment, edited within the clinic's limits, and propose its
-    sessions on the calendar at the planned interval."""
+    sessions on the calendar at the planned interval. `zones`: {zone: {"depth_mm": mm}}."""
     assessment = assessment_in_scope(actor, assessment_id, Permission.COURSE_PLAN)
     knowledge = clinic_knowledge(actor.clinic)
     suggestion = course_suggestion(actor, assessment)
     if not suggestion.suitable:
         reasons = " ".join(reason.text for reason in suggestion.reasons)
         raise ValidationError(f"Microneedling is not suitable for this assessment: {reasons}")
-    _check_plan(knowledge, suggestion, sessions_planned, interval_weeks, zone_depths_mm)
+    _check_plan(knowledge, suggestion, sessions_planned, interval_weeks, zones)
     known_adjuncts = {rule.code for rule in knowledge.adjuncts}
     if set(adjuncts) - known_adjuncts:
         raise ValidationError({"adjuncts": f"Choose from: {', '.join(sorted(known_adjuncts))}."})
@@ -156,7 +157,7 @@ def course_create(
         assessment=assessment,
         sessions_planned=sessions_planned,
         interval_weeks=interval_weeks,
-        zone_depths_mm={zone: float(depth) for zone, depth in zone_depths_mm.items()},
+        zones={zone: {"depth_mm": float(entry["depth_mm"])} for zone, entry in zones.items()},
         adjuncts=sorted(set(adjuncts)),
         price_per_session=price_per_session,
         currency=actor.clinic.currency,

@@ -103,7 +103,7 @@ def _depth(zone: str, entry: Mapping[str, Any]) -> float | None:
     if depth in (None, ""):
         return None
     if not math.isfinite(float(depth)):
-        raise ValidationError({f"zones.{zone}": "Give the depth in millimetres."})
+        raise ValidationError({f"zones.{zone}.depth_mm": "Give the depth in millimetres."})
     return float(depth)
 
 
@@ -112,7 +112,7 @@ def _passes(zone: str, entry: Mapping[str, Any]) -> int | None:
     if passes is None:
         return None
     if not math.isfinite(float(passes)) or float(passes) != int(passes):
-        raise ValidationError({f"zones.{zone}": "Passes are a whole number."})
+        raise ValidationError({f"zones.{zone}.passes": "Passes are a whole number."})
     return int(passes)
 
 

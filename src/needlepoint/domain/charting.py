@@ -80,7 +80,7 @@ class OpenItem:
 
 @dataclass(frozen=True)
 class Refusal:
-    field: str  # "" when about the session as a whole; "zones.left_cheek" for one zone
+    field: str  # "" when about the session as a whole; e.g. "zones.left_cheek.depth_mm"
     code: str
     message: str
     sources: tuple[str, ...] = ()
@@ -191,7 +191,6 @@ def _zone_refusals(chart: Chart, knowledge: Knowledge) -> list[Refusal]:
     passes = knowledge.charting.passes
     refusals = []
     for name, treatment in chart.zones.items():
-        at = f"zones.{name}"
         zone = knowledge.zones.get(name)
         if zone is None:
             refusals.append(Refusal("zones", "unknown_zone", f"Unknown zone: {name}."))
@@ -204,7 +203,7 @@ def _zone_refusals(chart: Chart, knowledge: Knowledge) -> list[Refusal]:
             )
             refusals.append(
                 Refusal(
-                    at,
+                    f"zones.{name}.depth_mm",
                     "depth_above_limit" if depth and depth > 0 else "depth_missing",
                     f"{zone.label}: {given} is refused; charted depth must be above 0 and at "
                     f"most {which} of {deepest:g} mm for this zone.",
@@ -214,7 +213,7 @@ def _zone_refusals(chart: Chart, knowledge: Knowledge) -> list[Refusal]:
         if treatment.passes is not None and not passes.min <= treatment.passes <= passes.max:
             refusals.append(
                 Refusal(
-                    at,
+                    f"zones.{name}.passes",
                     "passes_out_of_range",
                     f"{zone.label}: passes must be between {passes.min} and {passes.max}.",
                     knowledge.charting.sources,

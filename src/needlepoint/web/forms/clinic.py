@@ -43,14 +43,14 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         price = saved.get("price_per_session")
         self.initial["price_per_session"] = price["amount"] if price else None
         for name, zone in knowledge.zones.items():
-            self.fields[f"limit__{name}"] = forms.FloatField(
+            self.fields[f"depth_limit_mm.{name}"] = forms.FloatField(
                 label=f"{zone.label}: depth limit (mm)",
                 required=False,
                 min_value=0.1,
                 max_value=knowledge.device_max_depth_mm,
                 help_text=f"Default {zone.depth_limit_mm:g} mm",
             )
-            self.initial[f"limit__{name}"] = saved.get("depth_limit_mm", {}).get(name)
+            self.initial[f"depth_limit_mm.{name}"] = saved.get("depth_limit_mm", {}).get(name)
         for item in knowledge.aftercare:
             window = saved.get("aftercare", {}).get(item.code, {})
             prefix = f"aftercare__{item.code}__"
@@ -89,7 +89,11 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
                 "amount": float(data["price_per_session"]),
                 "currency": data["currency"],
             }
-        limits = {z: data[f"limit__{z}"] for z in self.knowledge.zones if data.get(f"limit__{z}")}
+        limits = {
+            zone: data[f"depth_limit_mm.{zone}"]
+            for zone in self.knowledge.zones
+            if data.get(f"depth_limit_mm.{zone}")
+        }
         if limits:
             result["depth_limit_mm"] = limits
         windows = {}

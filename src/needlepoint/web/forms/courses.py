@@ -44,7 +44,7 @@ class CoursePlanForm(forms.Form):
         for zone, zone_plan in plan.zones.items():
             depth, passes = zone_plan.depth_range_mm, zone_plan.passes
             notes = " ".join(reason.text for reason in zone_plan.reasons)
-            self.fields[f"depth__{zone}"] = forms.FloatField(
+            self.fields[f"zones.{zone}.depth_mm"] = forms.FloatField(
                 label=f"{knowledge.zones[zone].label} depth (mm)",
                 widget=forms.NumberInput(
                     attrs={"min": 0.05, "max": zone_plan.depth_limit_mm, "step": 0.05}
@@ -57,5 +57,5 @@ class CoursePlanForm(forms.Form):
 
     def plan(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        depths = {zone: data.pop(f"depth__{zone}") for zone in self.zone_names}
-        return {**data, "zone_depths_mm": depths}
+        zones = {zone: {"depth_mm": data.pop(f"zones.{zone}.depth_mm")} for zone in self.zone_names}
+        return {**data, "zones": zones}

@@ -68,13 +68,13 @@ class ChartForm(forms.Form):
         self.zone_names = zones
         for zone in zones:
             label, deepest = knowledge.zones[zone].label, knowledge.zones[zone].deepest_mm
-            self.fields[f"depth__{zone}"] = forms.FloatField(
+            self.fields[f"zones.{zone}.depth_mm"] = forms.FloatField(
                 label=f"{label} depth (mm)",
                 required=False,
                 widget=forms.NumberInput(attrs={"min": 0, "max": deepest, "step": 0.05}),
                 help_text=f"At most {deepest:g} mm",
             )
-            self.fields[f"passes__{zone}"] = forms.IntegerField(
+            self.fields[f"zones.{zone}.passes"] = forms.IntegerField(
                 label=f"{label} passes",
                 required=False,
                 widget=forms.NumberInput(attrs={"min": passes.min, "max": passes.max}),
@@ -84,7 +84,7 @@ class ChartForm(forms.Form):
         data = dict(self.cleaned_data)
         zones = {}
         for zone in self.zone_names:
-            depth, passes = data.pop(f"depth__{zone}"), data.pop(f"passes__{zone}")
+            depth, passes = data.pop(f"zones.{zone}.depth_mm"), data.pop(f"zones.{zone}.passes")
             if depth:
                 zones[zone] = {"depth_mm": depth, "passes": passes}
         data["zones"] = zones

@@ -69,7 +69,7 @@ def course_plan(request: HttpRequest, actor: Actor, assessment_id: int) -> HttpR
             "price_per_session": suggestion.cost.per_session.min,
             "adjuncts": [a.code for a in suggestion.adjuncts],
             "first_session_at": timezone.localtime(timezone.now()).replace(second=0, microsecond=0),
-            **{f"depth__{z}": plan.depth_mm for z, plan in suggestion.zones.items()},
+            **{f"zones.{z}.depth_mm": plan.depth_mm for z, plan in suggestion.zones.items()},
         }
     form = CoursePlanForm(knowledge, suggestion, request.POST or None, initial=initial)
     if request.method == "POST":

@@ -33,11 +33,10 @@ def _chart_initial(session: Session) -> dict[str, Any]:
     initial["adjuncts"] = ", ".join(session.adjuncts)
     initial["revision"] = session.revision
     initial["product_lots"] = list(session.product_lots.all())
-    planned = session.course.zone_depths_mm
-    for zone in planned:
-        values = session.zones.get(zone, {})
-        initial[f"depth__{zone}"] = values.get("depth_mm", planned[zone])
-        initial[f"passes__{zone}"] = values.get("passes")
+    for zone, planned in session.course.zones.items():
+        charted = session.zones.get(zone, {})
+        initial[f"zones.{zone}.depth_mm"] = charted.get("depth_mm", planned["depth_mm"])
+        initial[f"zones.{zone}.passes"] = charted.get("passes")
     for name in ("numbing_applied_at", "numbing_removed_at", "started_at", "ended_at"):
         if initial[name]:
             initial[name] = timezone.localtime(initial[name])
@@ -58,7 +57,7 @@ def _page_context(actor: Actor, session: Session) -> dict[str, Any]:
 
 def _chart_form(actor: Actor, session: Session, data: Any = None) -> ChartForm:
     knowledge = clinic_knowledge(actor.clinic)
-    zones = list(session.course.zone_depths_mm)
+    zones = list(session.course.zones)
     lots = lot_list(actor, include_expired=True)
     return ChartForm(
         knowledge, zones, lots, lots_usable(actor), data, initial=_chart_initial(session)
@@ -130,8 +129,7 @@ def session_chart(request: HttpRequest, actor: Actor, session_id: int) -> HttpRe
             for field, problems in getattr(
                 error, "message_dict", {"__all__": error.messages}
             ).items():
-                target = field.replace("zones.", "depth__") if field.startswith("zones.") else field
-                form.add_error(target if target in form.fields else None, problems)
+                form.add_error(field if field in form.fields else None, problems)
     session.refresh_from_db()
     context.update(
         chart_form=form, blocked=bool(session.screening and session.screening.blocks_treatment())
