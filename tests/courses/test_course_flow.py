@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -39,7 +40,7 @@ def test_course_proposes_sessions_at_the_interval_same_local_time(course, clinic
     assert len(local) == 4
     assert {t.time() for t in local} == {local[0].time()}  # across DST too
     assert [(t.date() - local[0].date()).days for t in local] == [0, 42, 84, 126]
-    assert course.suggestion["suitable"] is True
+    assert course.plan["suitable"] is True
     assert course.currency == "USD"
 
 
@@ -229,3 +230,25 @@ def test_stored_course_depths_become_zones_and_back():
     row.zone_depths_mm = {}
     MIGRATION.to_zone_depths(_historical_apps([row]), None)
     assert row.zone_depths_mm == {"left_cheek": 1.5, "chin": 1.0}
+
+
+PLAN_MIGRATION = import_module(
+    "needlepoint.courses.migrations.0005_course_plan_and_its_depth_names"
+)
+
+
+def test_stored_course_plans_take_the_depth_names_and_back(course):
+    old = {"depth_mm": {"min": 1.0, "max": 1.5}, "suggested_mm": 1.5, "limit_mm": 2.0, "passes": 3}
+    course.plan = {**course.plan, "zones": {"left_cheek": dict(old)}}
+    course.save()
+    PLAN_MIGRATION.to_depth_names(django_apps, None)
+    course.refresh_from_db()
+    assert course.plan["zones"]["left_cheek"] == {
+        "depth_range_mm": {"min": 1.0, "max": 1.5},
+        "depth_mm": 1.5,
+        "depth_limit_mm": 2.0,
+        "passes": 3,
+    }
+    PLAN_MIGRATION.to_old_names(django_apps, None)
+    course.refresh_from_db()
+    assert course.plan["zones"]["left_cheek"] == old

@@ -56,7 +56,7 @@ def test_an_unrecorded_skin_type_is_asked_for_never_taken_as_type_one(
     patient.save()
     assessment = Assessment.objects.get(pk=assessment.pk)
     with pytest.raises(ValidationError) as error:
-        services.course_suggestion(as_actor(practitioner), assessment)
+        services.course_plan(as_actor(practitioner), assessment)
     assert error.value.message_dict == {"fitzpatrick": [services.FITZPATRICK_NEEDED]}
     with pytest.raises(ValidationError) as refused:
         _create(practitioner, assessment, first_session_at)
@@ -69,13 +69,13 @@ def test_the_latest_screening_findings_shape_the_plan(practitioner, patient):  #
     intake_record(actor, patient.pk, intake_from_json(actor, CLEAR))
     zones = {**ZONES, "perioral": {"goodman_baron": {"counts": {"moderate_atrophic": 2}}}}
     assessment = _assess(practitioner, patient, zones=zones)
-    calm = services.course_suggestion(actor, assessment)
+    calm = services.course_plan(actor, assessment)
     assert "antiviral_prophylaxis" not in _codes(calm.reasons)
     assert all(adjunct.cautions == () for adjunct in calm.adjuncts)
 
     answers = {**CLEAR, "herpes_simplex_history": True, "anticoagulants": True}
     intake_record(actor, patient.pk, intake_from_json(actor, answers))
-    plan = services.course_suggestion(actor, assessment)
+    plan = services.course_plan(actor, assessment)
     assert "antiviral_prophylaxis" in _codes(plan.reasons)
     cautions = {adjunct.code: _codes(adjunct.cautions) for adjunct in plan.adjuncts}
     assert cautions["subcision"] == ["bleeding_risk"]
@@ -88,7 +88,7 @@ def test_darker_skin_needs_four_weeks_between_sessions(
     patient.fitzpatrick = 4
     patient.save()
     assessment = _assess(practitioner, patient)
-    plan = services.course_suggestion(as_actor(practitioner), assessment)
+    plan = services.course_plan(as_actor(practitioner), assessment)
     assert plan.minimum_interval_weeks == 4
     assert plan.zones["left_cheek"].depth_mm == plan.zones["left_cheek"].depth_range_mm.min
     with pytest.raises(ValidationError) as error:
@@ -103,7 +103,7 @@ def test_a_clinic_limit_above_the_maximum_is_capped(
     clinic.settings = {"overrides": {"depth_limit_mm": {"left_cheek": 2.6}}}
     clinic.save()
     assessment = _assess(practitioner, patient, qualitative_grade=4)
-    plan = services.course_suggestion(as_actor(practitioner), assessment)
+    plan = services.course_plan(as_actor(practitioner), assessment)
     cheek = plan.zones["left_cheek"]
     assert cheek.depth_limit_mm == 2.0
     assert _codes(cheek.reasons) == ["depth_capped"]
@@ -124,7 +124,7 @@ def test_flat_marks_alone_are_needled_at_most_half_a_millimetre(
         practitioner, patient, qualitative_grade=1, zones=zones, scar_types=["macular"]
     )
     assert assessment.scores["warnings"] == []
-    plan = services.course_suggestion(as_actor(practitioner), assessment)
+    plan = services.course_plan(as_actor(practitioner), assessment)
     assert "superficial_only" in _codes(plan.reasons)
     assert plan.expected_results == ()
     with pytest.raises(ValidationError):

@@ -46,7 +46,7 @@ def test_the_plan_page_asks_for_the_skin_type_and_saves_it(practitioner, patient
     client = signed_in(practitioner)
     asked = client.get(f"/assessments/{assessment.pk}/plan/").content.decode()
     assert "Fitzpatrick skin type needed" in asked
-    assert "Suggested by the rules engine" not in asked
+    assert "The rules engine's course plan" not in asked
     assert '<option value="2" selected>Type 2</option>' in asked  # the intake's answer, to confirm
     refused = client.post(f"/assessments/{assessment.pk}/plan/", {"fitzpatrick": ""})
     assert refused.status_code == 200

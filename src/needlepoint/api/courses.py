@@ -1,4 +1,4 @@
-"""/api/v1: the suggested course for an assessment, and courses made from it."""
+"""/api/v1: the rules engine's course plan for an assessment, and courses made from it."""
 
 from __future__ import annotations
 
@@ -23,6 +23,67 @@ from needlepoint.domain.serialization import to_json
 from needlepoint.patients.selectors import patient_in_scope
 
 router = Router(tags=["courses"])
+
+
+class IntRange(Schema):
+    min: int
+    max: int
+
+
+class NumberRange(Schema):
+    min: float
+    max: float
+
+
+class ReasonOut(Schema):
+    code: str
+    text: str
+    sources: list[str]
+
+
+class ZonePlanOut(Schema):
+    depth_mm: float = Field(description="The depth pre-filled on the course, in mm")
+    depth_range_mm: NumberRange
+    depth_limit_mm: float = Field(description="The deepest the course may plan, in mm")
+    passes: IntRange
+    sources: list[str]
+    reasons: list[ReasonOut]
+
+
+class AdjunctOut(Schema):
+    code: str
+    reason: str
+    sources: list[str]
+    cautions: list[ReasonOut]
+
+
+class CostOut(Schema):
+    per_session: NumberRange
+    total: NumberRange
+    currency: str
+    sources: list[str]
+
+
+class ExpectedResultOut(Schema):
+    text: str
+    scale: str
+    sessions: int
+    study: str
+    sources: list[str]
+
+
+class CoursePlanOut(Schema):
+    """The rules engine's proposal; when not `suitable`, only `reasons` are filled in."""
+
+    suitable: bool
+    reasons: list[ReasonOut]
+    sessions: IntRange | None
+    interval_weeks: IntRange | None
+    minimum_interval_weeks: int | None
+    zones: dict[str, ZonePlanOut]
+    adjuncts: list[AdjunctOut]
+    cost: CostOut | None
+    expected_results: list[ExpectedResultOut]
 
 
 class CourseZone(Strict):
@@ -51,7 +112,7 @@ class CourseOut(Schema):
     price_per_session: Decimal
     currency: str
     total: Decimal = Field(description="sessions_planned x price_per_session, in currency")
-    suggestion: dict[str, Any]
+    plan: CoursePlanOut = Field(description="The course plan this course was made from")
     sessions: list[SessionOut]
 
     @staticmethod
@@ -66,15 +127,13 @@ class CourseOut(Schema):
 
 @router.get(
     "/assessments/{assessment_id}/plan",
-    response={200: dict[str, Any], **ERRORS},
-    summary="The rules engine's suggested course for an assessment (422 on `fitzpatrick` "
+    response={200: CoursePlanOut, **ERRORS},
+    summary="The rules engine's course plan for an assessment (422 on `fitzpatrick` "
     "while the patient's skin type is not recorded)",
 )
-def course_suggestion(request: HttpRequest, assessment_id: int) -> Any:
+def course_plan(request: HttpRequest, assessment_id: int) -> Any:
     actor = request_actor(request)
-    return to_json(
-        services.course_suggestion(actor, selectors.access_assessment(actor, assessment_id))
-    )
+    return to_json(services.course_plan(actor, selectors.access_assessment(actor, assessment_id)))
 
 
 @router.post(

@@ -97,7 +97,7 @@ def seed_histories(clinic: Clinic) -> None:
             grade, zones={z: scars.ScarCounts(scars.ScaleCounts(c)) for z, c in zones.items()}
         )
         assessment = services.assessment_record(actor, patient.pk, counts, scar_types=scar_types)
-        plan = services.course_suggestion(actor, assessment)
+        plan = services.course_plan(actor, assessment)
         assert plan.sessions is not None
         course = services.course_create(
             actor,

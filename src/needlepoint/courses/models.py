@@ -58,7 +58,7 @@ class Course(models.Model):
     )
     price_per_session = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3)
-    suggestion = models.JSONField(help_text="The rules engine's plan this course was made from.")
+    plan = models.JSONField(help_text="The rules engine's course plan this course was made from.")
     first_session_at = models.DateTimeField()
     planned_by = models.ForeignKey(Staff, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)

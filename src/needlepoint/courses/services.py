@@ -70,7 +70,7 @@ FITZPATRICK_NEEDED = (
 )
 
 
-def course_suggestion(actor: Actor, assessment: Assessment) -> CoursePlan:
+def course_plan(actor: Actor, assessment: Assessment) -> CoursePlan:
     """The rules engine's plan for an assessment, within the clinic's prices and limits, for
     the patient's skin type and latest screening findings. An unrecorded skin type is asked
     for (a validation error on `fitzpatrick`), never assumed."""
@@ -141,11 +141,11 @@ def course_create(
     sessions on the calendar at the planned interval. `zones`: {zone: {"depth_mm": mm}}."""
     assessment = assessment_in_scope(actor, assessment_id, Permission.COURSE_PLAN)
     knowledge = clinic_knowledge(actor.clinic)
-    suggestion = course_suggestion(actor, assessment)
-    if not suggestion.suitable:
-        reasons = " ".join(reason.text for reason in suggestion.reasons)
+    plan = course_plan(actor, assessment)
+    if not plan.suitable:
+        reasons = " ".join(reason.text for reason in plan.reasons)
         raise ValidationError(f"Microneedling is not suitable for this assessment: {reasons}")
-    _check_plan(knowledge, suggestion, sessions_planned, interval_weeks, zones)
+    _check_plan(knowledge, plan, sessions_planned, interval_weeks, zones)
     known_adjuncts = {rule.code for rule in knowledge.adjuncts}
     if set(adjuncts) - known_adjuncts:
         raise ValidationError({"adjuncts": f"Choose from: {', '.join(sorted(known_adjuncts))}."})
@@ -161,7 +161,7 @@ def course_create(
         adjuncts=sorted(set(adjuncts)),
         price_per_session=price_per_session,
         currency=actor.clinic.currency,
-        suggestion=to_json(suggestion),
+        plan=to_json(plan),
         first_session_at=first_session_at,
         planned_by=actor.user.staff,
     )

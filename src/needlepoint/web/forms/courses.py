@@ -22,7 +22,7 @@ class FitzpatrickForm(forms.Form):
     )
 
 
-class CoursePlanForm(forms.Form):
+class CourseForm(forms.Form):
     """The practitioner's course, pre-filled from the plan; each zone's depth is bounded by
     the plan's limit for it, with the reasons that limit is lower than asked."""
 
@@ -55,7 +55,7 @@ class CoursePlanForm(forms.Form):
                 ).strip(),
             )
 
-    def plan(self) -> dict[str, Any]:
+    def course(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         zones = {zone: {"depth_mm": data.pop(f"zones.{zone}.depth_mm")} for zone in self.zone_names}
         return {**data, "zones": zones}

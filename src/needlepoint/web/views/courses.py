@@ -17,7 +17,7 @@ from needlepoint.domain.knowledge.model import CLINIC_PRICE_SOURCE, Money
 from needlepoint.domain.planning import course_total
 from needlepoint.intakes.selectors import access_latest_answers
 from needlepoint.patients.services import patient_update
-from needlepoint.web.forms.courses import CoursePlanForm, FitzpatrickForm
+from needlepoint.web.forms.courses import CourseForm, FitzpatrickForm
 from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 
@@ -55,26 +55,21 @@ def course_plan(request: HttpRequest, actor: Actor, assessment_id: int) -> HttpR
     if assessment.patient.fitzpatrick is None:
         return _skin_type_page(request, actor, assessment)
     knowledge = clinic_knowledge(actor.clinic)
-    suggestion = services.course_suggestion(actor, assessment)
+    plan = services.course_plan(actor, assessment)
     initial: dict[str, object] = {}
-    if (
-        suggestion.suitable
-        and suggestion.sessions
-        and suggestion.interval_weeks
-        and suggestion.cost
-    ):
+    if plan.suitable and plan.sessions and plan.interval_weeks and plan.cost:
         initial = {
-            "sessions_planned": suggestion.sessions.min,
-            "interval_weeks": suggestion.interval_weeks.min,
-            "price_per_session": suggestion.cost.per_session.min,
-            "adjuncts": [a.code for a in suggestion.adjuncts],
+            "sessions_planned": plan.sessions.min,
+            "interval_weeks": plan.interval_weeks.min,
+            "price_per_session": plan.cost.per_session.min,
+            "adjuncts": [a.code for a in plan.adjuncts],
             "first_session_at": timezone.localtime(timezone.now()).replace(second=0, microsecond=0),
-            **{f"zones.{z}.depth_mm": plan.depth_mm for z, plan in suggestion.zones.items()},
+            **{f"zones.{z}.depth_mm": zone.depth_mm for z, zone in plan.zones.items()},
         }
-    form = CoursePlanForm(knowledge, suggestion, request.POST or None, initial=initial)
+    form = CourseForm(knowledge, plan, request.POST or None, initial=initial)
     if request.method == "POST":
         course = submit(
-            form, lambda **_: services.course_create(actor, assessment.pk, **form.plan())
+            form, lambda **_: services.course_create(actor, assessment.pk, **form.course())
         )
         if course is not None:
             messages.success(request, f"Course planned: {course.sessions_planned} sessions.")
@@ -86,7 +81,7 @@ def course_plan(request: HttpRequest, actor: Actor, assessment_id: int) -> HttpR
             "form": form,
             "assessment": assessment,
             "patient": assessment.patient,
-            "suggestion": suggestion,
+            "plan": plan,
             "sources": knowledge.sources,
         },
     )
