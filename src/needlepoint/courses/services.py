@@ -11,20 +11,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from needlepoint.clinics.actors import Actor
-from needlepoint.clinics.knowledge import clinic_knowledge, validation_error
+from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.courses.selectors import assessment_in_scope
 from needlepoint.domain import scars
-from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.planning import CoursePlan, parse_plan_request, plan_course
+from needlepoint.domain.planning import CoursePlan, PlanRequest, plan_course
 from needlepoint.domain.serialization import to_json
 from needlepoint.intakes.selectors import latest_findings
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.safety.audit import audit_record
 
 MAX_SESSIONS = 12
+UNASSESSED_ZONES = ("left_cheek", "right_cheek")  # planned when the assessment counted none
 
 
 @transaction.atomic
@@ -77,18 +77,14 @@ def course_plan(actor: Actor, assessment: Assessment) -> CoursePlan:
     patient = assessment.patient
     if patient.fitzpatrick is None:
         raise ValidationError({"fitzpatrick": FITZPATRICK_NEEDED})
-    knowledge = clinic_knowledge(actor.clinic)
-    request = {
-        "scar_types": assessment.scar_types,
-        "qualitative_grade": assessment.qualitative_grade,
-        "fitzpatrick": patient.fitzpatrick,
-        "zones": sorted(assessment.zones) or ["left_cheek", "right_cheek"],
-        "findings": sorted(latest_findings(actor, patient.pk)),
-    }
-    try:
-        return plan_course(parse_plan_request(request, knowledge), knowledge)
-    except InvalidInput as error:
-        raise validation_error(error) from None
+    request = PlanRequest(
+        scar_types=tuple(assessment.scar_types),
+        qualitative_grade=assessment.qualitative_grade,
+        fitzpatrick=patient.fitzpatrick,
+        zones=tuple(sorted(assessment.zones)) or UNASSESSED_ZONES,
+        findings=tuple(sorted(latest_findings(actor, patient.pk))),
+    )
+    return plan_course(request, clinic_knowledge(actor.clinic))
 
 
 def _check_plan(
