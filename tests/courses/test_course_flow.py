@@ -212,7 +212,7 @@ def test_other_clinics_cannot_touch_sessions(other_practitioner, course):
     assert Session.objects.get(pk=session.pk).screening is None
 
 
-MIGRATION = import_module("needlepoint.courses.migrations.0004_course_zones_with_depth_mm")
+MIGRATION = import_module("needlepoint.courses.migrations.0005_course_zones_with_depth_mm")
 
 
 def _historical_apps(rows: list[SimpleNamespace]) -> Any:
@@ -233,7 +233,7 @@ def test_stored_course_depths_become_zones_and_back():
 
 
 PLAN_MIGRATION = import_module(
-    "needlepoint.courses.migrations.0005_course_plan_and_its_depth_names"
+    "needlepoint.courses.migrations.0006_course_plan_and_its_depth_names"
 )
 
 

@@ -29,7 +29,7 @@ def to_zone_depths(apps: Apps, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("courses", "0003_session_start_review_and_draft_addenda"),
+        ("courses", "0004_assessment_whole_face_counts"),
     ]
 
     operations = [

@@ -36,7 +36,7 @@ def to_old_names(apps: Apps, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("courses", "0004_course_zones_with_depth_mm"),
+        ("courses", "0005_course_zones_with_depth_mm"),
     ]
 
     operations = [
