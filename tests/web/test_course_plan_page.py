@@ -47,7 +47,7 @@ def test_the_plan_page_asks_for_the_skin_type_and_saves_it(practitioner, patient
     asked = client.get(f"/assessments/{assessment.pk}/plan/").content.decode()
     assert "Fitzpatrick skin type needed" in asked
     assert "The rules engine's course plan" not in asked
-    assert '<option value="2" selected>Type 2</option>' in asked  # the intake's answer, to confirm
+    assert '<option value="2" selected>Type II</option>' in asked  # the intake's answer, to confirm
     refused = client.post(f"/assessments/{assessment.pk}/plan/", {"fitzpatrick": ""})
     assert refused.status_code == 200
     assert Patient.objects.get(pk=patient.pk).fitzpatrick is None

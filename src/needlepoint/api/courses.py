@@ -17,7 +17,7 @@ from needlepoint.api.sessions import SessionOut
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses import selectors, services
 from needlepoint.courses.models import Course, Session
-from needlepoint.domain.knowledge.model import Money
+from needlepoint.domain.knowledge.model import COURSE_SESSIONS, INTERVAL_WEEKS, Money
 from needlepoint.domain.planning import course_total
 from needlepoint.domain.serialization import to_json
 from needlepoint.patients.selectors import patient_in_scope
@@ -92,8 +92,8 @@ class CourseZone(Strict):
 
 class CourseIn(Strict):
     assessment_id: int
-    sessions_planned: int = Field(ge=1, le=services.MAX_SESSIONS)
-    interval_weeks: int = Field(ge=1, le=52)
+    sessions_planned: int = Field(ge=COURSE_SESSIONS.min, le=COURSE_SESSIONS.max)
+    interval_weeks: int = Field(ge=INTERVAL_WEEKS.min, le=INTERVAL_WEEKS.max)
     zones: dict[str, CourseZone]
     adjuncts: list[str] = []
     price_per_session: Decimal = Field(ge=0, max_digits=10, decimal_places=2)

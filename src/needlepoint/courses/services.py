@@ -17,13 +17,13 @@ from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.courses.selectors import assessment_in_scope
 from needlepoint.domain import scars
 from needlepoint.domain.knowledge import Knowledge
+from needlepoint.domain.knowledge.model import COURSE_SESSIONS
 from needlepoint.domain.planning import CoursePlan, PlanRequest, plan_course
 from needlepoint.domain.serialization import to_json
 from needlepoint.intakes.selectors import latest_findings
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.safety.audit import audit_record
 
-MAX_SESSIONS = 12
 UNASSESSED_ZONES = ("left_cheek", "right_cheek")  # planned when the assessment counted none
 
 
@@ -97,8 +97,10 @@ def _check_plan(
     """The practitioner's edits, within the plan's bounds: its shortest interval and each
     zone's limit (the lowest of the clinic's, the zone's maximum and the pathway's)."""
     errors: dict[str, str] = {}
-    if not 1 <= sessions <= MAX_SESSIONS:
-        errors["sessions_planned"] = f"Plan between 1 and {MAX_SESSIONS} sessions."
+    if not COURSE_SESSIONS.min <= sessions <= COURSE_SESSIONS.max:
+        errors["sessions_planned"] = (
+            f"Plan between {COURSE_SESSIONS.min} and {COURSE_SESSIONS.max} sessions."
+        )
     shortest = plan.minimum_interval_weeks or knowledge.course.minimum_interval_weeks
     if interval_weeks < shortest:
         errors["interval_weeks"] = f"Sessions must be at least {shortest} weeks apart in this plan."

@@ -23,9 +23,8 @@ from needlepoint.clinics.records import record_key
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Addendum, Course, Session
 from needlepoint.courses.selectors import course_in_scope, session_in_scope
-from needlepoint.courses.services import MAX_SESSIONS
 from needlepoint.domain import charting
-from needlepoint.domain.knowledge.model import CHART_FIELDS
+from needlepoint.domain.knowledge.model import CHART_FIELDS, COURSE_SESSIONS
 from needlepoint.intakes.models import Screening
 from needlepoint.safety.audit import audit_record
 from needlepoint.safety.models import Lot
@@ -308,8 +307,8 @@ def session_schedule(actor: Actor, course_id: object, scheduled_at: datetime) ->
     if course.status in (Course.Status.COMPLETED, Course.Status.STOPPED):
         raise ValidationError("This course is closed.")
     number = (course.sessions.aggregate(last=Max("number"))["last"] or 0) + 1
-    if number > MAX_SESSIONS:
-        raise ValidationError(f"A course has at most {MAX_SESSIONS} sessions.")
+    if number > COURSE_SESSIONS.max:
+        raise ValidationError(f"A course has at most {COURSE_SESSIONS.max} sessions.")
     session = Session.objects.create(
         clinic=actor.clinic,
         patient=course.patient,

@@ -93,6 +93,11 @@ class Range(Generic[N]):
 
 
 SKIN_TYPES = Range(1, 6)  # Fitzpatrick I-VI
+SKIN_TYPE_NUMERALS = ("I", "II", "III", "IV", "V", "VI")
+# A course's size and rhythm as a practitioner may type them (the plan's own bounds are
+# narrower and come from the knowledge's rules).
+COURSE_SESSIONS = Range(1, 12)
+INTERVAL_WEEKS = Range(1, 52)
 # What one zone's row may count and one zone's area may measure: bounds on what is typed in
 # (far above any face), not clinical thresholds.
 SCAR_COUNT = Range(0, 10_000)

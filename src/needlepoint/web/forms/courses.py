@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 
 from needlepoint.domain.knowledge import Knowledge
+from needlepoint.domain.knowledge.model import COURSE_SESSIONS, INTERVAL_WEEKS
 from needlepoint.domain.planning import CoursePlan
-from needlepoint.web.forms.shared import DATETIME
+from needlepoint.web.forms.shared import DATETIME, SKIN_TYPE_CHOICES
 
 
 class FitzpatrickForm(forms.Form):
@@ -16,7 +17,7 @@ class FitzpatrickForm(forms.Form):
 
     fitzpatrick = forms.TypedChoiceField(
         coerce=int,
-        choices=[("", "—"), *((n, f"Type {n}") for n in range(1, 7))],
+        choices=[("", "—"), *SKIN_TYPE_CHOICES],
         label="Fitzpatrick skin type",
         help_text="I (always burns) to VI (never burns). Saved to the patient's record.",
     )
@@ -26,8 +27,12 @@ class CourseForm(forms.Form):
     """The practitioner's course, pre-filled from the plan; each zone's depth is bounded by
     the plan's limit for it, with the reasons that limit is lower than asked."""
 
-    sessions_planned = forms.IntegerField(min_value=1, max_value=12, label="Number of sessions")
-    interval_weeks = forms.IntegerField(min_value=1, max_value=52, label="Weeks between sessions")
+    sessions_planned = forms.IntegerField(
+        min_value=COURSE_SESSIONS.min, max_value=COURSE_SESSIONS.max, label="Number of sessions"
+    )
+    interval_weeks = forms.IntegerField(
+        min_value=INTERVAL_WEEKS.min, max_value=INTERVAL_WEEKS.max, label="Weeks between sessions"
+    )
     price_per_session = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2)
     first_session_at = forms.DateTimeField(widget=DATETIME, label="First session")
     adjuncts = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, required=False)

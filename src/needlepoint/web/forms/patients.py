@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from needlepoint.domain.knowledge.model import SKIN_TYPES
 from needlepoint.patients.models import Patient
 from needlepoint.patients.services import EDITABLE_FIELDS
+from needlepoint.web.forms.shared import SKIN_TYPE_CHOICES
 
 
 class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -16,17 +16,7 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}),
             "address": forms.Textarea(attrs={"rows": 3}),
-            "fitzpatrick": forms.Select(
-                choices=[("", "Not assessed")]
-                + [
-                    (n, f"Type {numeral}")
-                    for n, numeral in zip(
-                        range(SKIN_TYPES.min, SKIN_TYPES.max + 1),
-                        ["I", "II", "III", "IV", "V", "VI"],
-                        strict=True,
-                    )
-                ]
-            ),
+            "fitzpatrick": forms.Select(choices=[("", "Not assessed"), *SKIN_TYPE_CHOICES]),
         }
 
 

@@ -1,4 +1,5 @@
-"""What the page forms share: the date-time widget and running a service on a valid form."""
+"""What the page forms share: the date-time widget, the skin-type choices and running a service
+on a valid form."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ from typing import TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 
+from needlepoint.domain.knowledge.model import SKIN_TYPE_NUMERALS, SKIN_TYPES
+
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+SKIN_TYPE_CHOICES = [
+    (n, f"Type {numeral}")
+    for n, numeral in zip(
+        range(SKIN_TYPES.min, SKIN_TYPES.max + 1), SKIN_TYPE_NUMERALS, strict=True
+    )
+]
 
 
 T = TypeVar("T")
