@@ -54,7 +54,7 @@ def test_unanswered_questions_make_the_intake_incomplete(practitioner, patient):
 def test_live_scores_partial(practitioner):
     response = signed_in(practitioner).post(
         "/assessments/score/",
-        {"qualitative_grade": "3", "goodman_baron__left_cheek__moderate_atrophic": "12"},
+        {"qualitative_grade": "3", "zones.left_cheek.goodman_baron.counts.moderate_atrophic": "12"},
         HTTP_HX_REQUEST="true",
     )
     page = response.content.decode()
@@ -70,8 +70,8 @@ def test_from_assessment_to_signed_chart(practitioner, patient, clinic):
         {
             "qualitative_grade": "3",
             "scar_types": ["boxcar"],
-            "goodman_baron__left_cheek__moderate_atrophic": "12",
-            "ecca__left_cheek__boxcar": "12",
+            "zones.left_cheek.goodman_baron.counts.moderate_atrophic": "12",
+            "zones.left_cheek.ecca.counts.boxcar": "12",
         },
     )
     assert saved.status_code == 302, saved.content.decode()[:2000]

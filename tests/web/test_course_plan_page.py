@@ -115,7 +115,10 @@ def test_live_scores_warn_when_the_grade_contradicts_the_counts(practitioner):  
         signed_in(practitioner)
         .post(
             "/assessments/score/",
-            {"qualitative_grade": "1", "goodman_baron__left_cheek__deep_broad_atrophic": "25"},
+            {
+                "qualitative_grade": "1",
+                "zones.left_cheek.goodman_baron.counts.deep_broad_atrophic": "25",
+            },
             HTTP_HX_REQUEST="true",
         )
         .content.decode()

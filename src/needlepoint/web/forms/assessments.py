@@ -12,8 +12,14 @@ from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.knowledge.model import SCAR_AREA_CM2, SCAR_COUNT, CountScale
 
 
-def assessment_field_name(scale: str, zone: str, item: str) -> str:
-    return f"{scale}__{zone}__{item}"
+def count_field(zone: str, scale: str, item: str) -> str:
+    """A count's field, named by its path in the API's JSON (so are its errors)."""
+    return f"zones.{zone}.{scale}.counts.{item}"
+
+
+def area_field(zone: str, scale: CountScale, scale_name: str) -> str:
+    assert scale.area is not None
+    return f"zones.{zone}.{scale_name}.{scale.area.name}_area_cm2"
 
 
 class AssessmentForm(forms.Form):
@@ -39,20 +45,23 @@ class AssessmentForm(forms.Form):
         for zone in knowledge.zones:
             for scale_name, scale in self.scales():
                 for item, row in scale.items.items():
-                    self.fields[assessment_field_name(scale_name, zone, item)] = forms.IntegerField(
+                    self.fields[count_field(zone, scale_name, item)] = forms.IntegerField(
                         label=row.label,
                         required=False,
                         min_value=SCAR_COUNT.min,
                         max_value=SCAR_COUNT.max,
                     )
                 if scale.area:
-                    area = assessment_field_name(scale_name, zone, f"{scale.area.name}_area_cm2")
-                    self.fields[area] = forms.FloatField(
+                    self.fields[area_field(zone, scale, scale_name)] = forms.FloatField(
                         label=scale.area.label,
                         required=False,
                         min_value=SCAR_AREA_CM2.min,
                         max_value=SCAR_AREA_CM2.max,
                     )
+
+    def assessment_fields(self) -> list[forms.BoundField]:
+        """The fields about the whole assessment (the counts are shown per zone)."""
+        return [self[name] for name in ("qualitative_grade", "scar_types", "notes")]
 
     def scales(self) -> list[tuple[str, CountScale]]:
         return [("goodman_baron", self.knowledge.goodman_baron), ("ecca", self.knowledge.ecca)]
@@ -63,7 +72,7 @@ class AssessmentForm(forms.Form):
         for zone_name, zone in self.knowledge.zones.items():
             scales = []
             for scale_name, scale in self.scales():
-                prefix = f"{scale_name}__{zone_name}__"
+                prefix = f"zones.{zone_name}.{scale_name}."
                 scales.append((scale.title, [self[n] for n in self.fields if n.startswith(prefix)]))
             rows.append((zone.label, scales))
         return rows
@@ -76,9 +85,9 @@ class AssessmentForm(forms.Form):
         for zone in self.knowledge.zones:
             sections: dict[str, scars.ScaleCounts] = {}
             for scale_name, scale in self.scales():
-                field = functools.partial(assessment_field_name, scale_name, zone)
+                field = functools.partial(count_field, zone, scale_name)
                 counts = {item: data[field(item)] for item in scale.items if data.get(field(item))}
-                area = data.get(field(f"{scale.area.name}_area_cm2")) if scale.area else None
+                area = data.get(area_field(zone, scale, scale_name)) if scale.area else None
                 if counts or area:
                     sections[scale_name] = scars.ScaleCounts(counts, area or 0.0)
             if sections:
