@@ -19,6 +19,7 @@ from needlepoint.patients.models import Patient
 from needlepoint.safety.models import AuditEvent
 from tests.clinical_data import reported, treated_session
 from tests.conftest import as_actor
+from tests.factories import PatientFactory, UserFactory
 from tests.intake_answers import CLEAR
 
 
@@ -172,6 +173,21 @@ def test_other_clinics_alerts_are_not_found(other_practitioner, portal_patient, 
     checkin = services.checkin_submit(as_actor(portal_patient), reported({"pus": True}))
     with pytest.raises(Http404):
         services.alert_update(as_actor(other_practitioner), checkin.alert.pk, "acknowledge")
+
+
+def test_session_reads_are_scoped_to_the_patient_and_the_clinic(
+    clinic, practitioner, front_desk, other_practitioner, portal_patient, session
+):
+    assert selectors.latest_treated_session(as_actor(practitioner), portal_patient.pk) == session
+    assert selectors.next_checkin_due(as_actor(practitioner), session) is not None
+    another = PatientFactory(clinic=clinic, user=UserFactory(email="another@example.test"))
+    for outsider in (as_actor(other_practitioner), as_actor(another)):
+        assert selectors.latest_treated_session(outsider, portal_patient.pk) is None
+        assert selectors.next_session(outsider, portal_patient.pk) is None
+        with pytest.raises(Http404):
+            selectors.next_checkin_due(outsider, session)
+    with pytest.raises(PermissionDenied):
+        selectors.latest_treated_session(as_actor(front_desk), portal_patient.pk)
 
 
 def test_next_check_in_follows_the_schedule(practitioner, portal_patient, session):

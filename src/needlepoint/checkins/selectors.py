@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -17,16 +18,24 @@ from needlepoint.courses.models import Session
 from needlepoint.domain.checkins import checkin_due_times
 from needlepoint.safety.audit import audit_record
 
+R = TypeVar("R", CheckIn, Session)
+
+
+def _readable(actor: Actor, rows: QuerySet[R]) -> QuerySet[R]:
+    """The rows of `rows` the actor may read: a patient their own, clinical staff their
+    clinic's (anyone else is refused)."""
+    actor.require(actor.record_permission(Permission.CLINICAL_READ))
+    rows = rows.filter(clinic=actor.clinic)
+    return rows.filter(patient_id=actor.patient_id) if actor.role is Role.PATIENT else rows
+
 
 def latest_treated_session(actor: Actor, patient_id: UUID) -> Session | None:
-    """The patient's most recent signed session: what a check-in reports on."""
+    """The patient's most recent signed session: what a check-in reports on. Scoped like
+    `checkin_in_scope` (None outside it); not audited: the page showing it reads the patient
+    through `access_patient`."""
     return (
-        Session.objects.filter(
-            clinic=actor.clinic,
-            patient_id=patient_id,
-            status=Session.Status.SIGNED,
-            ended_at__isnull=False,
-        )
+        _readable(actor, Session.objects.all())
+        .filter(patient_id=patient_id, status=Session.Status.SIGNED, ended_at__isnull=False)
         .select_related("course")
         .order_by("-ended_at")
         .first()
@@ -34,9 +43,11 @@ def latest_treated_session(actor: Actor, patient_id: UUID) -> Session | None:
 
 
 def next_session(actor: Actor, patient_id: UUID) -> Session | None:
+    """The patient's next scheduled or running session; scoped (None outside it), not
+    audited."""
     return (
-        Session.objects.filter(
-            clinic=actor.clinic,
+        _readable(actor, Session.objects.all())
+        .filter(
             patient_id=patient_id,
             status__in=[Session.Status.SCHEDULED, Session.Status.IN_PROGRESS],
         )
@@ -47,8 +58,11 @@ def next_session(actor: Actor, patient_id: UUID) -> Session | None:
 
 def next_checkin_due(actor: Actor, session: Session) -> datetime | None:
     """The first scheduled check-in after the patient's last one on this session (it may be
-    due already), until the next session; None when the schedule is done."""
+    due already), until the next session; None when the schedule is done. A session outside
+    the actor's scope is a 404; not audited."""
     assert session.ended_at is not None
+    if not _readable(actor, Session.objects.all()).filter(pk=session.pk).exists():
+        raise Http404("No such session.")
     following = next_session(actor, session.patient_id)
     until = following.scheduled_at if following else None
     last = CheckIn.objects.filter(session=session).order_by("-reported_at").first()
@@ -67,12 +81,8 @@ def access_my_checkins(actor: Actor) -> list[CheckIn]:
 
 def checkin_in_scope(actor: Actor, checkin_id: object) -> CheckIn:
     """A check-in: the patient's own, or any of the clinic's for clinical staff; not audited."""
-    checkins = CheckIn.objects.filter(clinic=actor.clinic).select_related("session", "patient")
-    if actor.role is Role.PATIENT:
-        checkins = checkins.filter(patient_id=actor.patient_id)
-    else:
-        actor.require(Permission.CLINICAL_READ)
-    checkin = checkins.filter(pk=record_key(checkin_id)).first()
+    checkins = _readable(actor, CheckIn.objects.select_related("session", "patient"))
+    checkin = checkins.filter(pk=record_key(checkin_id, "check-in")).first()
     if checkin is None:
         raise Http404("No such check-in.")
     return checkin

@@ -16,8 +16,8 @@ from django.http import Http404
 from PIL import Image
 
 from needlepoint.checkins.models import CheckIn
+from needlepoint.checkins.selectors import checkin_in_scope
 from needlepoint.clinics.actors import Actor
-from needlepoint.clinics.records import record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import session_in_scope
@@ -139,14 +139,7 @@ def access_session_photos(actor: Actor, session_id: object) -> tuple[Session, li
 
 def access_checkin_photos(actor: Actor, checkin_id: object) -> tuple[CheckIn, list[Photo]]:
     """A check-in's photos: the patient's own, or any of the clinic's for clinical staff."""
-    checkins = CheckIn.objects.filter(clinic=actor.clinic).select_related("session", "patient")
-    if actor.role is Role.PATIENT:
-        checkins = checkins.filter(patient_id=actor.patient_id)
-    else:
-        actor.require(Permission.CLINICAL_READ)
-    checkin = checkins.filter(pk=record_key(checkin_id, "check-in")).first()
-    if checkin is None:
-        raise Http404("No such check-in.")
+    checkin = checkin_in_scope(actor, checkin_id)
     photos = _photos(actor).filter(checkin=checkin, archived=False)
     return checkin, _access_listed(actor, photos, checkin.patient_id, {"checkin": checkin.pk})
 
