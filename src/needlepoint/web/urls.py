@@ -10,12 +10,15 @@ from needlepoint.web.views import (
     lots,
     notify,
     patients,
-    photos,
     portal,
     records,
     screenings,
     sessions,
 )
+from needlepoint.web.views.photos import checkins as photo_checkins
+from needlepoint.web.views.photos import compare as photo_compare
+from needlepoint.web.views.photos import images as photo_images
+from needlepoint.web.views.photos import sessions as photo_sessions
 
 urlpatterns = [
     path("", clinic.home, name="home"),
@@ -127,43 +130,45 @@ urlpatterns = [
     path("portal/mail/", notify.portal_mail_preferences, name="portal-mail-preferences"),
     path("calendar/<str:token>.ics", notify.calendar_feed, name="calendar-feed"),
     path("mail/unsubscribe/<str:token>/", notify.mail_unsubscribe, name="mail-unsubscribe"),
-    path("sessions/<int:session_id>/photos/", photos.session_photos, name="session-photos"),
+    path("sessions/<int:session_id>/photos/", photo_sessions.session_photos, name="session-photos"),
     path(
         "sessions/<int:session_id>/photos/new/",
-        photos.session_photo_new,
+        photo_sessions.session_photo_new,
         name="session-photo-new",
     ),
     path(
         "sessions/<int:session_id>/photos/capture/",
-        photos.session_photo_capture,
+        photo_sessions.session_photo_capture,
         name="session-photo-capture",
     ),
-    path("photos/<str:photo_id>/image.jpg", photos.photo_image, name="photo-image"),
-    path("photos/<str:photo_id>/archive/", photos.photo_archive, name="photo-archive"),
-    path("check-ins/<int:checkin_id>/photos/", photos.checkin_photos, name="checkin-photos"),
+    path("photos/<str:photo_id>/image.jpg", photo_images.photo_image, name="photo-image"),
+    path("photos/<str:photo_id>/archive/", photo_sessions.photo_archive, name="photo-archive"),
+    path(
+        "check-ins/<int:checkin_id>/photos/", photo_checkins.checkin_photos, name="checkin-photos"
+    ),
     path(
         "patients/<str:patient_id>/photos/compare/",
-        photos.patient_photo_compare,
+        photo_compare.patient_photo_compare,
         name="patient-photo-compare",
     ),
     path(
         "patients/<str:patient_id>/photos/aligned.jpg",
-        photos.photo_aligned,
+        photo_compare.photo_aligned,
         name="photo-aligned",
     ),
     path(
         "portal/check-in/with-photo/",
-        photos.portal_checkin_with_photo,
+        photo_checkins.portal_checkin_with_photo,
         name="portal-checkin-with-photo",
     ),
     path(
         "portal/check-ins/<int:checkin_id>/photos/",
-        photos.portal_checkin_photos,
+        photo_checkins.portal_checkin_photos,
         name="portal-checkin-photos",
     ),
     path(
         "portal/photos/<str:photo_id>/image.jpg",
-        photos.portal_photo_image,
+        photo_images.portal_photo_image,
         name="portal-photo-image",
     ),
     path(
