@@ -46,3 +46,10 @@ def test_the_walk_finds_an_untyped_object() -> None:
 def test_passes_are_integers(document: Any) -> None:
     zone = document["components"]["schemas"]["ZoneTreatmentIn"]["properties"]["passes"]
     assert {"type": "integer"} in zone["anyOf"]
+
+
+def test_operations_are_named_like_their_services(document: Any) -> None:
+    ids = [op["operationId"] for path in document["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids))
+    assert {"patient_create", "course_plan", "session_chart_save", "alert_acknowledge"} <= set(ids)
+    assert not [name for name in ids if name.startswith("needlepoint_")]

@@ -48,7 +48,7 @@ class AdverseEventOut(Schema):
 @router.post(
     "/adverse-events", response={201: AdverseEventOut, **ERRORS}, summary="Record an adverse event"
 )
-def create_adverse_event(request: HttpRequest, payload: AdverseEventIn) -> Status[AdverseEvent]:
+def adverse_event_record(request: HttpRequest, payload: AdverseEventIn) -> Status[AdverseEvent]:
     data = payload.dict()
     session_id = data.pop("session_id")
     return Status(201, services.adverse_event_record(request_actor(request), session_id, **data))
@@ -59,7 +59,7 @@ def create_adverse_event(request: HttpRequest, payload: AdverseEventIn) -> Statu
     response={200: list[AdverseEventOut], **ERRORS},
     summary="The clinic's adverse events",
 )
-def list_adverse_events(
+def adverse_event_list(
     request: HttpRequest, patient_id: uuid.UUID | None = None
 ) -> list[AdverseEvent]:
     return selectors.access_adverse_events(request_actor(request), patient_id)

@@ -82,7 +82,7 @@ def _care(request: HttpRequest, session_id: int, use: str) -> SessionAftercare:
         }
     },
 )
-def read_aftercare(
+def aftercare_read(
     request: HttpRequest,
     session_id: int,
     output: Literal["json", "ics"] = Query("json", alias="format"),  # type: ignore[type-arg]
@@ -137,7 +137,7 @@ def read_aftercare(
         }
     },
 )
-def read_handout(request: HttpRequest, session_id: int) -> HttpResponse:
+def handout_read(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         pdf = access_aftercare_handout(request_actor(request), session_id)
     except AftercareNotReady as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from needlepoint import __version__
 from needlepoint.api import (
@@ -21,7 +22,15 @@ from needlepoint.api import (
 )
 from needlepoint.api.auth import AUTH
 
-api = NinjaAPI(
+
+class Api(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """An operation is named like its handler, which is named like the service it calls
+        (`patient_create`, `course_plan`), not after the module it lives in."""
+        return operation.view_func.__name__
+
+
+api = Api(
     title="Needlepoint API",
     version="1",
     description=(

@@ -136,7 +136,7 @@ class AlertFilter(Schema):
 
 
 @router.post("/checkins", response={201: CheckInOut, **ERRORS}, summary="Check in (patients)")
-def create_checkin(request: HttpRequest, payload: CheckInIn) -> Status[CheckIn]:
+def checkin_submit(request: HttpRequest, payload: CheckInIn) -> Status[CheckIn]:
     actor = request_actor(request)
     reported = payload.symptoms.dict(exclude_unset=True)
     symptoms = read_input(_symptoms, reported, clinic_knowledge(actor.clinic))
@@ -148,18 +148,18 @@ def _symptoms(value: object, knowledge: Knowledge) -> triage.Symptoms:
 
 
 @router.get("/checkins", response={200: list[CheckInOut], **ERRORS}, summary="My check-ins")
-def list_checkins(request: HttpRequest) -> list[CheckIn]:
+def checkin_list(request: HttpRequest) -> list[CheckIn]:
     return selectors.access_my_checkins(request_actor(request))
 
 
 @router.get("/alerts", response={200: list[AlertOut], **ERRORS}, summary="The clinic's alerts")
-def list_alerts(request: HttpRequest, filters: Query[AlertFilter]) -> list[Alert]:
+def alert_list(request: HttpRequest, filters: Query[AlertFilter]) -> list[Alert]:
     actor = request_actor(request)
     return selectors.access_alerts(actor, open_only=filters.status == "open", limit=500)
 
 
 @router.get("/alerts/{alert_id}", response={200: AlertOut, **ERRORS}, summary="Read an alert")
-def read_alert(request: HttpRequest, alert_id: int) -> Alert:
+def alert_read(request: HttpRequest, alert_id: int) -> Alert:
     return selectors.access_alert(request_actor(request), alert_id)
 
 
@@ -172,7 +172,7 @@ def _act(request: HttpRequest, alert_id: int, action: str, note: str) -> Alert:
     response={200: AlertOut, **ERRORS},
     summary="Acknowledge an alert",
 )
-def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AlertActionIn) -> Alert:
+def alert_acknowledge(request: HttpRequest, alert_id: int, payload: AlertActionIn) -> Alert:
     return _act(request, alert_id, "acknowledge", payload.note)
 
 
@@ -181,12 +181,12 @@ def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AlertActionI
     response={200: AlertOut, **ERRORS},
     summary="Record that the patient was contacted",
 )
-def contacted_alert(request: HttpRequest, alert_id: int, payload: AlertActionIn) -> Alert:
+def alert_contacted(request: HttpRequest, alert_id: int, payload: AlertActionIn) -> Alert:
     return _act(request, alert_id, "contacted", payload.note)
 
 
 @router.post(
     "/alerts/{alert_id}/resolve", response={200: AlertOut, **ERRORS}, summary="Resolve an alert"
 )
-def resolve_alert(request: HttpRequest, alert_id: int, payload: AlertActionIn) -> Alert:
+def alert_resolve(request: HttpRequest, alert_id: int, payload: AlertActionIn) -> Alert:
     return _act(request, alert_id, "resolve", payload.note)

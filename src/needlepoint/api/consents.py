@@ -156,7 +156,7 @@ def _client_ip(request: HttpRequest) -> str | None:
     response={200: ConsentStatusOut, **ERRORS},
     summary="A patient's consents and what is consented now",
 )
-def list_consents(request: HttpRequest, patient_id: str) -> dict[str, object]:
+def consent_list(request: HttpRequest, patient_id: str) -> dict[str, object]:
     status = selectors.access_consents(request_actor(request), patient_id)
     return {
         "treatment_consented": status.treatment_consented,
@@ -172,7 +172,7 @@ def list_consents(request: HttpRequest, patient_id: str) -> dict[str, object]:
     response={201: ConsentOut, **ERRORS},
     summary="Record a patient's signature on the active version of a consent template",
 )
-def sign_consent(request: HttpRequest, patient_id: str, payload: ConsentIn) -> Status[Consent]:
+def consent_sign(request: HttpRequest, patient_id: str, payload: ConsentIn) -> Status[Consent]:
     consent = services.consent_sign(
         request_actor(request),
         patient_id,
@@ -192,7 +192,7 @@ def sign_consent(request: HttpRequest, patient_id: str, payload: ConsentIn) -> S
     response={200: ConsentOut, **ERRORS},
     summary="Countersign a consent as the practitioner",
 )
-def countersign_consent(request: HttpRequest, consent_id: str) -> Consent:
+def consent_countersign(request: HttpRequest, consent_id: str) -> Consent:
     return services.consent_countersign(request_actor(request), consent_id)
 
 
@@ -201,7 +201,7 @@ def countersign_consent(request: HttpRequest, consent_id: str) -> Consent:
     response={200: ConsentOut, **ERRORS},
     summary="Withdraw a consent, or some uses of a photo consent",
 )
-def revoke_consent(request: HttpRequest, consent_id: str, payload: RevokeIn) -> Consent:
+def consent_revoke(request: HttpRequest, consent_id: str, payload: RevokeIn) -> Consent:
     return services.consent_revoke(
         request_actor(request), consent_id, payload.reason, uses=payload.uses
     )
@@ -212,7 +212,7 @@ def revoke_consent(request: HttpRequest, consent_id: str, payload: RevokeIn) -> 
     response={200: list[ConsentTemplateOut], **ERRORS},
     summary="The clinic's consent templates, newest version first",
 )
-def list_consent_templates(
+def consent_template_list(
     request: HttpRequest, filters: Query[ConsentTemplateFilter]
 ) -> list[ConsentTemplate]:
     return list(selectors.consent_template_list(request_actor(request), filters.kind))
@@ -223,7 +223,7 @@ def list_consent_templates(
     response={201: ConsentTemplateOut, **ERRORS},
     summary="Publish a new version of a consent template (clinic admins)",
 )
-def publish_consent_template(
+def consent_template_publish(
     request: HttpRequest, payload: ConsentTemplateIn
 ) -> Status[ConsentTemplate]:
     template = services.consent_template_publish(

@@ -76,13 +76,13 @@ def _out(lot: Lot) -> LotOut:
 
 
 @router.get("/lots", response={200: list[LotOut], **ERRORS}, summary="List the clinic's lots")
-def list_lots(request: HttpRequest, filters: Query[LotFilter]) -> list[LotOut]:
+def lot_list(request: HttpRequest, filters: Query[LotFilter]) -> list[LotOut]:
     lots = selectors.lot_list(request_actor(request), filters.q, filters.include_expired)
     return [_out(lot) for lot in lots]
 
 
 @router.post("/lots", response={201: LotOut, **ERRORS}, summary="Record a lot")
-def create_lot(request: HttpRequest, payload: LotIn) -> Status[LotOut]:
+def lot_create(request: HttpRequest, payload: LotIn) -> Status[LotOut]:
     return Status(201, _out(services.lot_create(request_actor(request), **payload.dict())))
 
 
@@ -91,5 +91,5 @@ def create_lot(request: HttpRequest, payload: LotIn) -> Status[LotOut]:
     response={200: LotOut, **ERRORS},
     summary="Recall a lot (a second recall keeps the first)",
 )
-def recall_lot(request: HttpRequest, lot_id: int, payload: RecallIn) -> LotOut:
+def lot_recall(request: HttpRequest, lot_id: int, payload: RecallIn) -> LotOut:
     return _out(services.lot_recall(request_actor(request), lot_id, payload.reason))

@@ -22,7 +22,7 @@ class PatientFilter(Schema):
 
 
 @router.get("/patients", response={200: PatientPageOut, **ERRORS}, summary="Search patients")
-def list_patients(request: HttpRequest, filters: Query[PatientFilter]) -> PatientPageOut:
+def patient_list(request: HttpRequest, filters: Query[PatientFilter]) -> PatientPageOut:
     page = selectors.access_patients(
         request_actor(request),
         filters.q,
@@ -40,20 +40,20 @@ def list_patients(request: HttpRequest, filters: Query[PatientFilter]) -> Patien
 
 
 @router.post("/patients", response={201: PatientOut, **ERRORS}, summary="Register a patient")
-def create_patient(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
+def patient_create(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
     return Status(201, services.patient_create(request_actor(request), **payload.dict()))
 
 
 @router.get(
     "/patients/{patient_id}", response={200: PatientOut, **ERRORS}, summary="Read a patient"
 )
-def read_patient(request: HttpRequest, patient_id: str) -> Patient:
+def patient_read(request: HttpRequest, patient_id: str) -> Patient:
     return selectors.access_patient(request_actor(request), patient_id)
 
 
 @router.patch(
     "/patients/{patient_id}", response={200: PatientOut, **ERRORS}, summary="Update a patient"
 )
-def update_patient(request: HttpRequest, patient_id: str, payload: PatientPatch) -> Patient:
+def patient_update(request: HttpRequest, patient_id: str, payload: PatientPatch) -> Patient:
     changes = payload.dict(exclude_unset=True)
     return services.patient_update(request_actor(request), patient_id, **changes)

@@ -118,7 +118,7 @@ def _out(actor: Actor, photo: Photo) -> dict[str, Any]:
         "archived": photo.archived,
         "shown": shown,
         "hidden_reason": None if shown else selectors.HIDDEN,
-        "image_url": reverse("api-v1:read_photo_image", args=[photo.pk]) if shown else None,
+        "image_url": reverse("api-v1:photo_image_read", args=[photo.pk]) if shown else None,
         "quality": photo.quality if figures else None,
         "analysis": photo.analysis if figures else None,
     }
@@ -138,7 +138,7 @@ def _refused(request: HttpRequest, refused: services.PhotoRefused) -> HttpRespon
     summary="Add a photo to a session (practitioners)",
     openapi_extra={"requestBody": UPLOAD_DOC},
 )
-def upload_session_photo(
+def session_photo_upload(
     request: HttpRequest,
     session_id: int,
     photo: File[UploadedFile],
@@ -168,7 +168,7 @@ def upload_session_photo(
     summary="Add a photo to my check-in (patients; it must pass the quality check)",
     openapi_extra={"requestBody": UPLOAD_DOC},
 )
-def upload_checkin_photo(request: HttpRequest, checkin_id: int, photo: File[UploadedFile]) -> Any:
+def checkin_photo_upload(request: HttpRequest, checkin_id: int, photo: File[UploadedFile]) -> Any:
     actor = request_actor(request)
     try:
         stored = services.photo_upload(actor, photo, photo.name or "", checkin_id=checkin_id)
@@ -182,7 +182,7 @@ def upload_checkin_photo(request: HttpRequest, checkin_id: int, photo: File[Uplo
     response={200: list[PhotoOut], **ERRORS},
     summary="A patient's photos, oldest first (archived ones left out)",
 )
-def list_patient_photos(
+def patient_photo_list(
     request: HttpRequest, patient_id: uuid.UUID, filters: Query[PhotoFilter]
 ) -> list[dict[str, Any]]:
     actor = request_actor(request)
@@ -195,7 +195,7 @@ def list_patient_photos(
     response={200: ComparisonOut, **ERRORS},
     summary="Change per zone of a follow-up photo against a baseline photo of the same pose",
 )
-def compare_photos(
+def photo_compare(
     request: HttpRequest, patient_id: uuid.UUID, query: Query[CompareQuery]
 ) -> dict[str, object]:
     result = selectors.access_photo_comparison(
@@ -209,7 +209,7 @@ def compare_photos(
     response={200: PhotoOut, **ERRORS},
     summary="A photo's record: metadata, and for clinical staff its quality and figures",
 )
-def read_photo(request: HttpRequest, photo_id: uuid.UUID) -> dict[str, Any]:
+def photo_read(request: HttpRequest, photo_id: uuid.UUID) -> dict[str, Any]:
     actor = request_actor(request)
     return _out(actor, selectors.access_photo(actor, photo_id))
 
@@ -220,5 +220,5 @@ def read_photo(request: HttpRequest, photo_id: uuid.UUID) -> dict[str, Any]:
     summary="A photo's image (JPEG without metadata); 403 when its consent was withdrawn",
     openapi_extra={"responses": {200: {"description": "JPEG", "content": {"image/jpeg": {}}}}},
 )
-def read_photo_image(request: HttpRequest, photo_id: uuid.UUID) -> HttpResponseBase:
+def photo_image_read(request: HttpRequest, photo_id: uuid.UUID) -> HttpResponseBase:
     return image_response(*selectors.access_photo_file(request_actor(request), photo_id))

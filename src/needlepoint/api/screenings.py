@@ -104,7 +104,7 @@ def intake_record(
     response={200: IntakeOut, **ERRORS},
     summary="The latest intake, to start the next one from (the pre-session re-screen)",
 )
-def latest_intake(request: HttpRequest, patient_id: str) -> IntakeOut:
+def intake_latest(request: HttpRequest, patient_id: str) -> IntakeOut:
     actor = request_actor(request)
     intake = selectors.access_latest_intake(actor, patient_id)
     if intake is None:

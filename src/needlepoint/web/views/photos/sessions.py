@@ -110,7 +110,7 @@ def session_photo_capture(request: HttpRequest, actor: Actor, session_id: int) -
             }
         )
     context.update(
-        ghosts=ghosts, upload_url=reverse("api-v1:upload_session_photo", args=[session_id])
+        ghosts=ghosts, upload_url=reverse("api-v1:session_photo_upload", args=[session_id])
     )
     return render(request, "photos/capture.html", context)
 
