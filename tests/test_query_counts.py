@@ -20,8 +20,8 @@ from django.utils import timezone
 from needlepoint.accounts.tokens import token_create
 from needlepoint.adverse_events.services import adverse_event_record
 from needlepoint.checkins import services as checkins
+from needlepoint.patients.consents import consent_sign
 from needlepoint.patients.models import ConsentTemplate, Patient
-from needlepoint.patients.services import consent_sign
 from needlepoint.safety.services import lot_recall
 from tests.clinical_data import reported, treated_session
 from tests.conftest import as_actor, signed_in

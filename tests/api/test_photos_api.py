@@ -13,7 +13,7 @@ from PIL import Image
 
 from needlepoint.accounts.tokens import token_create
 from needlepoint.checkins.services import checkin_submit
-from needlepoint.patients import services as patient_services
+from needlepoint.patients.consents import consent_revoke
 from needlepoint.photos.models import Photo
 from needlepoint.safety.models import AuditEvent
 from tests.clinical_data import reported, treated_session
@@ -142,9 +142,7 @@ def test_hidden_after_the_clinical_record_use_is_withdrawn(admin, practitioner, 
     api = bearer(practitioner)
     photo = post_photo(api, session.pk, helpers.close_up()).json()
     other = post_photo(api, session.pk, helpers.turned_close_up()).json()
-    patient_services.consent_revoke(
-        as_actor(admin), consent.pk, "Asked at the desk", uses=["clinical_record"]
-    )
+    consent_revoke(as_actor(admin), consent.pk, "Asked at the desk", uses=["clinical_record"])
     read = api.get(f"/api/v1/photos/{photo['id']}").json()
     assert read["shown"] is False
     assert read["hidden_reason"] == "hidden: consent withdrawn"

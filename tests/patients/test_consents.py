@@ -12,7 +12,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from needlepoint.patients import selectors, services
+from needlepoint.patients import selectors
+from needlepoint.patients.consents import (
+    PATIENT_REVOKE_REASON,
+    consent_countersign,
+    consent_revoke,
+    consent_sign,
+    consent_template_publish,
+)
 from needlepoint.patients.models import Consent, ConsentRevocation, ConsentTemplate
 from needlepoint.safety.audit import audit_verify
 from needlepoint.safety.models import AuditEvent
@@ -44,7 +51,7 @@ def data_url(data: bytes) -> str:
 
 
 def publish(admin, kind: str = "treatment", title: str = "", body: str = "") -> ConsentTemplate:  # type: ignore[no-untyped-def]
-    return services.consent_template_publish(
+    return consent_template_publish(
         as_actor(admin),
         kind,
         title or f"Consent: {kind}",
@@ -59,7 +66,7 @@ def sign(member, patient, template, **fields) -> Consent:  # type: ignore[no-unt
         "ip": "203.0.113.7",
         **fields,
     }
-    return services.consent_sign(as_actor(member), patient.pk, template.pk, **values)
+    return consent_sign(as_actor(member), patient.pk, template.pk, **values)
 
 
 # Templates
@@ -93,7 +100,7 @@ def test_only_clinic_admins_publish_and_bad_kinds_are_refused(admin, practitione
         publish(admin, kind="tattoo")
     assert "kind" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.consent_template_publish(as_actor(admin), "photo", " ", "text")
+        consent_template_publish(as_actor(admin), "photo", " ", "text")
     assert "title" in error.value.message_dict
 
 
@@ -221,20 +228,20 @@ def test_the_practitioner_countersigns_once_and_it_is_audited(
     consent = sign(front_desk, patient, publish(admin))
     assert consent.countersigned_at is None
     with pytest.raises(PermissionDenied):
-        services.consent_countersign(as_actor(front_desk), consent.pk)
-    countersigned = services.consent_countersign(as_actor(practitioner), consent.pk)
+        consent_countersign(as_actor(front_desk), consent.pk)
+    countersigned = consent_countersign(as_actor(practitioner), consent.pk)
     assert countersigned.countersigned_by == practitioner
     assert countersigned.countersigned_at is not None
     assert AuditEvent.objects.filter(action="consent.countersign").count() == 1
     with pytest.raises(ValidationError):
-        services.consent_countersign(as_actor(practitioner), consent.pk)
+        consent_countersign(as_actor(practitioner), consent.pk)
 
 
 def test_a_withdrawn_consent_cannot_be_countersigned(admin, practitioner, patient):
     consent = sign(practitioner, patient, publish(admin))
-    services.consent_revoke(as_actor(practitioner), consent.pk, "Asked by phone.")
+    consent_revoke(as_actor(practitioner), consent.pk, "Asked by phone.")
     with pytest.raises(ValidationError):
-        services.consent_countersign(as_actor(practitioner), consent.pk)
+        consent_countersign(as_actor(practitioner), consent.pk)
 
 
 def test_only_the_active_version_can_be_signed(admin, practitioner, patient):
@@ -263,10 +270,10 @@ def test_tenancy_other_clinics_patients_templates_and_consents_are_not_found(
     with pytest.raises(Http404):
         selectors.access_consents(as_actor(other_practitioner), patient.pk)
     with pytest.raises(Http404):
-        services.consent_revoke(as_actor(other_practitioner), consent.pk, "not ours")
+        consent_revoke(as_actor(other_practitioner), consent.pk, "not ours")
     for guess in ("1", "not-a-uuid", str(uuid.uuid4())):
         with pytest.raises(Http404):
-            services.consent_revoke(as_actor(practitioner), guess, "guess")
+            consent_revoke(as_actor(practitioner), guess, "guess")
     consent.refresh_from_db()
     assert consent.revoked_at is None
 
@@ -306,7 +313,7 @@ def test_an_older_version_still_counts_and_a_later_consent_replaces_it(
 def test_status_at_an_earlier_moment(admin, practitioner, patient):
     template = publish(admin, kind="photo")
     consent = sign(practitioner, patient, template, photo_uses=["clinical_record", "teaching"])
-    services.consent_revoke(as_actor(practitioner), consent.pk, "by phone", uses=["teaching"])
+    consent_revoke(as_actor(practitioner), consent.pk, "by phone", uses=["teaching"])
     later = consent.signed_at + timedelta(hours=1)
     ConsentRevocation.objects.update(revoked_at=later)
     consent = Consent.objects.prefetch_related("revocations").select_related("template").get()
@@ -323,15 +330,15 @@ def test_staff_revoke_a_treatment_consent_with_a_reason(admin, practitioner, pat
     consent = sign(practitioner, patient, publish(admin))
     actor = as_actor(practitioner)
     with pytest.raises(ValidationError) as error:
-        services.consent_revoke(actor, consent.pk, " ")
+        consent_revoke(actor, consent.pk, " ")
     assert "reason" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.consent_revoke(actor, consent.pk, "asked", uses=["marketing"])
-    revoked = services.consent_revoke(actor, consent.pk, "Patient asked by phone")
+        consent_revoke(actor, consent.pk, "asked", uses=["marketing"])
+    revoked = consent_revoke(actor, consent.pk, "Patient asked by phone")
     assert revoked.revoked_reason == "Patient asked by phone"
     assert revoked.revoked_at is not None
     assert not selectors.access_consents(actor, patient.pk).treatment_consented
-    again = services.consent_revoke(actor, consent.pk, "twice")
+    again = consent_revoke(actor, consent.pk, "twice")
     assert again.revoked_at == revoked.revoked_at
     assert AuditEvent.objects.filter(action="consent.revoke").count() == 1
 
@@ -342,22 +349,20 @@ def test_withdrawing_photo_uses_one_by_one_ends_the_consent(admin, practitioner,
         practitioner, patient, template, photo_uses=["clinical_record", "teaching", "marketing"]
     )
     actor = as_actor(practitioner)
-    partly = services.consent_revoke(actor, consent.pk, "No marketing please", uses=["marketing"])
+    partly = consent_revoke(actor, consent.pk, "No marketing please", uses=["marketing"])
     assert partly.revoked_at is None
     assert partly.uses_now == ["clinical_record", "teaching"]
     status = selectors.access_consents(actor, patient.pk)
     assert status.photo_uses == ("clinical_record", "teaching")
-    assert services.consent_revoke(actor, consent.pk, "again", uses=["marketing"]).uses_now == [
+    assert consent_revoke(actor, consent.pk, "again", uses=["marketing"]).uses_now == [
         "clinical_record",
         "teaching",
     ]
     with pytest.raises(ValidationError):
-        services.consent_revoke(actor, consent.pk, "none", uses=[])
+        consent_revoke(actor, consent.pk, "none", uses=[])
     with pytest.raises(ValidationError):
-        services.consent_revoke(actor, consent.pk, "unknown", uses=["billboards"])
-    done = services.consent_revoke(
-        actor, consent.pk, "All of it", uses=["clinical_record", "teaching"]
-    )
+        consent_revoke(actor, consent.pk, "unknown", uses=["billboards"])
+    done = consent_revoke(actor, consent.pk, "All of it", uses=["clinical_record", "teaching"])
     assert done.revoked_at is not None
     assert done.revoked_reason == "All of it"
     assert [r.uses for r in done.revocations.all()] == [
@@ -377,20 +382,20 @@ def test_a_patient_signs_and_revokes_their_own_photo_consent_only(
 ):
     photo, treatment = publish(admin, kind="photo"), publish(admin)
     me = as_actor(portal_patient)
-    mine = services.consent_sign(
+    mine = consent_sign(
         me, portal_patient.pk, photo.pk, "Paula Portal", photo_uses=["clinical_record"]
     )
     assert mine.recorded_by == portal_patient.user
     with pytest.raises(Http404):
-        services.consent_sign(me, patient.pk, photo.pk, "Paula", photo_uses=["teaching"])
+        consent_sign(me, patient.pk, photo.pk, "Paula", photo_uses=["teaching"])
     theirs = sign(practitioner, patient, photo)
     with pytest.raises(Http404):
-        services.consent_revoke(me, theirs.pk, "")
-    revoked = services.consent_revoke(me, mine.pk, "")
-    assert revoked.revoked_reason == services.PATIENT_REVOKE_REASON
+        consent_revoke(me, theirs.pk, "")
+    revoked = consent_revoke(me, mine.pk, "")
+    assert revoked.revoked_reason == PATIENT_REVOKE_REASON
     my_treatment = sign(practitioner, portal_patient, treatment)
     with pytest.raises(PermissionDenied, match="tell the clinic"):
-        services.consent_revoke(me, my_treatment.pk, "no more")
+        consent_revoke(me, my_treatment.pk, "no more")
     status = selectors.access_consents(me, portal_patient.pk)
     assert status.treatment_consented
     assert status.photo_uses == ()

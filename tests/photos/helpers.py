@@ -18,7 +18,7 @@ import numpy as np
 from bench.synthetic import astronaut, similarity_warp
 from PIL import Image
 
-from needlepoint.patients import services as patient_services
+from needlepoint.patients.consents import consent_sign, consent_template_publish
 from needlepoint.patients.models import Consent, ConsentTemplate
 from tests.conftest import as_actor
 
@@ -105,9 +105,7 @@ def photo_consent(
         clinic=actor.clinic, kind="photo", active=True
     ).first()
     if template is None:
-        template = patient_services.consent_template_publish(
+        template = consent_template_publish(
             actor, "photo", "Photographs", "I agree to photographs of my face being taken."
         )
-    return patient_services.consent_sign(
-        actor, patient.pk, template.pk, patient.full_name, photo_uses=uses
-    )
+    return consent_sign(actor, patient.pk, template.pk, patient.full_name, photo_uses=uses)

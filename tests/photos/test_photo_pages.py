@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from needlepoint.checkins.models import CheckIn
-from needlepoint.patients import services as patient_services
+from needlepoint.patients.consents import consent_revoke
 from needlepoint.photos import services
 from needlepoint.photos.models import Photo
 from needlepoint.safety.models import AuditEvent
@@ -115,7 +115,7 @@ def test_the_image_is_served_privately_to_the_clinic_and_hidden_after_revocation
     assert AuditEvent.objects.filter(action="photo.image", object_id=str(photo.patient_id)).exists()
     assert signed_in(admin).get(url).status_code == 200  # admins read clinical records
 
-    patient_services.consent_revoke(as_actor(admin), consent.pk, "Patient withdrew by e-mail")
+    consent_revoke(as_actor(admin), consent.pk, "Patient withdrew by e-mail")
     hidden = client.get(url)
     assert hidden.status_code == 403
     section = client.get(reverse("session-photos", args=[session.pk]), **HTMX).content.decode()

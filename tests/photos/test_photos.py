@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from PIL import Image
 
-from needlepoint.patients import services as patient_services
+from needlepoint.patients.consents import consent_revoke
 from needlepoint.photos import selectors, services, storage
 from needlepoint.photos.models import Photo
 from needlepoint.safety.audit import audit_verify
@@ -203,9 +203,7 @@ def test_shown_only_while_its_consent_allows_the_clinical_record(
     helpers.photo_consent(admin, patient, ("clinical_record", "teaching"))
     assert selectors.photo_shown(selectors.photo_in_scope(actor, photo.pk))
 
-    patient_services.consent_revoke(
-        as_actor(admin), consent.pk, "Patient asked by phone", uses=["clinical_record"]
-    )
+    consent_revoke(as_actor(admin), consent.pk, "Patient asked by phone", uses=["clinical_record"])
     hidden = selectors.photo_in_scope(actor, photo.pk)
     assert not selectors.photo_shown(hidden)
     with pytest.raises(selectors.PhotoHidden, match="consent withdrawn"):

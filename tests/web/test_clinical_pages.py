@@ -11,8 +11,8 @@ from needlepoint.courses import sessions
 from needlepoint.courses.models import Course, Session
 from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.models import Screening
+from needlepoint.patients.consents import consent_sign
 from needlepoint.patients.models import ConsentTemplate
-from needlepoint.patients.services import consent_sign
 from needlepoint.records import services as records
 from needlepoint.safety.services import lot_recall
 from tests.clinical_data import CLEAR, make_lot, planned_course

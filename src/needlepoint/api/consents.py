@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field
 
 from needlepoint.api.auth import request_actor
 from needlepoint.api.schemas import Problem
-from needlepoint.patients import selectors, services
+from needlepoint.patients import consents, selectors
 from needlepoint.patients.models import Consent, ConsentRevocation, ConsentTemplate
 
 router = Router(tags=["consents"])
@@ -173,7 +173,7 @@ def consent_list(request: HttpRequest, patient_id: str) -> dict[str, object]:
     summary="Record a patient's signature on the active version of a consent template",
 )
 def consent_sign(request: HttpRequest, patient_id: str, payload: ConsentIn) -> Status[Consent]:
-    consent = services.consent_sign(
+    consent = consents.consent_sign(
         request_actor(request),
         patient_id,
         payload.template_id,
@@ -193,7 +193,7 @@ def consent_sign(request: HttpRequest, patient_id: str, payload: ConsentIn) -> S
     summary="Countersign a consent as the practitioner",
 )
 def consent_countersign(request: HttpRequest, consent_id: str) -> Consent:
-    return services.consent_countersign(request_actor(request), consent_id)
+    return consents.consent_countersign(request_actor(request), consent_id)
 
 
 @router.post(
@@ -202,7 +202,7 @@ def consent_countersign(request: HttpRequest, consent_id: str) -> Consent:
     summary="Withdraw a consent, or some uses of a photo consent",
 )
 def consent_revoke(request: HttpRequest, consent_id: str, payload: RevokeIn) -> Consent:
-    return services.consent_revoke(
+    return consents.consent_revoke(
         request_actor(request), consent_id, payload.reason, uses=payload.uses
     )
 
@@ -226,7 +226,7 @@ def consent_template_list(
 def consent_template_publish(
     request: HttpRequest, payload: ConsentTemplateIn
 ) -> Status[ConsentTemplate]:
-    template = services.consent_template_publish(
+    template = consents.consent_template_publish(
         request_actor(request), payload.kind, payload.title, payload.body
     )
     return Status(201, template)

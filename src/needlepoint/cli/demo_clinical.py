@@ -19,8 +19,8 @@ from needlepoint.domain.triage import Symptoms
 from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.models import Screening
 from needlepoint.intakes.services import intake_record, screening_acknowledge
+from needlepoint.patients.consents import consent_sign
 from needlepoint.patients.models import Consent, ConsentTemplate, Patient
-from needlepoint.patients.services import consent_sign
 from needlepoint.records import services as records
 from needlepoint.safety.models import Lot
 

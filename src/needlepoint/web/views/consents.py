@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from needlepoint.clinics.roles import Permission, Role, allows
-from needlepoint.patients import selectors, services
+from needlepoint.patients import consents, selectors
 from needlepoint.patients.models import Consent, ConsentKind, Patient, PhotoUse
 from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
@@ -145,7 +145,7 @@ def consent_template_publish(request: HttpRequest, actor: Actor) -> HttpResponse
         initial.update(title=current.title, body=current.body)
     form = ConsentTemplateForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        template = submit(form, lambda **data: services.consent_template_publish(actor, **data))
+        template = submit(form, lambda **data: consents.consent_template_publish(actor, **data))
         if template is not None:
             messages.success(
                 request,
@@ -208,7 +208,7 @@ def _consent_sign(
     if request.method == "POST":
         consent = submit(
             form,
-            lambda template_id, **data: services.consent_sign(
+            lambda template_id, **data: consents.consent_sign(
                 actor, patient.pk, template_id, ip=_client_ip(request), **data
             ),
         )
@@ -245,7 +245,7 @@ def _consent_revoke(request: HttpRequest, actor: Actor, consent_id: str) -> Http
     if request.method == "POST" and consent.revoked_at is None:
         revoked = submit(
             form,
-            lambda uses=None, **data: services.consent_revoke(actor, consent.pk, uses=uses, **data),
+            lambda uses=None, **data: consents.consent_revoke(actor, consent.pk, uses=uses, **data),
         )
         if revoked is not None:
             messages.success(request, "The withdrawal is recorded.")
@@ -299,7 +299,7 @@ def consent_countersign(request: HttpRequest, actor: Actor, consent_id: str) -> 
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        consent = services.consent_countersign(actor, consent_id)
+        consent = consents.consent_countersign(actor, consent_id)
         messages.success(request, f"“{consent.template.title}” is countersigned.")
     except ValidationError as error:
         consent = selectors.consent_in_scope(actor, consent_id, Permission.CONSENT_COUNTERSIGN)
