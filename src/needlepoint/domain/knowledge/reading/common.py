@@ -1,5 +1,5 @@
-"""What several knowledge documents read alike: lists, unique names, confidence, bands,
-integer ranges, time windows and the criteria a planning rule or a study applies under."""
+"""What several knowledge documents read alike: lists, unique names, confidence, integer
+ranges, time windows and the criteria a planning rule or a study applies under."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import SKIN_TYPES, Band, Confidence, Criteria, Range, Window
+from needlepoint.domain.knowledge.model import SKIN_TYPES, Confidence, Criteria, Range, Window
 from needlepoint.domain.parsing import (
     Fields,
     as_choice,
@@ -16,7 +16,6 @@ from needlepoint.domain.parsing import (
     as_int,
     as_list,
     as_number,
-    as_positive_number,
     field_path,
 )
 
@@ -42,33 +41,6 @@ def unique(names: Collection[str], path: str, what: str) -> None:
 
 def as_confidence(value: object, path: str) -> Confidence:
     return Confidence(as_choice(value, path, list(Confidence)))
-
-
-def read_bands(value: object, path: str) -> tuple[Band, ...]:
-    """Bands in order: each but the last with one limit; limits rise, values never fall."""
-    bands: list[Band] = []
-    items = as_list(value, path, non_empty=True)
-    for index, item in enumerate(items):
-        fields = Fields(
-            item, field_path(path, index), required=("value",), optional=("below", "up_to")
-        )
-        band = Band(
-            value=fields.read("value", as_int, 0),
-            below=fields.maybe("below", as_positive_number),
-            up_to=fields.maybe("up_to", as_positive_number),
-        )
-        if ("below" in fields and "up_to" in fields) or (band.limit is None) != (
-            index == len(items) - 1
-        ):
-            raise InvalidInput(
-                fields.path, "give one limit (below or up_to), and none on the last band"
-            )
-        if bands and band.limit is not None and band.limit <= (bands[-1].limit or 0):
-            raise InvalidInput(fields.path, "bands overlap or are out of order")
-        if bands and band.value < bands[-1].value:
-            raise InvalidInput(fields.path, "band values must not fall as the amount rises")
-        bands.append(band)
-    return tuple(bands)
 
 
 def read_int_range(fields: Fields, minimum: int, maximum: int) -> Range[int]:

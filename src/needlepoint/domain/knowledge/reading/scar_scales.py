@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge.model import (
     AreaItem,
+    Band,
     CountCondition,
     CountScale,
     GradeCheck,
@@ -20,7 +21,6 @@ from needlepoint.domain.knowledge.reading.common import (
     Document,
     as_confidence,
     list_of,
-    read_bands,
 )
 from needlepoint.domain.knowledge.reading.sources import Cite
 from needlepoint.domain.parsing import (
@@ -28,7 +28,9 @@ from needlepoint.domain.parsing import (
     as_choice,
     as_choices,
     as_int,
+    as_list,
     as_object,
+    as_positive_number,
     as_str,
     field_path,
 )
@@ -138,7 +140,7 @@ def _count_scale(value: object, path: str, cite: Cite) -> CountScale:
     return CountScale(
         title=fields.read("title", as_str),
         items=items,
-        count_bands=fields.read("count_bands", read_bands),
+        count_bands=fields.read("count_bands", _bands),
         area=area,
         sources=fields.read("sources", cite),
         confidence=fields.read("confidence", as_confidence),
@@ -156,5 +158,32 @@ def _area_item(value: object, path: str) -> AreaItem:
     return AreaItem(
         name=fields.read("name", as_str),
         label=fields.read("label", as_str),
-        bands=fields.read("bands", read_bands),
+        bands=fields.read("bands", _bands),
     )
+
+
+def _bands(value: object, path: str) -> tuple[Band, ...]:
+    """Bands in order: each but the last with one limit; limits rise, values never fall."""
+    bands: list[Band] = []
+    items = as_list(value, path, non_empty=True)
+    for index, item in enumerate(items):
+        fields = Fields(
+            item, field_path(path, index), required=("value",), optional=("below", "up_to")
+        )
+        band = Band(
+            value=fields.read("value", as_int, 0),
+            below=fields.maybe("below", as_positive_number),
+            up_to=fields.maybe("up_to", as_positive_number),
+        )
+        if ("below" in fields and "up_to" in fields) or (band.limit is None) != (
+            index == len(items) - 1
+        ):
+            raise InvalidInput(
+                fields.path, "give one limit (below or up_to), and none on the last band"
+            )
+        if bands and band.limit is not None and band.limit <= (bands[-1].limit or 0):
+            raise InvalidInput(fields.path, "bands overlap or are out of order")
+        if bands and band.value < bands[-1].value:
+            raise InvalidInput(fields.path, "band values must not fall as the amount rises")
+        bands.append(band)
+    return tuple(bands)
