@@ -23,7 +23,7 @@ from needlepoint.domain.charting import (
     start_refusals,
 )
 from needlepoint.domain.knowledge import Knowledge, load_knowledge
-from needlepoint.domain.knowledge.model import CHART_FIELDS
+from needlepoint.domain.knowledge.model.charting import CHART_FIELDS
 from needlepoint.domain.screening import Verdict
 
 NOW = datetime(2026, 3, 10, 15, tzinfo=UTC)

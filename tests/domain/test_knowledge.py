@@ -17,7 +17,9 @@ from needlepoint.domain.knowledge import (
     parse_overrides,
     read_documents,
 )
-from needlepoint.domain.knowledge.model import CLINIC_PRICE_SOURCE, Confidence, Window
+from needlepoint.domain.knowledge.model.aftercare import Window
+from needlepoint.domain.knowledge.model.common import Confidence
+from needlepoint.domain.knowledge.model.planning import CLINIC_PRICE_SOURCE
 from needlepoint.domain.serialization import to_json
 
 

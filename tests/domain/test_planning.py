@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge, merge_overrides, parse_overrides
-from needlepoint.domain.knowledge.model import Money, Range
+from needlepoint.domain.knowledge.model.common import Range
+from needlepoint.domain.knowledge.model.planning import Money
 from needlepoint.domain.planning import (
     Adjunct,
     CoursePlan,

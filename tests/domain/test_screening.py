@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.knowledge.model import Operator, ScreeningRule, Severity
+from needlepoint.domain.knowledge.model.contraindications import Operator, ScreeningRule, Severity
 from needlepoint.domain.screening import (
     DAYS_PER_MONTH,
     Finding,

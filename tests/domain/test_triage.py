@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from needlepoint.domain.errors import InvalidInput, KnowledgeError
 from needlepoint.domain.knowledge import Knowledge, build_knowledge, read_documents
-from needlepoint.domain.knowledge.model import Level, SymptomKind
+from needlepoint.domain.knowledge.model.recovery import Level, SymptomKind
 from needlepoint.domain.triage import (
     PREVIOUS_OUTSIDE_WINDOW,
     SESSION_TIME_IN_FUTURE,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from needlepoint.domain.knowledge import load_knowledge
-from needlepoint.domain.knowledge.model import Level
+from needlepoint.domain.knowledge.model.recovery import Level
 from needlepoint.domain.triage import PatientContext
 from needlepoint.domain.warning_signs import warning_signs
 

@@ -17,7 +17,7 @@ from needlepoint.api.sessions import SessionOut
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses import selectors, services
 from needlepoint.courses.models import Course, Session
-from needlepoint.domain.knowledge.model import COURSE_SESSIONS, INTERVAL_WEEKS, Money
+from needlepoint.domain.knowledge.model.planning import COURSE_SESSIONS, INTERVAL_WEEKS, Money
 from needlepoint.domain.planning import course_total
 from needlepoint.domain.serialization import to_json
 from needlepoint.patients.selectors import patient_in_scope

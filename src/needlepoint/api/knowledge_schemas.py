@@ -11,7 +11,8 @@ from pydantic import Field, StrictBool, StrictFloat, StrictInt, create_model
 
 from needlepoint.api.schemas import Strict
 from needlepoint.domain.knowledge import load_knowledge
-from needlepoint.domain.knowledge.model import MAX_INTENSITY, Question, QuestionKind, SymptomKind
+from needlepoint.domain.knowledge.model.contraindications import Question, QuestionKind
+from needlepoint.domain.knowledge.model.recovery import MAX_INTENSITY, SymptomKind
 
 KNOWLEDGE = load_knowledge()
 Number = StrictInt | StrictFloat

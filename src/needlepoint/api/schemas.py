@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from needlepoint.domain.knowledge.model import SKIN_TYPES
+from needlepoint.domain.knowledge.model.common import SKIN_TYPES
 
 SexCode = Literal["female", "male", "other", "unknown"]
 

@@ -7,7 +7,7 @@ from django.db import models
 
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses.models import Session
-from needlepoint.domain.knowledge.model import Level
+from needlepoint.domain.knowledge.model.recovery import Level
 from needlepoint.patients.models import Patient
 
 LEVEL_CHOICES = [(level.value, level.label) for level in Level]

@@ -15,7 +15,7 @@ from needlepoint.courses.models import Session
 from needlepoint.domain import triage as rules
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.knowledge.model import Level
+from needlepoint.domain.knowledge.model.recovery import Level
 from needlepoint.domain.serialization import JsonValue, to_json
 from needlepoint.intakes.selectors import patient_context
 from needlepoint.safety.audit import audit_record

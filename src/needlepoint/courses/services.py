@@ -17,7 +17,7 @@ from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.courses.selectors import assessment_in_scope
 from needlepoint.domain import scars
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.knowledge.model import COURSE_SESSIONS
+from needlepoint.domain.knowledge.model.planning import COURSE_SESSIONS
 from needlepoint.domain.planning import CoursePlan, PlanRequest, plan_course
 from needlepoint.domain.serialization import to_json
 from needlepoint.intakes.selectors import latest_findings

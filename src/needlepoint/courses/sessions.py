@@ -24,7 +24,8 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Addendum, Course, Session
 from needlepoint.courses.selectors import course_in_scope, session_in_scope
 from needlepoint.domain import charting
-from needlepoint.domain.knowledge.model import CHART_FIELDS, COURSE_SESSIONS
+from needlepoint.domain.knowledge.model.charting import CHART_FIELDS
+from needlepoint.domain.knowledge.model.planning import COURSE_SESSIONS
 from needlepoint.intakes.models import Screening
 from needlepoint.safety.audit import audit_record
 from needlepoint.safety.models import Lot

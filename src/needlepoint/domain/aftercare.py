@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import CLINIC_CONTACT, Knowledge, Window
+from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.aftercare import CLINIC_CONTACT, Window
 
 
 @dataclass(frozen=True)

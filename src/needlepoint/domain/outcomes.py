@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from needlepoint.domain.knowledge.model import Knowledge, PlanFacts
+from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.planning import PlanFacts
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from needlepoint.domain.knowledge.model import (
-    SKIN_TYPES,
-    Knowledge,
+from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.common import SKIN_TYPES, Range
+from needlepoint.domain.knowledge.model.planning import (
     Money,
     PlanFacts,
     PlanRule,
     PriceRange,
-    Range,
     ScarType,
     Suitability,
-    Zone,
 )
+from needlepoint.domain.knowledge.model.zones import Zone
 from needlepoint.domain.knowledge.overrides import read_money
 from needlepoint.domain.outcomes import ExpectedResult, expected_results
 from needlepoint.domain.parsing import (

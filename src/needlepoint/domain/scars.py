@@ -10,12 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import (
+from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.scar_scales import (
     SCAR_AREA_CM2,
     SCAR_COUNT,
     CountCondition,
     CountScale,
-    Knowledge,
     band_value,
 )
 from needlepoint.domain.parsing import Fields, as_int, as_number, as_object, field_path

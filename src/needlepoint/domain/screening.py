@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import Answer, Knowledge, Question, QuestionKind, Severity
+from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.contraindications import (
+    Answer,
+    Question,
+    QuestionKind,
+    Severity,
+)
 from needlepoint.domain.parsing import as_bool, as_choice, as_int, as_number, as_object
 from needlepoint.domain.ranking import Ranked, most_severe
 

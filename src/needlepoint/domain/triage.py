@@ -16,11 +16,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from needlepoint.domain.knowledge.model import (
+from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.common import SKIN_TYPES
+from needlepoint.domain.knowledge.model.recovery import (
     MAX_INTENSITY,
-    SKIN_TYPES,
     Advice,
-    Knowledge,
     Level,
     Limits,
     Phase,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from needlepoint.domain.knowledge.model import Advice, Knowledge, Level, Limits, RecoveryCourse
+from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.recovery import Advice, Level, Limits, RecoveryCourse
 from needlepoint.domain.triage import PatientContext
 
 

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from needlepoint.clinics.models import Clinic
-from needlepoint.domain.knowledge.model import SKIN_TYPES
+from needlepoint.domain.knowledge.model.common import SKIN_TYPES
 
 LANGUAGES = [
     ("en", "English"),

@@ -8,26 +8,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
-from needlepoint.domain.knowledge.model import (
-    CLINIC_CONTACT,
-    CLINIC_PRICE_SOURCE,
-    AftercareInstruction,
-    Band,
+from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.aftercare import CLINIC_CONTACT, AftercareInstruction
+from needlepoint.domain.knowledge.model.common import Confidence, Range
+from needlepoint.domain.knowledge.model.contraindications import (
     Condition,
-    Confidence,
-    CountCondition,
-    CountScale,
-    Criteria,
-    Knowledge,
-    Level,
     Operator,
-    PatientCriteria,
-    Phase,
-    PlanRule,
     Question,
     QuestionKind,
-    Range,
 )
+from needlepoint.domain.knowledge.model.planning import CLINIC_PRICE_SOURCE, Criteria, PlanRule
+from needlepoint.domain.knowledge.model.recovery import Level, PatientCriteria, Phase
+from needlepoint.domain.knowledge.model.scar_scales import Band, CountCondition, CountScale
 
 CONFIDENCE_MEANINGS = {
     Confidence.SEED: "the seed articles' value: the product default",

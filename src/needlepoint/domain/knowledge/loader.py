@@ -15,7 +15,8 @@ from dataclasses import replace
 from importlib import resources
 
 from needlepoint.domain.errors import InvalidInput, KnowledgeError
-from needlepoint.domain.knowledge.model import CLINIC_PRICE_SOURCE, Knowledge
+from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.planning import CLINIC_PRICE_SOURCE
 from needlepoint.domain.knowledge.reading.aftercare import read_aftercare
 from needlepoint.domain.knowledge.reading.charting import read_charting
 from needlepoint.domain.knowledge.reading.common import Document, Terms

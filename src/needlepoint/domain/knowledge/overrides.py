@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from needlepoint.domain.errors import KnowledgeError
-from needlepoint.domain.knowledge.model import Knowledge, Money, PriceRange, Window
+from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.aftercare import Window
+from needlepoint.domain.knowledge.model.planning import Money, PriceRange
 from needlepoint.domain.knowledge.reading.common import WINDOW_ENDS, read_window
 from needlepoint.domain.parsing import (
     Fields,

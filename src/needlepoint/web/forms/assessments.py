@@ -9,7 +9,7 @@ from django import forms
 
 from needlepoint.domain import scars
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.knowledge.model import SCAR_AREA_CM2, SCAR_COUNT, CountScale
+from needlepoint.domain.knowledge.model.scar_scales import SCAR_AREA_CM2, SCAR_COUNT, CountScale
 
 
 def count_field(zone: str, scale: str, item: str) -> str:

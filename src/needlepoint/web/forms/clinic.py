@@ -9,7 +9,7 @@ from django import forms
 from needlepoint.clinics.models import Clinic, Staff
 from needlepoint.clinics.services import CLINIC_FIELDS
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.knowledge.model import Window
+from needlepoint.domain.knowledge.model.aftercare import Window
 
 
 def _window_end(window: Window) -> tuple[str, float]:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.knowledge.model import COURSE_SESSIONS, INTERVAL_WEEKS
+from needlepoint.domain.knowledge.model.planning import COURSE_SESSIONS, INTERVAL_WEEKS
 from needlepoint.domain.planning import CoursePlan
 from needlepoint.web.forms.shared import DATETIME, SKIN_TYPE_CHOICES
 

@@ -11,7 +11,7 @@ from django import forms
 from needlepoint.clinics.knowledge import validation_error
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.knowledge.model import Question, QuestionKind
+from needlepoint.domain.knowledge.model.contraindications import Question, QuestionKind
 from needlepoint.domain.screening import NEVER, Intake, missing_answers, read_answer
 
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]

@@ -9,7 +9,7 @@ from typing import TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 
-from needlepoint.domain.knowledge.model import SKIN_TYPE_NUMERALS, SKIN_TYPES
+from needlepoint.domain.knowledge.model.common import SKIN_TYPE_NUMERALS, SKIN_TYPES
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 SKIN_TYPE_CHOICES = [

@@ -13,7 +13,7 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.courses import selectors, services
 from needlepoint.courses.models import Assessment
 from needlepoint.courses.services import FITZPATRICK_NEEDED
-from needlepoint.domain.knowledge.model import CLINIC_PRICE_SOURCE, Money
+from needlepoint.domain.knowledge.model.planning import CLINIC_PRICE_SOURCE, Money
 from needlepoint.domain.planning import course_total
 from needlepoint.intakes.selectors import access_latest_answers
 from needlepoint.patients.services import patient_update

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from needlepoint.checkins import selectors, services
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
-from needlepoint.domain.knowledge.model import MAX_INTENSITY, SymptomKind
+from needlepoint.domain.knowledge.model.recovery import MAX_INTENSITY, SymptomKind
 from needlepoint.domain.triage import Symptoms
 from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.patients import portal_access

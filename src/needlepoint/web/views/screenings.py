@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
-from needlepoint.domain.knowledge.model import QuestionKind
+from needlepoint.domain.knowledge.model.contraindications import QuestionKind
 from needlepoint.intakes import services as intake_services
 from needlepoint.intakes.models import Intake
 from needlepoint.intakes.selectors import access_latest_answers, access_screening

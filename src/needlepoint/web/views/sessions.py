@@ -16,7 +16,7 @@ from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.courses import selectors, sessions
 from needlepoint.courses.models import Session
-from needlepoint.domain.knowledge.model import CHART_FIELDS
+from needlepoint.domain.knowledge.model.charting import CHART_FIELDS
 from needlepoint.intakes.selectors import access_latest_answers
 from needlepoint.patients.selectors import access_consents
 from needlepoint.records import services as records

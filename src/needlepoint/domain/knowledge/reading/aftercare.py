@@ -4,7 +4,11 @@ session that ended after sunset start."""
 from __future__ import annotations
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import CLINIC_CONTACT, AftercareInstruction, AfterSunset
+from needlepoint.domain.knowledge.model.aftercare import (
+    CLINIC_CONTACT,
+    AftercareInstruction,
+    AfterSunset,
+)
 from needlepoint.domain.knowledge.reading.common import (
     BASIS,
     WINDOW_ENDS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from needlepoint.domain.knowledge.model import CHART_FIELDS, ChartRules
+from needlepoint.domain.knowledge.model.charting import CHART_FIELDS, ChartRules
 from needlepoint.domain.knowledge.reading.common import (
     BASIS,
     Document,

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import SKIN_TYPES, Confidence, Criteria, Range, Window
+from needlepoint.domain.knowledge.model.aftercare import Window
+from needlepoint.domain.knowledge.model.common import SKIN_TYPES, Confidence, Range
+from needlepoint.domain.knowledge.model.planning import Criteria
 from needlepoint.domain.parsing import (
     Fields,
     as_choice,

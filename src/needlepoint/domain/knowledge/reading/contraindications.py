@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import (
+from needlepoint.domain.knowledge.model.contraindications import (
     Condition,
     Operator,
     Question,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import PublishedOutcome
+from needlepoint.domain.knowledge.model.outcomes import PublishedOutcome
 from needlepoint.domain.knowledge.reading.common import (
     BASIS,
     Document,

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import (
+from needlepoint.domain.knowledge.model.common import Range
+from needlepoint.domain.knowledge.model.planning import (
     ConservativeSettings,
     CourseDefaults,
     PlanRule,
     PriceRange,
-    Range,
     ScarType,
     Suitability,
 )

@@ -8,9 +8,9 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import (
+from needlepoint.domain.knowledge.model.common import SKIN_TYPES
+from needlepoint.domain.knowledge.model.recovery import (
     MAX_INTENSITY,
-    SKIN_TYPES,
     Advice,
     CheckinSchedule,
     CourseAdjustment,

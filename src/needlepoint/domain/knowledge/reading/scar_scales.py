@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import (
+from needlepoint.domain.knowledge.model.scar_scales import (
     AreaItem,
     Band,
     CountCondition,

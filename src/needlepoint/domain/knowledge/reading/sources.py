@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import Source
+from needlepoint.domain.knowledge.model.common import Source
 from needlepoint.domain.knowledge.reading.common import Document, list_of
 from needlepoint.domain.parsing import Fields, as_choice, as_str, field_path
 

@@ -6,7 +6,8 @@ import itertools
 from collections.abc import Collection
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model import Range, Zone
+from needlepoint.domain.knowledge.model.common import Range
+from needlepoint.domain.knowledge.model.zones import Zone
 from needlepoint.domain.knowledge.reading.common import (
     BASIS,
     Document,
