@@ -1,9 +1,12 @@
-"""The photo pipeline's figures as the API returns them (`imaging` writes them as JSON)."""
+"""The photo pipeline's figures as the API returns them (`imaging` writes them as JSON; a
+zone's figures are the pipeline's own `ZoneMetrics`)."""
 
 from __future__ import annotations
 
 from ninja import Schema
 from pydantic import Field
+
+from needlepoint.imaging.analysis import ZoneMetrics
 
 
 class QualityCheckOut(Schema):
@@ -17,19 +20,6 @@ class QualityOut(Schema):
     passed: bool
     instructions: list[str]
     checks: dict[str, QualityCheckOut]
-
-
-class ZoneFiguresOut(Schema):
-    L: float
-    a: float
-    b: float
-    ita_deg: float
-    ita_spread_deg: float
-    a_vs_reference: float | None
-    spot_count: int
-    spot_area_fraction: float
-    pixels: int
-    excluded_pixels: int
 
 
 class ImageSizeOut(Schema):
@@ -49,7 +39,7 @@ class AnalysisOut(Schema):
     face_found: bool
     pose: str | None
     quality: QualityOut | None
-    zones: dict[str, ZoneFiguresOut]
+    zones: dict[str, ZoneMetrics]
     image: ImageSizeOut
     reason: str | None = None
     head_pose: HeadPoseOut | None = None
