@@ -20,7 +20,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """Who did what to which record, when; each event's hash covers the one before it."""
+    """Who did what to which record, when; each event's MAC covers the one before it in its
+    clinic's chain (`hash` holds the MAC, or the SHA-256 of an event from before the key)."""
 
     at = models.DateTimeField(db_index=True)
     actor_user_id = models.BigIntegerField(null=True, blank=True)
@@ -54,13 +55,15 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row holding the latest hash; locking it orders concurrent writers."""
+    """One row per chain (a clinic's, or the system's) holding its latest MAC; locking it
+    orders the chain's writers, and writers of other chains do not wait for it."""
 
+    chain = models.CharField(max_length=40, unique=True)
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"audit chain head at event #{self.last_event_id}"
+        return f"audit chain {self.chain} at event #{self.last_event_id}"
 
 
 class LotKind(models.TextChoices):
