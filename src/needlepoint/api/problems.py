@@ -10,7 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from needlepoint.clinics.actors import actor_for
+from needlepoint.clinics.records import OutOfScope
 from needlepoint.courses.sessions import ChartConflict, ChartSigned
+from needlepoint.safety.security import refusal_record
 
 TITLES = {
     400: "Bad request",
@@ -70,6 +73,15 @@ def _django_validation(request: HttpRequest, exc: Any) -> HttpResponse:
     return problem(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
 
 
+def _refused(request: HttpRequest, refused: OutOfScope | type[OutOfScope]) -> HttpResponse:
+    """A record outside the caller's scope: recorded as refused, answered like an unknown id."""
+    assert isinstance(refused, OutOfScope)
+    actor = actor_for(getattr(request, "auth", None))
+    if actor is not None:
+        refusal_record(actor, refused)
+    return problem(request, 404, str(refused))
+
+
 def _http_error(request: HttpRequest, exc: Any) -> HttpResponse:
     return problem(request, exc.status_code, str(exc))
 
@@ -83,6 +95,7 @@ def install(api: NinjaAPI) -> None:
     )
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(Http404, lambda r, e: problem(r, 404, str(e) or "Not found."))
+    api.add_exception_handler(OutOfScope, _refused)
     api.add_exception_handler(
         PermissionDenied, lambda r, e: problem(r, 403, str(e) or "Forbidden.")
     )

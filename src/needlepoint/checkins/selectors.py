@@ -12,7 +12,7 @@ from django.http import Http404
 from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
-from needlepoint.clinics.records import record_key
+from needlepoint.clinics.records import OutOfScope, record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Session
 from needlepoint.domain.checkins import checkin_due_times
@@ -82,9 +82,10 @@ def access_my_checkins(actor: Actor) -> list[CheckIn]:
 def checkin_in_scope(actor: Actor, checkin_id: object) -> CheckIn:
     """A check-in: the patient's own, or any of the clinic's for clinical staff; not audited."""
     checkins = _readable(actor, CheckIn.objects.select_related("session", "patient"))
-    checkin = checkins.filter(pk=record_key(checkin_id, "check-in")).first()
+    key = record_key(checkin_id, "check-in")
+    checkin = checkins.filter(pk=key).first()
     if checkin is None:
-        raise Http404("No such check-in.")
+        raise OutOfScope("check-in", key, object_type="checkin")
     return checkin
 
 
@@ -130,7 +131,7 @@ def alert_in_scope(actor: Actor, alert_id: object) -> Alert:
         .first()
     )
     if alert is None:
-        raise Http404("No such alert.")
+        raise OutOfScope("alert", alert_id)
     return alert
 
 

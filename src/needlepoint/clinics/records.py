@@ -7,6 +7,15 @@ from django.http import Http404
 MAX_KEY = 2**63 - 1  # the largest id the databases store
 
 
+class OutOfScope(Http404):
+    """No such record within the actor's clinic and role: answered 404 like any unknown id,
+    and recorded by the shells as a refused access (a security event for the clinic)."""
+
+    def __init__(self, what: str, key: object, *, object_type: str = "") -> None:
+        super().__init__(f"No such {what}.")
+        self.object_type, self.key = object_type or what, str(key)
+
+
 def record_key(value: object, what: str = "record") -> int:
     try:
         key = int(str(value))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Staff
+from needlepoint.clinics.records import OutOfScope
 from needlepoint.clinics.roles import Permission
 
 
@@ -18,5 +18,5 @@ def staff_list(actor: Actor) -> QuerySet[Staff]:
 def staff_member(actor: Actor, staff_id: int) -> Staff:
     member = staff_list(actor).filter(pk=staff_id).first()
     if member is None:
-        raise Http404("No such staff member.")
+        raise OutOfScope("staff member", staff_id, object_type="staff")
     return member

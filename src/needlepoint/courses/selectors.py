@@ -8,10 +8,9 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from needlepoint.clinics.actors import Actor
-from needlepoint.clinics.records import record_key
+from needlepoint.clinics.records import OutOfScope, record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.intakes.models import Screening
@@ -28,9 +27,10 @@ def _scoped(actor: Actor, queryset: QuerySet[M], permission: Permission, pk: obj
     queryset = queryset.filter(clinic=actor.clinic)
     if actor.role is Role.PATIENT:
         queryset = queryset.filter(patient_id=actor.patient_id)
-    found = queryset.filter(pk=record_key(pk)).first()
+    key = record_key(pk)
+    found = queryset.filter(pk=key).first()
     if found is None:
-        raise Http404("No such record.")
+        raise OutOfScope("record", key, object_type=queryset.model._meta.model_name or "record")
     return found
 
 

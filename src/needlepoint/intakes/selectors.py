@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from needlepoint.clinics.actors import Actor
-from needlepoint.clinics.records import record_key
+from needlepoint.clinics.records import OutOfScope, record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.domain.triage import PatientContext
 from needlepoint.intakes.models import Intake, Screening
@@ -19,9 +17,10 @@ def screening_in_scope(actor: Actor, screening_id: object, permission: Permissio
     screenings = Screening.objects.filter(clinic=actor.clinic).select_related("intake", "patient")
     if actor.role is Role.PATIENT:
         screenings = screenings.filter(patient_id=actor.patient_id)
-    screening = screenings.filter(pk=record_key(screening_id, "screening")).first()
+    key = record_key(screening_id, "screening")
+    screening = screenings.filter(pk=key).first()
     if screening is None:
-        raise Http404("No such screening.")
+        raise OutOfScope("screening", key)
     return screening
 
 

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from needlepoint.clinics.actors import Actor
-from needlepoint.clinics.records import record_key
+from needlepoint.clinics.records import OutOfScope, record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.patients.models import Consent, ConsentKind, ConsentTemplate, Patient, PhotoUse
 from needlepoint.safety.audit import audit_record
@@ -35,7 +35,7 @@ def patient_in_scope(actor: Actor, patient_id: object, permission: Permission) -
         raise Http404("No such patient.") from None
     patient = _visible_patients(actor).select_related("clinic", "user").filter(pk=key).first()
     if patient is None:
-        raise Http404("No such patient.")
+        raise OutOfScope("patient", key)
     return patient
 
 
@@ -111,7 +111,7 @@ def consent_template_in_scope(actor: Actor, template_id: object) -> ConsentTempl
     key = record_key(template_id, "consent template")
     template = consent_template_list(actor).filter(pk=key).first()
     if template is None:
-        raise Http404("No such consent template.")
+        raise OutOfScope("consent template", key, object_type="consent_template")
     return template
 
 
@@ -143,7 +143,7 @@ def consent_in_scope(
         consents = consents.select_for_update(of=("self",))
     consent = consents.filter(pk=key).first()
     if consent is None:
-        raise Http404("No such consent.")
+        raise OutOfScope("consent", key)
     return consent
 
 

@@ -18,6 +18,7 @@ from PIL import Image
 from needlepoint.checkins.models import CheckIn
 from needlepoint.checkins.selectors import checkin_in_scope
 from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.records import OutOfScope
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import session_in_scope
@@ -86,9 +87,10 @@ def photo_in_scope(actor: Actor, photo_id: object, *, for_update: bool = False) 
     photos = _photos(actor)
     if for_update:
         photos = photos.select_for_update(of=("self",))
-    photo = photos.filter(pk=_uuid(photo_id)).first()
+    key = _uuid(photo_id)
+    photo = photos.filter(pk=key).first()
     if photo is None:
-        raise Http404("No such photo.")
+        raise OutOfScope("photo", key)
     return photo
 
 

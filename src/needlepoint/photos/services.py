@@ -18,12 +18,11 @@ from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from needlepoint.checkins.models import CheckIn
 from needlepoint.clinics.actors import Actor
-from needlepoint.clinics.records import record_key
+from needlepoint.clinics.records import OutOfScope, record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import session_in_scope
@@ -128,7 +127,7 @@ def _target(
         .first()
     )
     if checkin is None:
-        raise Http404("No such check-in.")
+        raise OutOfScope("check-in", key, object_type="checkin")
     return checkin.patient, None, checkin
 
 

@@ -6,12 +6,11 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Clinic
-from needlepoint.clinics.records import record_key
+from needlepoint.clinics.records import OutOfScope, record_key
 from needlepoint.clinics.roles import Permission
 from needlepoint.safety.models import AuditEvent, Lot
 
@@ -76,7 +75,7 @@ def lot_in_scope(actor: Actor, lot_id: object, *, for_update: bool = False) -> L
         lots = lots.select_for_update(of=("self",))
     lot = lots.filter(pk=key).first()
     if lot is None:
-        raise Http404("No such lot.")
+        raise OutOfScope("lot", key)
     return lot
 
 

@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from needlepoint.clinics.actors import Actor, actor_for
+from needlepoint.clinics.records import OutOfScope
 from needlepoint.clinics.roles import Permission, Role
+from needlepoint.safety.security import refusal_record
 
 View = Callable[..., HttpResponse]
 
@@ -19,7 +21,8 @@ View = Callable[..., HttpResponse]
 def with_actor(
     permission: Permission | None = None, *, patients: bool = False
 ) -> Callable[[View], View]:
-    """Pass the actor to the view; sign-in page for anonymous users, 403 for the wrong role."""
+    """Pass the actor to the view; sign-in page for anonymous users, 403 for the wrong role.
+    A record refused outside the actor's scope is recorded (after the view's transaction)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -31,7 +34,11 @@ def with_actor(
                 raise PermissionDenied("This page is not available to your account.")
             if permission is not None:
                 actor.require(permission)
-            return view(request, actor, *args, **kwargs)
+            try:
+                return view(request, actor, *args, **kwargs)
+            except OutOfScope as refused:
+                refusal_record(actor, refused)
+                raise
 
         return wrapper
 
