@@ -32,19 +32,9 @@ def token() -> None:
 def create(email: str, label: str, data_dir: Path | None) -> None:
     """Create a token and print it once (only its hash is stored)."""
     start_django(data_dir)
-    from needlepoint.accounts.tokens import token_create
-    from needlepoint.safety.audit import audit_record
+    from needlepoint.clinics.api_tokens import api_token_create
 
-    user = _staff_user(email)
-    created, raw = token_create(user, label)
-    audit_record(
-        None,
-        "token.create",
-        "api_token",
-        created.pk,
-        clinic_id=user.staff.clinic_id,
-        detail={"email": user.email, "prefix": created.prefix},
-    )
+    _, raw = api_token_create(_staff_user(email).staff, label, by=None)
     click.echo(raw)
 
 
@@ -55,21 +45,11 @@ def create(email: str, label: str, data_dir: Path | None) -> None:
 def revoke(email: str, prefix: str | None, data_dir: Path | None) -> None:
     """Revoke a staff member's tokens (all, or one by its prefix)."""
     start_django(data_dir)
-    from needlepoint.accounts.tokens import token_revoke
-    from needlepoint.safety.audit import audit_record
+    from needlepoint.clinics.api_tokens import api_token_revoke
 
-    user = _staff_user(email)
-    count = token_revoke(user, prefix)
+    count = api_token_revoke(_staff_user(email).staff, prefix, by=None)
     if count == 0:
         raise click.UsageError("no active token matched.")
-    audit_record(
-        None,
-        "token.revoke",
-        "api_token",
-        "",
-        clinic_id=user.staff.clinic_id,
-        detail={"email": user.email, "prefix": prefix or "*", "count": count},
-    )
     click.echo(f"revoked {count} token{'s' if count != 1 else ''}")
 
 
