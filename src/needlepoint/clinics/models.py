@@ -56,6 +56,12 @@ class Clinic(models.Model):
         default=120,
         help_text="An alert not acknowledged within this many minutes is e-mailed to the clinic.",
     )
+    require_two_factor = models.BooleanField(
+        "require two-factor for all staff",
+        default=False,
+        help_text="Staff without an authenticator app set up are sent to set one up before "
+        "any patient data is shown.",
+    )
     settings = models.JSONField(
         default=dict,
         blank=True,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Staff
@@ -11,8 +12,14 @@ from needlepoint.clinics.roles import Permission
 
 
 def staff_list(actor: Actor) -> QuerySet[Staff]:
+    """The clinic's staff, each with `two_factor`: whether they have an authenticator app."""
     actor.require(Permission.STAFF_MANAGE)
-    return Staff.objects.filter(clinic=actor.clinic).select_related("user")
+    app = TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)
+    return (
+        Staff.objects.filter(clinic=actor.clinic)
+        .select_related("user")
+        .annotate(two_factor=Exists(app))
+    )
 
 
 def staff_member(actor: Actor, staff_id: int) -> Staff:

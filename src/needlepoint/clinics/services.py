@@ -85,6 +85,7 @@ CLINIC_FIELDS = (
     "latitude",
     "longitude",
     "alert_escalation_minutes",
+    "require_two_factor",
 )
 
 

@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "needlepoint.accounts",
     "needlepoint.clinics",
     "needlepoint.patients",
@@ -51,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "needlepoint.web.middleware.IdleTimeoutMiddleware",
     "needlepoint.web.middleware.ClinicTimeZoneMiddleware",
@@ -133,6 +137,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Needlepoint"  # the name authenticator apps show beside the code
 
 # Idle sign-out: a session unused for this long ends.
 IDLE_TIMEOUT_SECONDS = int(os.environ.get("NEEDLEPOINT_IDLE_TIMEOUT_MINUTES", "15")) * 60

@@ -17,6 +17,7 @@ SECURITY_EVENTS = "security."
 ACCESS_REFUSED = "security.access_refused"
 SIGNIN_FAILED = "security.signin_failed"
 SIGNIN_LOCKED_OUT = "security.signin_locked_out"
+TWO_FACTOR_FAILED = "security.two_factor_failed"  # a wrong code, at sign-in or enrolment
 
 
 def refusal_record(actor: Actor, refused: OutOfScope) -> None:

@@ -3,6 +3,7 @@ from django.urls import path
 
 from needlepoint.web.views import (
     alerts,
+    api_tokens,
     assessments,
     clinic,
     consents,
@@ -14,6 +15,7 @@ from needlepoint.web.views import (
     records,
     screenings,
     sessions,
+    two_factor,
 )
 from needlepoint.web.views.photos import checkins as photo_checkins
 from needlepoint.web.views.photos import compare as photo_compare
@@ -22,11 +24,16 @@ from needlepoint.web.views.photos import sessions as photo_sessions
 
 urlpatterns = [
     path("", clinic.home, name="home"),
+    path("accounts/login/", two_factor.SignInView.as_view(), name="login"),
+    path("accounts/two-factor/", two_factor.two_factor_enrol, name="two-factor-enrol"),
+    path("accounts/two-factor/verify/", two_factor.two_factor_verify, name="two-factor-verify"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
+        "accounts/two-factor/recovery-codes/",
+        two_factor.recovery_codes_renew,
+        name="recovery-codes-renew",
     ),
+    path("accounts/api-tokens/", api_tokens.api_tokens, name="api-tokens"),
+    path("accounts/api-tokens/revoke/", api_tokens.api_token_revoke, name="api-token-revoke"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -41,6 +48,11 @@ urlpatterns = [
     path("staff/", clinic.staff_list, name="staff-list"),
     path("staff/new/", clinic.staff_create, name="staff-create"),
     path("staff/<int:staff_id>/edit/", clinic.staff_edit, name="staff-edit"),
+    path(
+        "staff/<int:staff_id>/two-factor/reset/",
+        clinic.staff_two_factor_reset,
+        name="staff-two-factor-reset",
+    ),
     path("audit/", clinic.audit_list, name="audit-log"),
     path("clinic/settings/", clinic.clinic_settings, name="clinic-settings"),
     path("portal/", portal.portal, name="portal"),

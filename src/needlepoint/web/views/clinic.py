@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from needlepoint.clinics import selectors as clinic_selectors
 from needlepoint.clinics import services as clinic_services
 from needlepoint.clinics.actors import actor_for
 from needlepoint.clinics.roles import Permission, Role
+from needlepoint.clinics.two_factor import two_factor_reset
 from needlepoint.domain.knowledge import load_knowledge
 from needlepoint.safety.selectors import audit_log
 from needlepoint.web.forms.clinic import (
@@ -69,6 +71,16 @@ def staff_edit(request: HttpRequest, actor: Actor, staff_id: int) -> HttpRespons
             return redirect("staff-list")
     context = {"form": form, "title": f"Edit {member.user.full_name}", "member": member}
     return render(request, "staff/form.html", context)
+
+
+@require_POST
+@with_actor(Permission.STAFF_MANAGE)
+def staff_two_factor_reset(request: HttpRequest, actor: Actor, staff_id: int) -> HttpResponse:
+    two_factor_reset(actor, staff_id)
+    messages.success(
+        request, "Two-factor reset: they sign in with their password and set it up again."
+    )
+    return redirect("staff-edit", staff_id=staff_id)
 
 
 @with_actor(Permission.AUDIT_READ)
