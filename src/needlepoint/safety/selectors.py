@@ -1,17 +1,22 @@
-"""Reading the audit log (a clinic admin sees their own clinic's events) and the clinic's lots."""
+"""Reading the audit log (a clinic admin sees their own clinic's events; a patient, who of the
+staff opened their record) and the clinic's lots."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from needlepoint.accounts.models import User
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.records import OutOfScope, record_key
-from needlepoint.clinics.roles import Permission
+from needlepoint.clinics.roles import Permission, Role
+from needlepoint.safety.audit import audit_record
 from needlepoint.safety.models import AuditEvent, Lot
 
 
@@ -87,3 +92,52 @@ def lots_usable(actor: Actor, kind: str | None = None) -> QuerySet[Lot]:
     if kind is not None:
         lots = lots.filter(kind=kind)
     return lots
+
+
+@dataclass(frozen=True)
+class RecordAccess:
+    """One read or change of a patient's record by the clinic's staff, as the patient sees it."""
+
+    at: datetime
+    staff: str
+    role: str
+    what: str
+
+
+_ROLE_LABELS = {role.value: role.label for role in Role}
+
+
+def _in_words(action: str) -> str:
+    subject, _, verb = action.partition(".")
+    return f"{subject} {verb}".replace("_", " ").strip().capitalize()
+
+
+def access_my_access_log(actor: Actor, limit: int = 200) -> list[RecordAccess]:
+    """Who of the clinic's staff read or changed the patient's record, newest first: their
+    name and role, what and when (no e-mail or request detail); the patient's own actions
+    and the system's are left out. Audited."""
+    if actor.role is not Role.PATIENT:
+        raise PermissionDenied("Only a patient reads their own access log.")
+    events = list(
+        AuditEvent.objects.filter(
+            clinic_id=actor.clinic.pk,
+            object_type="patient",
+            object_id=str(actor.patient_id),
+            actor_user_id__isnull=False,
+        )
+        .exclude(role=Role.PATIENT.value)
+        .order_by("-id")[:limit]
+    )
+    names: dict[int | None, str] = dict(
+        User.objects.filter(pk__in={e.actor_user_id for e in events}).values_list("pk", "full_name")
+    )
+    audit_record(actor, "access_log.read", "patient", actor.patient_id)
+    return [
+        RecordAccess(
+            at=event.at,
+            staff=names.get(event.actor_user_id) or "A former staff member",
+            role=_ROLE_LABELS.get(event.role, event.role),
+            what=_in_words(event.action),
+        )
+        for event in events
+    ]

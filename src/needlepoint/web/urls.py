@@ -61,6 +61,7 @@ urlpatterns = [
     path("portal/sign-in/<str:token>/", portal.sign_in_link, name="portal-sign-in-link"),
     path("portal/check-in/", portal.checkin_new, name="portal-checkin-new"),
     path("portal/check-ins/", portal.checkin_history, name="portal-checkins"),
+    path("portal/access-log/", portal.access_log, name="portal-access-log"),
     path("portal/check-ins/<int:checkin_id>/", portal.checkin_result, name="portal-checkin"),
     path("patients/<str:patient_id>/portal-invite/", portal.portal_invite, name="portal-invite"),
     path("alerts/", alerts.alert_list, name="alert-list"),

@@ -21,6 +21,7 @@ from needlepoint.domain.triage import Symptoms
 from needlepoint.notify.aftercare import session_aftercare
 from needlepoint.patients import portal_access
 from needlepoint.patients.selectors import access_patient
+from needlepoint.safety import selectors as safety_selectors
 from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 
@@ -165,6 +166,12 @@ def checkin_history(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request, "portal/checkins.html", {"checkins": selectors.access_my_checkins(actor)}
     )
+
+
+@with_actor(patients=True)
+def access_log(request: HttpRequest, actor: Actor) -> HttpResponse:
+    accesses = safety_selectors.access_my_access_log(actor)
+    return render(request, "portal/access_log.html", {"accesses": accesses, "clinic": actor.clinic})
 
 
 @require_POST
