@@ -166,3 +166,15 @@ def test_a_short_key_in_the_environment_is_refused(db, monkeypatch):
     monkeypatch.setenv(KEY_ENV, "short")
     with pytest.raises(AuditKeyError, match="at least 32"):
         audit_key()
+
+
+def test_the_cli_names_a_missing_key_in_one_line(
+    practitioner, patient, settings, tmp_path, monkeypatch
+):
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    _reads(practitioner, patient, 1)
+    settings.DATA_DIR = tmp_path
+    for command in (["audit", "verify"], ["audit", "checkpoint"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2
+        assert result.output.startswith("error: the audit trail has events but its key is missing")

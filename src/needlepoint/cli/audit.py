@@ -16,6 +16,18 @@ def audit() -> None:
     """The audit trail of every read and write of patient data."""
 
 
+def _require_key() -> None:
+    """A missing or weak audit key is a configuration error: one line, exit 2."""
+    from needlepoint.safety.audit import audit_key
+    from needlepoint.safety.audit_key import AuditKeyError
+
+    try:
+        audit_key()
+    except AuditKeyError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+
+
 @audit.command()
 @data_dir_option
 @click.option(
@@ -28,6 +40,7 @@ def audit() -> None:
 def verify(data_dir: Path | None, checkpoint_file: Path | None) -> None:
     """Exit 0 when every chain is intact; otherwise name the first broken event and exit 1."""
     start_django(data_dir)
+    _require_key()
     from needlepoint.safety.audit import audit_verify
     from needlepoint.safety.checkpoints import CheckpointError, read_checkpoints
 
@@ -58,6 +71,7 @@ def verify(data_dir: Path | None, checkpoint_file: Path | None) -> None:
 def checkpoint(data_dir: Path | None) -> None:
     """Print one JSON line naming every chain's newest event, with a MAC: ship it elsewhere."""
     start_django(data_dir)
+    _require_key()
     from needlepoint.safety.checkpoints import ChainEndBroken, audit_checkpoint
 
     try:
