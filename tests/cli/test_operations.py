@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,8 +20,10 @@ from needlepoint.accounts.models import User
 from needlepoint.cli.demo_data import seed_demo
 from needlepoint.cli.main import cli
 from needlepoint.clinics.models import Clinic, Staff
+from needlepoint.config.environment import make_private
 from needlepoint.patients.models import Patient
 from needlepoint.safety.models import AuditEvent
+from tests.factories import PatientFactory, StaffFactory
 
 NEEDLEPOINT = str(Path(sys.executable).with_name("needlepoint"))
 
@@ -118,35 +123,71 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_serve_runs_workers_in_production_mode(tmp_path):
-    env = _clean_env(
-        tmp_path, SECRET_KEY="k" + os.urandom(40).hex(), NEEDLEPOINT_DATA_DIR=str(tmp_path)
-    )
-    assert _run("migrate", env=env).returncode == 0
-    port = _free_port()
-    server = subprocess.Popen(
-        [NEEDLEPOINT, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+def _wait_until_serving(server: subprocess.Popen[str], port: int) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as page:
+                assert page.status == 200
+                assert "Sign in" in page.read().decode()
+                return
+        except OSError:
+            assert server.poll() is None, server.stdout.read() if server.stdout else ""
+            assert time.monotonic() < deadline, "server did not start in 30 s"
+            time.sleep(0.3)
+
+
+def _modes(data: Path) -> dict[str, int]:
+    return {
+        str(path.relative_to(data)): path.stat().st_mode & 0o777
+        for path in [data, *data.rglob("*")]
+        if not path.is_socket()
+    }
+
+
+def test_serve_runs_two_instances_on_loopback_with_private_files():
+    """Two instances on one host, each with its own data directory and control socket,
+    listening on 127.0.0.1 when no --host is given; every file they keep is private."""
+    base = Path(tempfile.mkdtemp(prefix="np-"))  # short: a socket path has a length limit
+    servers, outputs = [], []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as page:
-                    assert page.status == 200
-                    assert "Sign in" in page.read().decode()
-                    break
-            except OSError:
-                assert server.poll() is None, server.stdout.read() if server.stdout else ""
-                assert time.monotonic() < deadline, "server did not start in 30 s"
-                time.sleep(0.3)
+        for name, workers in (("one", 2), ("two", 1)):
+            data = base / name
+            env = _clean_env(
+                base, SECRET_KEY="k" + os.urandom(40).hex(), NEEDLEPOINT_DATA_DIR=str(data)
+            )
+            migrated = subprocess.run(
+                [NEEDLEPOINT, "migrate"], capture_output=True, env=env, timeout=120, umask=0o022
+            )
+            assert migrated.returncode == 0, migrated.stderr
+            (data / "mail").mkdir(mode=0o755)
+            (data / "mail" / "earlier.log").write_text("written before")
+            (data / "mail" / "earlier.log").chmod(0o644)
+            port = _free_port()
+            server = subprocess.Popen(
+                [NEEDLEPOINT, "serve", "--port", str(port), "--workers", str(workers)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                umask=0o022,
+            )
+            servers.append(server)
+            _wait_until_serving(server, port)
+            assert (data / f"gunicorn-{port}.ctl").is_socket()
+        for name in ("one", "two"):
+            modes = _modes(base / name)
+            assert modes.pop(".") == 0o700
+            assert modes.pop("mail") == 0o700
+            assert "needlepoint.sqlite3" in modes
+            assert all(mode in (0o600, 0o700) for mode in modes.values()), modes
     finally:
-        server.terminate()
-        output = server.communicate(timeout=30)[0]
-    assert output.count("Booting worker") >= 2
+        for server in servers:
+            server.terminate()
+            outputs.append(server.communicate(timeout=30)[0])
+        shutil.rmtree(base, ignore_errors=True)
+    assert outputs[0].count("Booting worker") >= 2
+    assert all("Listening at: http://127.0.0.1:" in output for output in outputs)
 
 
 def test_every_subcommand_has_help():
@@ -155,3 +196,39 @@ def test_every_subcommand_has_help():
         assert runner.invoke(cli, [name, "--help"]).exit_code == 0, name
         for sub in getattr(command, "commands", {}):
             assert runner.invoke(cli, [name, sub, "--help"]).exit_code == 0, f"{name} {sub}"
+
+
+def test_make_private_takes_group_and_other_permissions_off(tmp_path):
+    photos = tmp_path / "photos"
+    photos.mkdir(mode=0o755)
+    (photos / "a.jpg").write_bytes(b"jpeg")
+    (photos / "a.jpg").chmod(0o644)
+    (tmp_path / "link").symlink_to("/etc/hostname")
+    make_private(tmp_path)
+    assert tmp_path.stat().st_mode & 0o777 == 0o700
+    assert photos.stat().st_mode & 0o777 == 0o700
+    assert (photos / "a.jpg").stat().st_mode & 0o777 == 0o600
+    assert Path("/etc/hostname").stat().st_mode & 0o077  # a link's target is left alone
+
+
+def test_seed_stays_idempotent_beside_patients_who_share_demo_names(db):
+    """Real patients named like demo patients (even born the same day), and a second
+    practitioner, are neither taken for the demo's nor given its portal account."""
+    demo = Clinic.objects.create(
+        slug="demo", name="Demo Clinic", time_zone="America/New_York", record_prefix="DC"
+    )
+    twin = PatientFactory(
+        clinic=demo, given_name="Maya", family_name="Thompson", date_of_birth=date(1994, 3, 12)
+    )
+    seed_demo("demo-password-1")
+    PatientFactory(clinic=demo, given_name="Daniel", family_name="Kim")
+    StaffFactory(clinic=demo, role="practitioner", licence_number="LIC-9")
+    counts, users = _counts(), _state()
+    seed_demo("demo-password-1")
+    assert _counts() == counts
+    assert _state() == users
+    twin.refresh_from_db()
+    assert twin.user is None
+    portal = Patient.objects.get(user__email="patient@demo.needlepoint.test")
+    assert portal != twin
+    assert portal.courses.exists()

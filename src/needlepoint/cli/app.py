@@ -58,7 +58,12 @@ def demo(host: str, port: int, data_dir: Path | None, demo_password: str, no_ser
 
 
 @click.command()
-@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server listens
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 for every interface (behind a proxy, keep the default).",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--workers",

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from needlepoint.accounts.models import User
 from needlepoint.checkins.services import checkin_submit
 from needlepoint.cli.demo_answers import CLEAR_ANSWERS
+from needlepoint.cli.demo_people import PORTAL_PATIENT, PRACTITIONERS, demo_patient
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses import services, sessions
@@ -67,7 +68,7 @@ CARTRIDGE, SERUM, NUMBING = "ADD-C12-2405", "LSL-HA-2407", "NBP-LC4-2402"
 
 
 def _practitioner(clinic: Clinic) -> Actor:
-    actor = actor_for(User.objects.get(staff__clinic=clinic, staff__role="practitioner"))
+    actor = actor_for(User.objects.get(email=PRACTITIONERS[clinic.slug]))
     assert actor is not None
     return actor
 
@@ -82,7 +83,8 @@ def seed_histories(clinic: Clinic) -> None:
     actor = _practitioner(clinic)
     lots = {lot.lot_number: lot for lot in Lot.objects.filter(clinic=clinic)}
     for given, changes, grade, scar_types, zones, weeks in HISTORIES:
-        patient = Patient.objects.get(clinic=clinic, given_name=given)
+        patient = demo_patient(clinic, given)
+        assert patient is not None
         if patient.courses.exists():
             continue
         _consent(actor, patient)
@@ -116,8 +118,9 @@ def seed_histories(clinic: Clinic) -> None:
 
 def _portal_checkin(clinic: Clinic) -> None:
     """The portal patient reports darkening spots weeks after her session: an open alert."""
-    patient = Patient.objects.get(clinic=clinic, user__isnull=False, given_name="Maya")
-    if patient.checkins.exists():
+    patient = demo_patient(clinic, PORTAL_PATIENT[1])
+    assert patient is not None
+    if patient.user is None or patient.checkins.exists():
         return
     actor = actor_for(patient.user)
     assert actor is not None

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db import transaction
 
 from needlepoint.accounts.models import User
 from needlepoint.cli.demo_clinical import seed_histories
+from needlepoint.cli.demo_people import PATIENTS, PORTAL_PATIENT, demo_email, demo_patient
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic, Staff
-from needlepoint.patients.models import ConsentTemplate, Patient
+from needlepoint.patients.models import ConsentTemplate
 from needlepoint.patients.services import patient_create
 from needlepoint.safety.models import Lot
 from needlepoint.safety.selectors import clinic_today
@@ -60,28 +61,6 @@ STAFF = [
     ),
 ]
 
-# (clinic, given, family, date of birth, sex, Fitzpatrick, language, phone)
-PATIENTS = [
-    ("demo", "Maya", "Thompson", date(1994, 3, 12), "female", 3, "en", "+1 212 555 0141"),
-    ("demo", "Daniel", "Kim", date(1989, 7, 4), "male", 3, "ko", "+1 212 555 0142"),
-    ("demo", "Aisha", "Bello", date(1997, 11, 23), "female", 5, "en", "+1 212 555 0143"),
-    ("demo", "Lucas", "Moreau", date(1991, 1, 30), "male", 2, "fr", "+1 212 555 0144"),
-    ("demo", "Sofia", "Hernández", date(2000, 5, 17), "female", 4, "es", "+1 212 555 0145"),
-    ("demo", "Ethan", "O'Connor", date(1986, 9, 9), "male", 1, "en", "+1 212 555 0146"),
-    ("demo", "Priyanka", "Nair", date(1995, 12, 2), "female", 4, "hi", "+1 212 555 0147"),
-    ("demo", "Jamal", "Washington", date(1993, 6, 21), "male", 6, "en", "+1 212 555 0148"),
-    ("demo", "Mei", "Chen", date(1998, 2, 14), "female", 3, "zh", "+1 212 555 0149"),
-    ("demo", "Oliver", "Schmidt", date(1984, 10, 28), "male", 2, "de", "+1 212 555 0150"),
-    ("demo", "Linh", "Nguyen", date(2002, 8, 5), "female", 4, "vi", "+1 212 555 0151"),
-    ("demo", "Grace", "Adeyemi", date(1990, 4, 3), "female", 6, "en", "+1 212 555 0152"),
-    ("demo", "Jordan", "Patel", date(1999, 9, 15), "other", 4, "en", "+1 212 555 0153"),
-    ("northside", "Harriet", "Clarke", date(1992, 2, 8), "female", 2, "en", "+44 7700 900101"),
-    ("northside", "Kwame", "Asante", date(1988, 12, 19), "male", 6, "en", "+44 7700 900102"),
-    ("northside", "Zara", "Hussain", date(1996, 7, 27), "female", 4, "ar", "+44 7700 900103"),
-    ("northside", "Finn", "Murphy", date(2001, 3, 11), "male", 1, "en", "+44 7700 900104"),
-]
-
-PORTAL_PATIENT = ("patient@demo.needlepoint.test", "Maya", "Thompson")
 ADMINS = {
     "demo": "admin@demo.needlepoint.test",
     "northside": "practitioner@northside.needlepoint.test",
@@ -126,10 +105,7 @@ def seed_demo(password: str) -> list[tuple[str, str]]:
         accounts.append((email, f"{clinics[slug].name}: {role.replace('_', ' ')}"))
     for slug, given, family, born, sex, fitzpatrick, language, phone in PATIENTS:
         clinic = clinics[slug]
-        if not Patient.objects.filter(
-            clinic=clinic, given_name=given, family_name=family, date_of_birth=born
-        ).exists():
-            email = f"{given}.{family}".lower().replace("'", "").replace("á", "a")
+        if demo_patient(clinic, given) is None:
             patient_create(
                 _creator(clinic),
                 given_name=given,
@@ -139,13 +115,14 @@ def seed_demo(password: str) -> list[tuple[str, str]]:
                 fitzpatrick=fitzpatrick,
                 preferred_language=language,
                 phone=phone,
-                email=f"{email.replace('é', 'e')}@example.test",
+                email=demo_email(given, family),
             )
     portal_email, given, family = PORTAL_PATIENT
     portal_user = _user(portal_email, f"{given} {family}", password)
-    Patient.objects.filter(
-        clinic=clinics["demo"], given_name=given, family_name=family, user__isnull=True
-    ).update(user=portal_user)
+    portal_patient = demo_patient(clinics["demo"], given)
+    if portal_patient is not None and portal_patient.user_id is None:
+        portal_patient.user = portal_user
+        portal_patient.save(update_fields=["user"])
     accounts.append((portal_email, f"Demo Clinic: patient portal ({given} {family})"))
     for clinic in clinics.values():
         _seed_lots_and_consent(clinic)

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
+from needlepoint.config.environment import keep_files_private, make_private
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -24,12 +26,16 @@ def data_dir_option(command: F) -> F:
 
 
 def start_django(data_dir: Path | None) -> None:
+    """Set up Django on the data directory, kept private to this user."""
+    keep_files_private()
     if data_dir is not None:
         os.environ["NEEDLEPOINT_DATA_DIR"] = str(data_dir.expanduser().resolve())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "needlepoint.config.settings")
     import django
+    from django.conf import settings
 
     django.setup()
+    make_private(settings.DATA_DIR)
 
 
 def migrate(verbosity: int = 0) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -22,7 +23,22 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return application
 
 
+# A Unix socket's path is at most 107 bytes on Linux; a longer one could not be bound.
+MAX_SOCKET_PATH = 100
+
+
+def control_socket(data_dir: Path, port: int) -> dict[str, Any]:
+    """Gunicorn's control socket, one per data directory and port: by default gunicorn puts
+    every instance of a user on the same path, so a second one would take over the first's."""
+    path = data_dir / f"gunicorn-{port}.ctl"
+    if len(str(path)) > MAX_SOCKET_PATH:
+        return {"control_socket_disable": True}
+    return {"control_socket": str(path), "control_socket_mode": 0o600}
+
+
 def run_server(host: str, port: int, workers: int, *, access_log: bool) -> None:
+    from django.conf import settings
+
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -33,5 +49,6 @@ def run_server(host: str, port: int, workers: int, *, access_log: bool) -> None:
         "forwarded_allow_ips": "127.0.0.1",
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
+        **control_socket(settings.DATA_DIR, port),
     }
     GunicornServer(options).run()

@@ -17,8 +17,25 @@ def data_dir() -> Path:
     else:
         base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
         path = Path(base) / "needlepoint"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path.resolve()
+
+
+def keep_files_private() -> None:
+    """Files and directories this process creates are its user's alone (0600, 0700): the
+    database and its WAL, the mail spool, photos, keys, the job queue and the cache."""
+    os.umask(0o077)
+
+
+def make_private(directory: Path) -> None:
+    """Take group and other permissions off the data directory and everything in it, for
+    files written before `keep_files_private` (or by another program)."""
+    for path in [directory, *directory.rglob("*")]:
+        if path.is_symlink():
+            continue
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            path.chmod(mode & 0o700)
 
 
 def env_bool(name: str, *, default: bool) -> bool:
