@@ -1,7 +1,9 @@
-"""Request id for every request, and signing out idle sessions."""
+"""Request id for every request, signing out idle sessions, and the headers that keep
+patient data out of caches and the browser's powerful features off."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 
@@ -10,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from needlepoint.clinics.actors import actor_for
 from needlepoint.safety.request_context import new_request_id, set_request_id
@@ -50,6 +53,43 @@ class IdleTimeoutMiddleware:
             elif now - last_seen >= TOUCH_EVERY_SECONDS or LAST_SEEN_KEY not in request.session:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+# Features no page uses are off for every page; the camera is on only where a view says so.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+CAMERA_POLICY = PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
+
+
+def uses_camera(view: Handler) -> Handler:
+    """Mark a view whose page takes photos with the device's camera."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.uses_camera = True  # type: ignore[attr-defined]
+        return response
+
+    return wrapped
+
+
+class PrivateResponseMiddleware:
+    """Every page and API response may carry patient data: no browser or proxy stores it
+    (`Cache-Control: no-store`). Static files are answered before this middleware and keep
+    their caching. The Permissions-Policy turns off the features no page needs."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "no-store" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+        camera = getattr(response, "uses_camera", False)
+        response["Permissions-Policy"] = CAMERA_POLICY if camera else PERMISSIONS_POLICY
+        return response
 
 
 class ClinicTimeZoneMiddleware:

@@ -20,6 +20,7 @@ from needlepoint.patients.selectors import access_consents
 from needlepoint.photos import selectors, services
 from needlepoint.photos.models import POSE_CHOICES, Photo
 from needlepoint.web.forms.photos import ArchiveForm, PhotoForm
+from needlepoint.web.middleware import uses_camera
 from needlepoint.web.views.access import Actor, with_actor
 from needlepoint.web.views.photos.cards import photo_cards
 
@@ -93,6 +94,7 @@ def session_photo_new(request: HttpRequest, actor: Actor, session_id: int) -> Ht
     return render(request, "photos/upload.html", context, status=422 if refused else 200)
 
 
+@uses_camera
 @with_actor(Permission.PHOTO_RECORD)
 def session_photo_capture(request: HttpRequest, actor: Actor, session_id: int) -> HttpResponse:
     """Capture from the device's camera with the baseline photo of the pose as a ghost."""
