@@ -7,12 +7,18 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from needlepoint.accounts.models import SignInLink
 from needlepoint.checkins.models import Alert
-from needlepoint.patients.portal_access import MAX_CODE_ATTEMPTS
+from needlepoint.patients.portal_access import (
+    CODE_GUESSES_PER_ADDRESS,
+    LINKS_PER_ADDRESS,
+    LINKS_PER_CLIENT,
+    REFUSED,
+)
 from tests.clinical_data import treated_session
 from tests.conftest import as_actor, signed_in
 from tests.factories import PatientFactory, UserFactory
@@ -51,31 +57,67 @@ def test_link_signs_in_once_after_a_button_press(invited):
     assert Client().post(path).status_code == 410  # used
 
 
-def test_code_signs_in_and_wrong_codes_void_it(invited):
+def _wrong(code: str) -> str:
+    return "000000" if code != "000000" else "111111"
+
+
+def _try_code(email: str, code: str, client: Client | None = None):  # type: ignore[no-untyped-def]
+    return (client or Client()).post("/portal/sign-in/code/", {"email": email, "code": code})
+
+
+def test_code_signs_in_and_wrong_codes_are_counted(invited):
     _, code = _link_and_code()
     client = Client()
-    wrong = "000000" if code != "000000" else "111111"
-    page = client.post("/portal/sign-in/code/", {"email": "lina@example.test", "code": wrong})
-    assert "That code is not right" in page.content.decode()
+    page = _try_code("lina@example.test", _wrong(code), client)
+    assert REFUSED in page.content.decode()
     assert SignInLink.objects.get().failed_attempts == 1
-    assert (
-        client.post("/portal/sign-in/code/", {"email": "lina@example.test", "code": code})[
-            "Location"
-        ]
-        == "/portal/"
-    )
+    assert _try_code("lina@example.test", code, client)["Location"] == "/portal/"
 
 
-def test_too_many_wrong_codes_void_the_link(invited):
+def test_code_guesses_are_limited_per_address_across_new_links(invited):
+    """Asking for a new link does not give more guesses: the count is the address's."""
+    for _ in range(CODE_GUESSES_PER_ADDRESS.count):
+        Client().post("/portal/sign-in/", {"email": "lina@example.test"})
+        _, code = _link_and_code()
+        _try_code("lina@example.test", _wrong(code))
+    page = _try_code("lina@example.test", code).content.decode()
+    assert "Too many codes were tried for this address" in page
+    assert "_auth_user_id" not in Client().session
+
+
+def test_wrong_and_refused_codes_read_the_same_for_known_and_unknown_addresses(invited):
     _, code = _link_and_code()
-    client = Client()
-    wrong = "000000" if code != "000000" else "111111"
-    for _ in range(MAX_CODE_ATTEMPTS):
-        client.post("/portal/sign-in/code/", {"email": "lina@example.test", "code": wrong})
-    page = client.post(
-        "/portal/sign-in/code/", {"email": "lina@example.test", "code": code}
-    ).content.decode()
-    assert "expired or was already used" in page
+    known = _try_code("lina@example.test", _wrong(code)).content.decode()
+    unknown = _try_code("nobody@example.test", code).content.decode()
+    assert REFUSED in known
+    assert REFUSED in unknown
+    SignInLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert REFUSED in _try_code("lina@example.test", code).content.decode()
+    for email in ("lina@example.test", "nobody@example.test"):
+        for _ in range(CODE_GUESSES_PER_ADDRESS.count):
+            _try_code(email, code)
+    limited = {
+        _try_code(e, code).content.decode().count("Too many codes")
+        for e in ("lina@example.test", "nobody@example.test")
+    }
+    assert limited == {1}
+
+
+def test_links_are_limited_per_address_and_per_client(invited):
+    before = len(mail.outbox)
+    for _ in range(LINKS_PER_ADDRESS.count + 2):
+        page = Client().post("/portal/sign-in/", {"email": "lina@example.test"}, follow=True)
+        assert "If this address belongs" in page.content.decode()  # the same answer
+    assert len(mail.outbox) == before + LINKS_PER_ADDRESS.count
+    cache.clear()
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for n in range(LINKS_PER_CLIENT.count):
+        client.post("/portal/sign-in/", {"email": f"someone{n}@example.test"})
+    sent = len(mail.outbox)
+    client.post("/portal/sign-in/", {"email": "lina@example.test"})
+    assert len(mail.outbox) == sent  # this client asked too often
+    Client(REMOTE_ADDR="198.51.100.4").post("/portal/sign-in/", {"email": "lina@example.test"})
+    assert len(mail.outbox) == sent + 1
 
 
 def test_expired_link_is_refused(invited):

@@ -42,6 +42,20 @@ def test_lockout_after_five_failures_even_with_the_right_password(practitioner, 
     assert "_auth_user_id" not in client.session
 
 
+def test_lockout_is_per_account_and_client_address(practitioner, front_desk, settings):
+    """One attacker behind a clinic's shared address locks out neither a colleague there nor
+    the attacked account elsewhere."""
+    nat, home = {"REMOTE_ADDR": "203.0.113.7"}, {"REMOTE_ADDR": "198.51.100.20"}
+    attacker = Client(**nat)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(attacker, practitioner.user.email, "wrong")
+    assert _login(attacker, practitioner.user.email, PASSWORD).status_code == 429
+    assert _login(Client(**nat), front_desk.user.email, PASSWORD).status_code == 302
+    assert _login(Client(**home), practitioner.user.email, PASSWORD).status_code == 302
+    spoofed = Client(**nat, HTTP_X_FORWARDED_FOR="192.0.2.1")  # a header is not an address
+    assert _login(spoofed, practitioner.user.email, PASSWORD).status_code == 429
+
+
 def test_pages_need_sign_in(db):
     response = Client().get("/patients/")
     assert response.status_code == 302

@@ -20,7 +20,7 @@ from needlepoint.api import (
     screenings,
     sessions,
 )
-from needlepoint.api.auth import AUTH
+from needlepoint.api.auth import AUTH, THROTTLE
 
 
 class Api(NinjaAPI):
@@ -36,10 +36,12 @@ api = Api(
     description=(
         "Microneedling courses for acne scars. Authenticate with the web session or a personal "
         "token (`needlepoint token create --email …`) sent as `Authorization: Bearer <token>`. "
-        "Errors are problem-details JSON (RFC 9457). Every read and write of patient data is "
-        f"audited. Server version {__version__}."
+        "Errors are problem-details JSON (RFC 9457). Each token may make "
+        f"{THROTTLE.rate} requests; past that the answer is 429 with Retry-After. "
+        f"Every read and write of patient data is audited. Server version {__version__}."
     ),
     auth=AUTH,
+    throttle=[THROTTLE],
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",

@@ -1,12 +1,15 @@
-"""API authentication: the web session, or a personal bearer token."""
+"""API authentication (the web session, or a personal bearer token) and its rate limit."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import SimpleRateThrottle
 
 from needlepoint.accounts.tokens import token_user
 from needlepoint.clinics.actors import Actor, actor_for
@@ -34,6 +37,22 @@ class WebSession(SessionAuth):
 
 
 AUTH = [BearerToken(), WebSession()]
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """Requests per bearer token (per user for the web session's calls), counted in the
+    cache after authentication; past the rate, 429 with Retry-After."""
+
+    scope = "token"
+
+    def get_cache_key(self, request: HttpRequest) -> str:
+        header = request.headers.get("Authorization", "")
+        ident = header if header.lower().startswith("bearer ") else f"user:{request.user.pk}"
+        digest = hashlib.sha256(ident.encode()).hexdigest()
+        return str(self.cache_format % {"scope": self.scope, "ident": digest})
+
+
+THROTTLE = TokenRateThrottle(settings.API_RATE_LIMIT)
 
 
 def request_actor(request: HttpRequest) -> Actor:

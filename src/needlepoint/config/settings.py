@@ -107,7 +107,12 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Files under the data directory: one cache for every worker process, so rate limits
+        # count a client's requests whichever worker answers them.
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+        }
     )
 }
 
@@ -133,14 +138,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout: five failed sign-ins for one account, or from one address, lock it for fifteen minutes.
+# Lockout: five failed sign-ins for one account from one client address lock that pair for
+# fifteen minutes; the account still signs in from elsewhere, and others behind the same
+# address (a clinic's NAT) are not locked out by one attacker.
 AXES_FAILURE_LIMIT = int(os.environ.get("NEEDLEPOINT_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("NEEDLEPOINT_LOCKOUT_MINUTES", "15")) / 60
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form's field (axes would look for the user model's "email" and count nothing).
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Needlepoint"  # the name authenticator apps show beside the code
+
+# API requests per token (or per signed-in user), as "count/period" (s, min, hour, day).
+API_RATE_LIMIT = os.environ.get("NEEDLEPOINT_API_RATE_LIMIT", "600/min")
 
 # Idle sign-out: a session unused for this long ends.
 IDLE_TIMEOUT_SECONDS = int(os.environ.get("NEEDLEPOINT_IDLE_TIMEOUT_MINUTES", "15")) * 60

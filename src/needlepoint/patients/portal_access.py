@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from needlepoint.accounts.models import SignInLink, User
+from needlepoint.accounts.throttle import Limit, throttle_hit
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.roles import Permission
 from needlepoint.patients.models import Patient
@@ -22,7 +23,11 @@ from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.safety.audit import audit_record
 
 LINK_LIFETIME = timedelta(minutes=30)
-MAX_CODE_ATTEMPTS = 5
+# Counted per e-mail address whether or not it is a patient's, so that the answers are the same.
+LINKS_PER_ADDRESS = Limit("portal-link-address", 3, 3600)
+LINKS_PER_CLIENT = Limit("portal-link-client", 10, 3600)
+CODE_GUESSES_PER_ADDRESS = Limit("portal-code-address", 5, 3600)
+REFUSED = "That code is not right, or it has expired. Check the e-mail, or ask for a new code."
 
 
 def _digest(secret: str) -> str:
@@ -77,12 +82,17 @@ def portal_invite(actor: Actor, patient_id: object, base_url: str) -> Patient:
 
 
 @transaction.atomic
-def portal_link_request(email: str, base_url: str) -> None:
-    """E-mail a new link if the address belongs to a patient with a portal account; say
-    nothing either way (no one learns who is a patient)."""
+def portal_link_request(email: str, base_url: str, client: str) -> None:
+    """E-mail a new link if the address belongs to a patient with a portal account and
+    neither the address nor the client (its IP address) asked too often this hour; say
+    nothing either way (no one learns who is a patient, or that a limit was reached)."""
+    address = email.strip().lower()
+    over_address = throttle_hit(LINKS_PER_ADDRESS, address)
+    if throttle_hit(LINKS_PER_CLIENT, client) or over_address:
+        return
     patient = (
         Patient.objects.select_related("user", "clinic")
-        .filter(user__email=email.strip().lower(), user__is_active=True, archived=False)
+        .filter(user__email=address, user__is_active=True, archived=False)
         .first()
     )
     if patient is not None:
@@ -113,26 +123,35 @@ def portal_link_redeem(token: str) -> User:
 
 
 def portal_code_redeem(email: str, code: str) -> User:
-    outcome = _check_code(email, code)
-    if isinstance(outcome, str):
-        raise SignInRefused(outcome)
-    return outcome
+    """The code's user. Guesses are limited per address, across every link it was sent;
+    a wrong, used, expired or unknown address's code gets the same answer."""
+    address = email.strip().lower()
+    wait = throttle_hit(CODE_GUESSES_PER_ADDRESS, address)
+    if wait:
+        minutes = -(-wait // 60)
+        raise SignInRefused(
+            "Too many codes were tried for this address. "
+            f"Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+        )
+    user = _check_code(address, code)
+    if user is None:
+        raise SignInRefused(REFUSED)
+    return user
 
 
 @transaction.atomic
-def _check_code(email: str, code: str) -> User | str:
-    """The user, or why not; a wrong code is counted (and kept: no exception rolls it back)."""
+def _check_code(address: str, code: str) -> User | None:
+    """The user of the address's open link if the code is its code; a wrong code is counted
+    on the link (and kept: no exception rolls it back)."""
     link = (
         SignInLink.objects.select_for_update()
-        .filter(user__email=email.strip().lower(), used_at__isnull=True)
+        .filter(user__email=address, used_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
-    if link is None or link.expires_at <= timezone.now():
-        return "This sign-in code has expired or was already used. Ask for a new one."
+    if link is None:
+        return None
     if not hmac.compare_digest(link.code_digest, _digest(f"{link.user_id}:{code.strip()}")):
         link.failed_attempts += 1
-        if link.failed_attempts >= MAX_CODE_ATTEMPTS:
-            link.used_at = timezone.now()
-        link.save(update_fields=["failed_attempts", "used_at"])
-        return "That code is not right. Check the e-mail, or ask for a new code."
+        link.save(update_fields=["failed_attempts"])
+        return None
     return _redeem(link)

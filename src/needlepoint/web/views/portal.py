@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -48,7 +49,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     """Ask for a link; the answer is the same whether or not the address is known."""
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        portal_access.portal_link_request(form.cleaned_data["email"], _base_url(request))
+        portal_access.portal_link_request(
+            form.cleaned_data["email"], _base_url(request), get_client_ip_address(request) or ""
+        )
         messages.info(
             request,
             "If this address belongs to a patient of the clinic, a sign-in link "
