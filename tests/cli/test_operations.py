@@ -68,7 +68,7 @@ def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_demo_token_and_audit_share_one_data_dir(tmp_path):
+def test_demo_token_audit_and_backup_share_one_data_dir(tmp_path):
     env, practitioner = _clean_env(tmp_path), "practitioner@demo.needlepoint.test"
 
     def needlepoint(*args: str) -> subprocess.CompletedProcess[str]:
@@ -90,6 +90,17 @@ def test_demo_token_and_audit_share_one_data_dir(tmp_path):
     verify = needlepoint("audit", "verify")
     assert verify.returncode == 0, verify.stderr
     assert "intact" in verify.stdout
+    backup = needlepoint("backup", "--out", str(tmp_path / "backup.tar.gz"))
+    assert backup.returncode == 0, backup.stderr
+    restored = str(tmp_path / "restored")
+    (tmp_path / "restored").mkdir()  # the key goes apart from the backup, then first
+    shutil.copy(tmp_path / "data" / "audit-key", tmp_path / "restored" / "audit-key")
+    restore = _run("restore", str(tmp_path / "backup.tar.gz"), "--data-dir", restored, env=env)
+    assert restore.returncode == 0, restore.stderr
+    assert verify.stdout in restore.stdout  # the same chain, intact
+    again = _run("restore", str(tmp_path / "backup.tar.gz"), "--data-dir", restored, env=env)
+    assert (again.returncode, again.stderr.count("\n")) == (2, 1)
+    assert "is not empty" in again.stderr
 
 
 def test_token_for_unknown_email_is_a_clear_error(db):
