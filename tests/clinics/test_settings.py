@@ -19,6 +19,7 @@ DETAILS = {
     "email": "a@example.test",
     "address": "",
     "alert_escalation_minutes": "60",
+    "record_retention_years": "10",
 }
 
 
@@ -41,6 +42,7 @@ def test_overrides_reach_the_rules_engine(admin, clinic):
     assert no_makeup.window.ends_after_hours == 48
     assert knowledge.course.price_per_session.min == 280
     assert (clinic.time_zone, clinic.alert_escalation_minutes) == ("Europe/London", 60)
+    assert clinic.record_retention_years == 10
     assert AuditEvent.objects.filter(action="clinic.settings").exists()
 
 

@@ -9,7 +9,7 @@ import click
 from needlepoint.cli.django_app import data_dir_option, start_django
 
 
-def _staff_user(email: str):  # type: ignore[no-untyped-def]
+def staff_user(email: str):  # type: ignore[no-untyped-def]
     from needlepoint.accounts.models import User
 
     user = User.objects.filter(email=email.strip().lower(), staff__isnull=False).first()
@@ -34,7 +34,7 @@ def create(email: str, label: str, data_dir: Path | None) -> None:
     start_django(data_dir)
     from needlepoint.clinics.api_tokens import api_token_create
 
-    _, raw = api_token_create(_staff_user(email).staff, label, by=None)
+    _, raw = api_token_create(staff_user(email).staff, label, by=None)
     click.echo(raw)
 
 
@@ -47,7 +47,7 @@ def revoke(email: str, prefix: str | None, data_dir: Path | None) -> None:
     start_django(data_dir)
     from needlepoint.clinics.api_tokens import api_token_revoke
 
-    count = api_token_revoke(_staff_user(email).staff, prefix, by=None)
+    count = api_token_revoke(staff_user(email).staff, prefix, by=None)
     if count == 0:
         raise click.UsageError("no active token matched.")
     click.echo(f"revoked {count} token{'s' if count != 1 else ''}")
@@ -59,7 +59,7 @@ def revoke(email: str, prefix: str | None, data_dir: Path | None) -> None:
 def list_tokens(email: str, data_dir: Path | None) -> None:
     """List a staff member's tokens (prefix, label, dates)."""
     start_django(data_dir)
-    user = _staff_user(email)
+    user = staff_user(email)
     for item in user.api_tokens.all():
         state = f"revoked {item.revoked_at:%Y-%m-%d}" if item.revoked_at else "active"
         used = f"{item.last_used_at:%Y-%m-%d %H:%M}" if item.last_used_at else "never"

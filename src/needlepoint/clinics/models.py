@@ -62,6 +62,13 @@ class Clinic(models.Model):
         help_text="Staff without an authenticator app set up are sent to set one up before "
         "any patient data is shown.",
     )
+    record_retention_years = models.PositiveSmallIntegerField(
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A patient's record is kept this many years after their last treatment "
+        "before it may be erased (8: the UK's guidance for adults' records; check your "
+        "country's rules, and keep children's records longer).",
+    )
     settings = models.JSONField(
         default=dict,
         blank=True,

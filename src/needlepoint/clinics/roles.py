@@ -36,6 +36,7 @@ class Permission(StrEnum):
     CHECKIN_SUBMIT = "checkin.submit"  # a patient reporting on their recovery
     ALERT_MANAGE = "alert.manage"  # acknowledge, contact, resolve; record adverse events
     PHOTO_RECORD = "photo.record"  # session photos; a patient's check-in photo is CHECKIN_SUBMIT
+    PATIENT_DATA_RIGHTS = "patient.data_rights"  # export a whole record, erase it
 
 
 STAFF_ROLES = (Role.CLINIC_ADMIN, Role.PRACTITIONER, Role.FRONT_DESK)
@@ -66,6 +67,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         Permission.CLINICAL_READ,
         Permission.CONSENT_TEMPLATE_MANAGE,
         Permission.CONSENT_RECORD,
+        Permission.PATIENT_DATA_RIGHTS,
     },
     Role.PRACTITIONER: REGISTRY
     | CLINICAL

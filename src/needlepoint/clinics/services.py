@@ -86,6 +86,7 @@ CLINIC_FIELDS = (
     "longitude",
     "alert_escalation_minutes",
     "require_two_factor",
+    "record_retention_years",
 )
 
 

@@ -241,3 +241,30 @@ class ConsentRevocation(models.Model):
     @property
     def use_labels(self) -> list[str]:
         return [PhotoUse(use).label for use in self.uses]
+
+
+class PatientTombstone(models.Model):
+    """What is left of an erased record: which it was and who erased it, when and why; the
+    audit events about it stay in the trail, the content is gone."""
+
+    id = models.UUIDField(primary_key=True, editable=False, help_text="The erased patient's id.")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    record_number = models.CharField(max_length=20)
+    erased_at = models.DateTimeField()
+    erased_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    reason = models.TextField()
+    created_in_error = models.BooleanField(
+        default=False, help_text="Erased before the retention period: created in error."
+    )
+
+    class Meta:
+        ordering = ("-erased_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "record_number"], name="unique_erased_record_number_per_clinic"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="erasure_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"erased record {self.record_number}"

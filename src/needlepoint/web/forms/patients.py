@@ -23,3 +23,12 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
 class PatientEditForm(PatientForm):
     class Meta(PatientForm.Meta):
         fields = EDITABLE_FIELDS
+
+
+class PatientEraseForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    created_in_error = forms.BooleanField(
+        required=False,
+        label="This record was created in error",
+        help_text="Erase it now, before the retention period ends.",
+    )

@@ -1,0 +1,36 @@
+"""A patient's data rights, for clinic admins: the whole record as a zip, and erasure."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from needlepoint.clinics.roles import Permission
+from needlepoint.patients import selectors
+from needlepoint.records.export import access_patient_export
+from needlepoint.records.services import erasable_from, patient_erase
+from needlepoint.web.forms.patients import PatientEraseForm
+from needlepoint.web.forms.shared import submit
+from needlepoint.web.views.access import Actor, with_actor
+
+
+@with_actor(Permission.PATIENT_DATA_RIGHTS)
+def patient_export(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
+    exported = access_patient_export(actor, patient_id)
+    response = HttpResponse(exported.content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{exported.file_name}"'
+    return response
+
+
+@with_actor(Permission.PATIENT_DATA_RIGHTS)
+def patient_erase_page(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
+    patient = selectors.access_patient(actor, patient_id)
+    form = PatientEraseForm(request.POST or None)
+    if request.method == "POST":
+        erased = submit(form, lambda **data: patient_erase(actor, patient.pk, **data))
+        if erased is not None:
+            messages.success(request, f"Record {erased.record_number} was erased.")
+            return redirect("patient-list")
+    context = {"patient": patient, "form": form, "erasable_from": erasable_from(patient)}
+    return render(request, "patients/erase.html", context)
