@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "needlepoint.adverse_events",
     "needlepoint.notify",
     "needlepoint.photos",
+    "needlepoint.records",
     "needlepoint.web",
 ]
 

@@ -38,8 +38,9 @@ Status = OutboxMessage.Status
 
 
 def patient_wants(patient: Patient, kind: str) -> bool:
-    """Whether mail of `kind` may go to the patient (an address, not archived, not turned off)."""
-    if patient.archived or not patient.email:
+    """Whether mail of `kind` may go to the patient (an address, not archived or restricted,
+    not turned off)."""
+    if patient.archived or patient.restricted_at is not None or not patient.email:
         return False
     try:
         preference = patient.mail_preference

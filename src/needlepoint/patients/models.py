@@ -32,6 +32,10 @@ LANGUAGES = [
 ]
 
 
+# What restricting a record, or lifting the restriction, writes (nothing else may change).
+RESTRICTION_FIELDS = frozenset({"restricted_at", "restriction_reason"})
+
+
 class Sex(models.TextChoices):
     """Administrative sex, as FHIR's AdministrativeGender."""
 
@@ -76,6 +80,13 @@ class Patient(models.Model):
         help_text="The patient's portal account, if invited.",
     )
     archived = models.BooleanField(default=False)
+    restricted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set while the record is restricted: read-only and left out of lists.",
+    )
+    restriction_reason = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -65,14 +65,20 @@ def access_patients(
     page: int = 1,
     page_size: int = 25,
     include_archived: bool = False,
+    include_restricted: bool = False,
 ) -> PatientPage:
-    """One page of the actor's patients matching `query` (name, record number, e-mail, phone)."""
+    """One page of the actor's patients matching `query` (name, record number, e-mail, phone).
+    Restricted records are left out, except for a clinic admin who asks for them."""
     actor.require(Permission.PATIENT_READ)
+    if include_restricted:
+        actor.require(Permission.PATIENT_DATA_RIGHTS)
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     page = max(page, 1)
     patients = _visible_patients(actor)
     if not include_archived:
         patients = patients.filter(archived=False)
+    if not include_restricted:
+        patients = patients.filter(restricted_at__isnull=True)
     for term in query.split():
         patients = patients.filter(
             Q(given_name__icontains=term)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.roles import Permission
-from needlepoint.patients.models import (
-    Patient,
-)
+from needlepoint.patients.models import RESTRICTION_FIELDS, Patient
 from needlepoint.patients.selectors import (
     patient_in_scope,
 )
@@ -66,6 +66,28 @@ def patient_update(actor: Actor, patient_id: object, **fields: Any) -> Patient:
     patient.full_clean()
     patient.save()
     audit_record(actor, "patient.update", "patient", patient.pk, detail={"changed": changed})
+    return patient
+
+
+@transaction.atomic
+def patient_restrict(actor: Actor, patient_id: object, reason: str) -> Patient:
+    """Restrict the record (a clinic admin): read-only and out of lists until lifted."""
+    patient = patient_in_scope(actor, patient_id, Permission.PATIENT_DATA_RIGHTS)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the record is restricted."})
+    patient.restricted_at, patient.restriction_reason = timezone.now(), reason
+    patient.save(update_fields=sorted(RESTRICTION_FIELDS))
+    audit_record(actor, "patient.restrict", "patient", patient.pk, detail={"reason": reason})
+    return patient
+
+
+@transaction.atomic
+def patient_restriction_lift(actor: Actor, patient_id: object) -> Patient:
+    patient = patient_in_scope(actor, patient_id, Permission.PATIENT_DATA_RIGHTS)
+    patient.restricted_at, patient.restriction_reason = None, ""
+    patient.save(update_fields=sorted(RESTRICTION_FIELDS))
+    audit_record(actor, "patient.restriction_lift", "patient", patient.pk)
     return patient
 
 

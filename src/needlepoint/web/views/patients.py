@@ -25,8 +25,14 @@ def page_number(request: HttpRequest) -> int:
 def patient_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     archived = request.GET.get("archived") == "1"
+    # A clinic admin's "include archived" also shows restricted records.
+    restricted = archived and allows(actor.role, Permission.PATIENT_DATA_RIGHTS)
     page = selectors.access_patients(
-        actor, query, page=page_number(request), include_archived=archived
+        actor,
+        query,
+        page=page_number(request),
+        include_archived=archived,
+        include_restricted=restricted,
     )
     context = {"page": page, "q": query, "archived": archived}
     partial = request.headers.get("HX-Request") == "true"
