@@ -100,6 +100,8 @@ def test_invalid_fields_are_one_line_naming_the_field(
         ("", "input: invalid JSON at line 1 column 1: Expecting value"),
         ("[1, 2]", "input: must be an object"),
         ('{"a": NaN}', "input: NaN is not a valid number"),
+        ("[" * 100_000 + "]" * 100_000, "input: invalid JSON: nested too deeply"),
+        ('{"a": ' + "9" * 5000 + "}", "input: invalid JSON: a number has more than 4300 digits"),
     ],
 )
 def test_bad_json_is_one_line(command: str, stdin: str, message: str) -> None:

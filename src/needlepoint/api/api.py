@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from needlepoint import __version__
@@ -21,9 +24,15 @@ from needlepoint.api import (
     sessions,
 )
 from needlepoint.api.auth import AUTH, THROTTLE
+from needlepoint.api.parser import TextCheckingParser
 
 
 class Api(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        problems.document(schema)
+        return schema
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """An operation is named like its handler, which is named like the service it calls
         (`patient_create`, `course_plan`), not after the module it lives in."""
@@ -45,6 +54,7 @@ api = Api(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    parser=TextCheckingParser(),
 )
 problems.install(api)
 api.add_router("", patients.router)

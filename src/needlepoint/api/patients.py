@@ -16,7 +16,7 @@ router = Router(tags=["patients"])
 
 class PatientFilter(Schema):
     q: str = Field("", max_length=100, description="Name, record number, e-mail or phone")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=selectors.MAX_PAGE, description="Past the last: the last")
     page_size: int = Field(25, ge=1, le=selectors.MAX_PAGE_SIZE)
     include_archived: bool = False
 

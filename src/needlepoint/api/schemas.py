@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from needlepoint.domain.knowledge.model.common import SKIN_TYPES
 
@@ -35,6 +35,9 @@ class PatientIn(Schema):
 
 
 class PatientPatch(Schema):
+    """The fields to change; a field left out keeps its value, and only `fitzpatrick` may be
+    set to null (not assessed)."""
+
     model_config = ConfigDict(extra="forbid")
 
     given_name: str | None = Field(None, min_length=1, max_length=100)
@@ -47,6 +50,24 @@ class PatientPatch(Schema):
     fitzpatrick: int | None = Field(None, ge=SKIN_TYPES.min, le=SKIN_TYPES.max)
     preferred_language: str | None = Field(None, max_length=8)
     archived: bool | None = None
+
+    @field_validator(
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "sex",
+        "email",
+        "phone",
+        "address",
+        "preferred_language",
+        "archived",
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Runs only on a field that was sent: an explicit null is refused, not stored.
+        if value is None:
+            raise ValueError("may not be null")
+        return value
 
 
 class PatientOut(Schema):

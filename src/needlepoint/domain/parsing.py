@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -26,7 +27,8 @@ def field_path(parent: str, name: str | int) -> str:
 
 
 def parse_json_text(text: str) -> object:
-    """Decode JSON text, rejecting NaN/Infinity and duplicate fields."""
+    """Decode JSON text, rejecting NaN/Infinity, duplicate fields, nesting deeper than the
+    decoder's limit and integers too long to convert."""
 
     def reject_constant(name: str) -> object:
         raise InvalidInput("", f"{name} is not a valid number")
@@ -44,6 +46,11 @@ def parse_json_text(text: str) -> object:
     except json.JSONDecodeError as error:
         message = f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
         raise InvalidInput("", message) from None
+    except RecursionError:
+        raise InvalidInput("", "invalid JSON: nested too deeply") from None
+    except ValueError:  # the only other ValueError: an integer longer than Python converts
+        limit = sys.get_int_max_str_digits()
+        raise InvalidInput("", f"invalid JSON: a number has more than {limit} digits") from None
 
 
 def as_object(

@@ -17,6 +17,7 @@ from needlepoint.patients.models import Consent, ConsentKind, ConsentTemplate, P
 from needlepoint.safety.audit import audit_record
 
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000  # the API refuses a later page; offsets stay far inside a 64-bit integer
 
 
 def _visible_patients(actor: Actor) -> QuerySet[Patient]:
@@ -46,6 +47,10 @@ def access_patient(actor: Actor, patient_id: object) -> Patient:
     return patient
 
 
+def _page_count(count: int, page_size: int) -> int:
+    return max(1, -(-count // page_size))
+
+
 @dataclass(frozen=True)
 class PatientPage:
     patients: list[Patient]
@@ -55,7 +60,7 @@ class PatientPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // self.page_size))
+        return _page_count(self.count, self.page_size)
 
 
 def access_patients(
@@ -67,13 +72,13 @@ def access_patients(
     include_archived: bool = False,
     include_restricted: bool = False,
 ) -> PatientPage:
-    """One page of the actor's patients matching `query` (name, record number, e-mail, phone).
-    Restricted records are left out, except for a clinic admin who asks for them."""
+    """One page of the actor's patients matching `query` (name, record number, e-mail, phone);
+    a page past the last is the last. Restricted records are left out, except for a clinic
+    admin who asks for them."""
     actor.require(Permission.PATIENT_READ)
     if include_restricted:
         actor.require(Permission.PATIENT_DATA_RIGHTS)
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    page = max(page, 1)
     patients = _visible_patients(actor)
     if not include_archived:
         patients = patients.filter(archived=False)
@@ -88,6 +93,7 @@ def access_patients(
             | Q(phone__icontains=term)
         )
     count = patients.count()
+    page = min(max(page, 1), _page_count(count, page_size))
     rows = list(patients[(page - 1) * page_size : page * page_size])
     audit_record(
         actor,

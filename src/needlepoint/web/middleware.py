@@ -1,16 +1,17 @@
-"""Request id for every request, signing out idle sessions, and the headers that keep
-patient data out of caches and the browser's powerful features off."""
+"""Request id for every request, signing out idle sessions, refusing NUL in page input, and
+the headers that keep patient data out of caches and the browser's powerful features off."""
 
 from __future__ import annotations
 
 import functools
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -18,6 +19,7 @@ from needlepoint.clinics.actors import actor_for
 from needlepoint.safety.request_context import new_request_id, set_request_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
+PAGE_VIEW_MODULES = ("needlepoint.web.", "django.contrib.")  # the API checks its own input
 LAST_SEEN_KEY = "needlepoint_last_seen"
 TOUCH_EVERY_SECONDS = 30  # saves a session write per request; idle limits are minutes
 
@@ -105,3 +107,31 @@ class ClinicTimeZoneMiddleware:
         else:
             timezone.activate(actor.zone)
         return self.get_response(request)
+
+
+class NulInputMiddleware:
+    """A page's query string or form carrying NUL gets a 400 naming the field before any view
+    reads it: no database stores or searches NUL (PostgreSQL refuses it with an error). Other
+    control characters reach the forms and the model layer's text rule, which name the field
+    on the form."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if not getattr(view, "__module__", "").startswith(PAGE_VIEW_MODULES):
+            return None
+        for data in (request.GET, request.POST):
+            for name, values in data.lists():
+                if "\0" in name or any("\0" in value for value in values):
+                    field = name.replace("\0", "")
+                    return HttpResponseBadRequest(
+                        f"{field}: must not contain a NUL character",
+                        content_type="text/plain; charset=utf-8",
+                    )
+        return None
