@@ -5,9 +5,13 @@ the failures of every operation are collected, so one run reports them all."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
@@ -21,7 +25,7 @@ from tests.conftest import as_actor
 CHECKS = [schemathesis.checks.not_a_server_error, status_code_conformance, content_type_conformance]
 # Derandomized: the same requests every run, so a failure reproduces and the suite never flakes.
 EXAMPLES = settings(
-    max_examples=3,
+    max_examples=2,
     deadline=None,
     database=None,
     derandomize=True,
@@ -29,6 +33,19 @@ EXAMPLES = settings(
 )
 
 
+@pytest.fixture
+def connection_kept() -> Iterator[None]:
+    """Requests go straight to the WSGI application, which closes the database connection as
+    a request starts and ends (and with it the test's transaction on PostgreSQL); Django's test
+    client keeps it open the same way."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("connection_kept")
 def test_the_api_keeps_its_documented_contract(practitioner: Any, patient: Any) -> None:
     session = treated_session(as_actor(practitioner), patient.pk)
     _, token = token_create(practitioner.user, "schemathesis")
