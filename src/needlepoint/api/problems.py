@@ -73,10 +73,12 @@ def document(schema: dict[str, Any]) -> None:
                 statuses.add("404")
             if operation.get("parameters") or operation.get("requestBody"):
                 statuses.add("422")
-            responses = operation.setdefault("responses", {})
+            # Ninja keys responses by int; one key per status, as the JSON will have.
+            responses = {str(code): r for code, r in operation.get("responses", {}).items()}
             for status in statuses | {code for code in responses if int(code) >= 400}:
                 title = TITLES.get(int(status), "Error")
                 responses[status] = {"description": title, "content": reference}
+            operation["responses"] = responses
 
 
 def _field(loc: Any) -> str:
