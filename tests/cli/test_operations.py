@@ -148,6 +148,16 @@ def _wait_until_serving(server: subprocess.Popen[str], port: int) -> None:
             time.sleep(0.3)
 
 
+def _appears(socket_path: Path, seconds: float = 15) -> bool:
+    """Gunicorn opens its control socket once it is up, shortly after it serves."""
+    deadline = time.monotonic() + seconds
+    while not socket_path.is_socket():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def _modes(data: Path) -> dict[str, int]:
     return {
         str(path.relative_to(data)): path.stat().st_mode & 0o777
@@ -185,7 +195,7 @@ def test_serve_runs_two_instances_on_loopback_with_private_files():
             )
             servers.append(server)
             _wait_until_serving(server, port)
-            assert (data / f"gunicorn-{port}.ctl").is_socket()
+            assert _appears(data / f"gunicorn-{port}.ctl"), "no control socket of its own"
         for name in ("one", "two"):
             modes = _modes(base / name)
             assert modes.pop(".") == 0o700
