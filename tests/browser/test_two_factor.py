@@ -7,6 +7,7 @@ from base64 import b32decode
 
 import pytest
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
@@ -14,11 +15,13 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _code(secret: str, steps_ahead: int = 0) -> str:
-    """What an authenticator app given `secret` shows (`steps_ahead` periods on: each code
-    signs in once, and the device accepts the next period's)."""
+def _code(secret: str, after: int | None = None) -> str:
+    """What an authenticator app given `secret` shows; with `after`, the first period's code
+    past that period (each period's code signs in once, and the device accepts one period
+    either side of now, so this holds whenever the 30-second boundary falls)."""
     totp = TOTP(b32decode(secret))
-    totp.drift = steps_ahead
+    if after is not None:
+        totp.drift = max(0, after + 1 - totp.t())
     return f"{totp.token():06d}"
 
 
@@ -42,7 +45,8 @@ def test_enrol_sign_out_and_sign_in_with_a_code(page, practitioner):  # type: ig
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
-    page.get_by_label("Code").fill(_code(secret, 1))
+    used = TOTPDevice.objects.get(user=practitioner.user).last_t
+    page.get_by_label("Code").fill(_code(secret, after=used))
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/dashboard/")
     expect(page.get_by_role("link", name="Patients")).to_be_visible()

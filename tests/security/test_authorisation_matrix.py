@@ -8,18 +8,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from needlepoint.accounts.tokens import token_create
-from needlepoint.checkins.services import checkin_submit
 from needlepoint.clinics.roles import GRANTS, Permission, Role
-from needlepoint.courses.models import Assessment
-from needlepoint.intakes.models import Screening
-from needlepoint.photos.services import photo_upload
-from tests.clinical_data import reported, treated_session
-from tests.conftest import as_actor
-from tests.photos.helpers import close_up, photo_consent
 
 P = Permission
 # What each operation needs: a permission of the role table. `None`: any signed-in person
@@ -77,31 +69,6 @@ NEEDS: dict[str, Permission | None] = {
 PATIENT_OWN = {"aftercare_read", "handout_read", "patient_photo_list", "photo_compare"}
 PATIENT_OWN |= {"photo_read", "photo_image_read", "consent_list"}
 REFUSED = {401, 403, 404, 405}
-
-
-@pytest.fixture
-def world(admin: Any, practitioner: Any, front_desk: Any, portal_patient: Any,
-          other_practitioner: Any, other_patient: Any) -> dict[str, Any]:  # fmt: skip
-    """One clinic's records of each kind, and another clinic's patient and session."""
-    actor = as_actor(practitioner)
-    session = treated_session(actor, portal_patient.pk)
-    consent = photo_consent(admin, portal_patient)
-    photo = photo_upload(actor, close_up(), "cheek.jpg", session_id=session.pk, keep_anyway=True)
-    checkin = checkin_submit(as_actor(portal_patient), reported({"bleeding": True}))
-    other_session = treated_session(as_actor(other_practitioner), other_patient.pk)
-    ids = {
-        "patient_id": portal_patient.pk,
-        "session_id": session.pk,
-        "course_id": session.course_id,
-        "lot_id": session.cartridge_lot_id,
-        "consent_id": consent.pk,
-        "screening_id": Screening.objects.filter(intake__patient=portal_patient).first().pk,
-        "assessment_id": Assessment.objects.get(patient=portal_patient).pk,
-        "checkin_id": checkin.pk,
-        "alert_id": checkin.alert.pk,
-        "photo_id": photo.pk,
-    }
-    return {"ids": ids, "other_session": other_session, "other_patient": other_patient}
 
 
 def _client(member: Any | None, role: Role | None) -> Client:

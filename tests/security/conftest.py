@@ -1,0 +1,42 @@
+"""The records both sides of the authorisation matrix read: one clinic's of each kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from needlepoint.checkins.services import checkin_submit
+from needlepoint.courses.models import Assessment
+from needlepoint.intakes.models import Screening
+from needlepoint.photos.services import photo_upload
+from tests.clinical_data import reported, treated_session
+from tests.conftest import as_actor
+from tests.photos.helpers import close_up, photo_consent
+
+
+@pytest.fixture
+def world(admin: Any, practitioner: Any, front_desk: Any, portal_patient: Any,
+          other_practitioner: Any, other_patient: Any) -> dict[str, Any]:  # fmt: skip
+    """One clinic's records of each kind, and another clinic's patient and session."""
+    actor = as_actor(practitioner)
+    session = treated_session(actor, portal_patient.pk)
+    consent = photo_consent(admin, portal_patient)
+    photo = photo_upload(actor, close_up(), "cheek.jpg", session_id=session.pk, keep_anyway=True)
+    checkin = checkin_submit(as_actor(portal_patient), reported({"bleeding": True}))
+    other_session = treated_session(as_actor(other_practitioner), other_patient.pk)
+    ids = {
+        "patient_id": portal_patient.pk,
+        "session_id": session.pk,
+        "course_id": session.course_id,
+        "lot_id": session.cartridge_lot_id,
+        "consent_id": consent.pk,
+        "screening_id": Screening.objects.filter(intake__patient=portal_patient).first().pk,
+        "assessment_id": Assessment.objects.get(patient=portal_patient).pk,
+        "checkin_id": checkin.pk,
+        "alert_id": checkin.alert.pk,
+        "photo_id": photo.pk,
+        "staff_id": front_desk.pk,
+        "kind": consent.template.kind,
+    }
+    return {"ids": ids, "other_session": other_session, "other_patient": other_patient}
