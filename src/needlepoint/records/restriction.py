@@ -1,8 +1,10 @@
 """A restricted record is read-only: every write of a row about the patient is refused,
 whichever service or page attempts it, until a clinic admin lifts the restriction. The
 guard is a model signal on every row `patient_rows` lists, so a new write path cannot forget
-it. The clinic's mail machinery (outbox, preferences, calendar addresses) is not guarded:
-no mail goes to a restricted patient (`notify.outbox.patient_wants`)."""
+it. Two kinds of row are not guarded. The clinic's mail machinery (outbox, preferences,
+calendar addresses): no mail goes to a restricted patient (`notify.outbox.patient_wants`).
+And the patient's safety reports: a check-in is always accepted and triaged, its alert reaches
+the clinic, which can act on it and record an adverse event, restricted record or not."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_delete, pre_save
 
+from needlepoint.adverse_events.models import AdverseEvent
+from needlepoint.checkins.models import Alert, AlertAction, CheckIn
 from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage
 from needlepoint.patients.models import RESTRICTION_FIELDS, Patient
 from needlepoint.records.patient_rows import PATIENT_ROWS
@@ -20,7 +24,9 @@ RESTRICTED = (
     "This patient's record is restricted: it is read-only until a clinic admin lifts the "
     "restriction."
 )
-_UNGUARDED = {CalendarFeed, MailPreference, OutboxMessage}
+_MAIL = {CalendarFeed, MailPreference, OutboxMessage}
+_SAFETY_REPORTS = {CheckIn, Alert, AlertAction, AdverseEvent}
+_UNGUARDED = _MAIL | _SAFETY_REPORTS
 
 
 def _restricted(model: type[models.Model], lookup: str, instance: models.Model) -> bool:
