@@ -93,7 +93,7 @@ def main() -> None:
 
         per_clinic = audit.chain_of
         floor = _run(args.threads_per_clinic, args.requests, plain)
-        audit.chain_of = lambda clinic_id: audit.SYSTEM_CHAIN  # type: ignore[assignment]
+        audit.chain_of = lambda clinic_id: audit.SYSTEM_CHAIN
         single = _run(args.threads_per_clinic, args.requests, chained)
         audit.chain_of = per_clinic
         separate = _run(args.threads_per_clinic, args.requests, chained)

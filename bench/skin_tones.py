@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image
 
 from bench.synthetic import (
+    BoolArray,
     astronaut,
     interior_points,
     paint_spots,
@@ -70,7 +71,7 @@ def _skin_mean(analysis: Analysis) -> tuple[float, float]:
     return mean_l, mean_b
 
 
-def _full_resolution_mean(image: Image.Image, mask: np.ndarray) -> tuple[float, float, float]:
+def _full_resolution_mean(image: Image.Image, mask: BoolArray) -> tuple[float, float, float]:
     """The zone's mean L*, a*, b* computed on the full-size photo with the reference
     landmarks: the truth the pipeline's figure is compared with."""
     pixels = np.asarray(image)[mask]

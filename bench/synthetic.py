@@ -21,7 +21,7 @@ BoolArray = npt.NDArray[np.bool_]
 def astronaut(scale: float = 1.0) -> Image.Image:
     from skimage import data
 
-    image = Image.fromarray(data.astronaut())
+    image = Image.fromarray(data.astronaut())  # type: ignore[no-untyped-call]
     if scale == 1.0:
         return image
     size = (round(512 * scale), round(512 * scale))
