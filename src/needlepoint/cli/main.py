@@ -5,7 +5,17 @@ from __future__ import annotations
 import click
 
 from needlepoint import __version__
-from needlepoint.cli import app, audit, backup, patient, photo, rules, token, worker
+from needlepoint.cli import (
+    app,
+    audit,
+    backup,
+    bench_data,
+    patient,
+    photo,
+    rules,
+    token,
+    worker,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,6 +30,7 @@ for command in [
     *token.COMMANDS,
     *audit.COMMANDS,
     *backup.COMMANDS,
+    *bench_data.COMMANDS,
     *patient.COMMANDS,
     *rules.COMMANDS,
     *photo.COMMANDS,

@@ -1,0 +1,235 @@
+"""Writing generated rows fast: ids taken from the tables' own sequences, then one COPY per
+table and chunk on PostgreSQL (psycopg 3) or one `executemany` on SQLite, all inside the
+caller's transaction. Rows are dicts keyed by field attname, JSON columns holding `Json`;
+a column left out takes the field's default, so a column added later does not break the
+generator."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any
+
+from django.db import DatabaseError, connection, models, transaction
+from psycopg.adapt import Dumper
+
+from needlepoint.cli.synthetic.clinical import Json
+
+MAX_BLOCK = 64_000  # ids reserved at a time, doubling from 1,000
+
+
+class JsonDumper(Dumper):
+    """`Json` into a COPY: its text, parsed by the server as the column's json type."""
+
+    def dump(self, obj: Json) -> bytes:
+        return obj.text.encode()
+
+
+def _default(field: models.Field[Any, Any], now: datetime) -> object:
+    """What a row that leaves the field out stores; KeyError when it must be given."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return now
+    if field.has_default() and (not callable(field.default) or field.default in (dict, list)):
+        value = field.get_default()
+        return Json(value) if isinstance(field, models.JSONField) else value
+    if field.null:
+        return None
+    if field.blank and field.empty_strings_allowed:
+        return ""
+    raise KeyError(f"generated {field.model.__name__} rows need {field.attname}")
+
+
+class Table:
+    def __init__(self, model: type[models.Model], now: datetime) -> None:
+        fields = model._meta.concrete_fields
+        self.name = model._meta.db_table
+        self.columns = [field.column for field in fields]
+        self.attnames = [field.attname for field in fields]
+        self.defaults: dict[str, object] = {}
+        for field in fields:
+            try:
+                self.defaults[field.attname] = _default(field, now)
+            except KeyError:
+                continue
+        self.values = itemgetter(*self.attnames)
+
+    def row(self, given: dict[str, Any]) -> tuple[Any, ...]:
+        try:
+            values: tuple[Any, ...] = self.values({**self.defaults, **given})
+        except KeyError as missing:
+            raise KeyError(f"generated {self.name} rows need {missing}") from None
+        return values
+
+
+class Ids:
+    """Integer primary keys reserved from each table's sequence in growing blocks.
+
+    PostgreSQL: one statement moves the sequence past the block (`setval(nextval + n - 1)`),
+    so later ORM inserts never collide. Should another writer take an id in the instant
+    between the two calls, the COPY fails on the primary key and the run rolls back whole.
+    SQLite: above the largest id, while the run's transaction holds the write lock.
+    """
+
+    def __init__(self) -> None:
+        self._free: dict[type[models.Model], Iterator[int]] = {}
+        self._block: dict[type[models.Model], int] = {}
+        self._last: dict[type[models.Model], int] = {}
+        self.spans: dict[type[models.Model], tuple[int, int]] = {}
+
+    def take(self, model: type[models.Model]) -> int:
+        for _ in range(2):
+            taken = next(self._free.get(model, iter(())), None)
+            if taken is not None:
+                return taken
+            size = self._block[model] = min(2 * self._block.get(model, 500), MAX_BLOCK)
+            block = self._reserve(model, size)
+            low, _ = self.spans.get(model, (block.start, 0))
+            self.spans[model] = (min(low, block.start), block.stop - 1)
+            self._free[model] = iter(block)
+        raise AssertionError("an empty block of ids")
+
+    def _reserve(self, model: type[models.Model], count: int) -> range:
+        table, pk = model._meta.db_table, model._meta.pk.column
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), "
+                    "nextval(pg_get_serial_sequence(%s, %s)) + %s - 1)",
+                    [table, pk, table, pk, count],
+                )
+                last = cursor.fetchone()[0]
+                return range(last - count + 1, last + 1)
+            cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')  # noqa: S608
+            start = max(cursor.fetchone()[0], self._last.get(model, 0)) + 1
+        self._last[model] = start + count - 1
+        return range(start, start + count)
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    if isinstance(value, Json):
+        return value.text
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class Writer:
+    """Buffers rows per model and writes them, parents first, on `flush`. On PostgreSQL a
+    chunk's COPYs run in a background thread on the same connection (psycopg connections
+    are thread-safe), while the next chunk is generated; `finish` waits for the last."""
+
+    def __init__(self, order: Iterable[type[models.Model]], now: datetime) -> None:
+        self.order = tuple(order)
+        self.rows: dict[type[models.Model], list[dict[str, Any]]] = defaultdict(list)
+        self.written: dict[str, int] = defaultdict(int)
+        self._tables = {model: Table(model, now) for model in self.order}
+        self._copying: Future[None] | None = None
+        self._pool = ThreadPoolExecutor(1) if connection.vendor == "postgresql" else None
+
+    def add(self, model: type[models.Model], row: dict[str, Any]) -> None:
+        self.rows[model].append(row)
+
+    def flush(self) -> None:
+        batch = []
+        for model in self.order:
+            rows = self.rows.pop(model, [])
+            if rows:
+                table = self._tables[model]
+                batch.append((table, [table.row(row) for row in rows]))
+                self.written[model._meta.label] += len(rows)
+        if self._pool is None:
+            for table, values in batch:
+                _insert(table, values)
+            return
+        self.finish()
+        connection.ensure_connection()
+        self._copying = self._pool.submit(_copy, connection.connection, batch)
+
+    def finish(self) -> None:
+        """Wait for the rows being written (raising what failed)."""
+        if self._copying is not None:
+            copying, self._copying = self._copying, None
+            copying.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _quoted(table: Table) -> str:
+    return ", ".join(f'"{name}"' for name in table.columns)
+
+
+def _copy(raw: Any, batch: list[tuple[Table, list[tuple[Any, ...]]]]) -> None:
+    with raw.cursor() as cursor:
+        cursor.adapters.register_dumper(Json, JsonDumper)
+        for table, rows in batch:
+            with cursor.copy(f'COPY "{table.name}" ({_quoted(table)}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+
+def _insert(table: Table, rows: list[tuple[Any, ...]]) -> None:
+    marks = ", ".join("?" * len(table.columns))
+    connection.connection.executemany(  # sqlite3 itself: "?" placeholders, no query rewrite
+        f'INSERT INTO "{table.name}" ({_quoted(table)}) VALUES ({marks})',  # noqa: S608
+        [tuple(map(_sqlite_value, row)) for row in rows],
+    )
+
+
+def skip_reference_triggers() -> bool:
+    """On PostgreSQL, let the rest of the transaction skip the per-row foreign-key triggers
+    (`session_replication_role = replica`, as `pg_restore --disable-triggers` does) when
+    this role may; `check_references` then checks every generated row's references in one
+    set-based query per key instead. False where not allowed (or on SQLite)."""
+    if connection.vendor != "postgresql":
+        return False
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        return False
+    return True
+
+
+def check_references(
+    order: Iterable[type[models.Model]],
+    spans: dict[type[models.Model], tuple[int, int]],
+    clinic_id: int,
+) -> list[str]:
+    """The foreign keys of generated rows that point at no row: '<table>.<column>' each."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = origin")
+        broken = []
+        for model in order:
+            pk = model._meta.pk.column
+            if model in spans:
+                where, params = f'c."{pk}" BETWEEN %s AND %s', list(spans[model])
+            elif isinstance(model._meta.pk, models.UUIDField):  # not from a sequence
+                where, params = 'c."clinic_id" = %s', [clinic_id]
+            else:  # none generated
+                continue
+            for field in model._meta.concrete_fields:
+                if not field.is_relation or field.related_model is None:
+                    continue
+                parent = field.related_model._meta
+                cursor.execute(
+                    f'SELECT EXISTS (SELECT 1 FROM "{model._meta.db_table}" c WHERE {where} '  # noqa: S608
+                    f'AND c."{field.column}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM '
+                    f'"{parent.db_table}" p WHERE p."{parent.pk.column}" = c."{field.column}"))',
+                    params,
+                )
+                if cursor.fetchone()[0]:
+                    broken.append(f"{model._meta.db_table}.{field.column}")
+    return broken
