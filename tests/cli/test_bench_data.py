@@ -228,3 +228,12 @@ def test_skipped_triggers_leave_references_checked(bench_clinic):
         f"{through._meta.db_table}.session_id",
         f"{through._meta.db_table}.lot_id",
     ]
+
+
+def test_many_sessions_per_patient_start_further_back(bench_clinic):
+    generate(bench_clinic, 1, 200, seed=4, anchor=ANCHOR)
+    patient = Patient.objects.get(clinic=bench_clinic)
+    assert patient.sessions.count() == 200
+    first = patient.sessions.order_by("scheduled_at").first()
+    assert first is not None
+    assert (first.scheduled_at.date() - patient.date_of_birth).days > 18 * 365

@@ -24,8 +24,9 @@ MAX_PATIENTS = 10_000_000
     "--sessions-per-patient",
     default=6,
     show_default=True,
-    type=click.IntRange(1, 60),
-    help="Sessions in each patient's courses (a course holds at most the plan's sessions).",
+    type=click.IntRange(1, 500),
+    help="Sessions booked for each patient, over as many courses as that takes (histories "
+    "start further back when many are asked for).",
 )
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same data.")
 @click.option(

@@ -40,3 +40,7 @@ for command in [
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":  # python -m needlepoint.cli.main
+    main()

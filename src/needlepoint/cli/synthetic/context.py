@@ -32,6 +32,7 @@ class Context:
     clinic_id: int
     zone: ZoneInfo
     anchor: date  # the clinic-local day the history runs up to
+    earliest: date  # and the day it may start on
     now: datetime  # nothing generated happens after this moment
     sessions_per_patient: int
     rules: ClinicalRules

@@ -174,7 +174,8 @@ def patient_row(
     anchor: date,
     created_at: datetime,
 ) -> tuple[dict[str, Any], Person]:
-    """One patient (aged 18 to about 60 on `anchor`, most in their twenties and thirties)."""
+    """One patient (aged 18 to about 60 on `anchor`, most in their twenties and thirties, and
+    an adult at the consultation `created_at`)."""
     culture = rng.choices(CULTURES, CULTURE_WEIGHTS)[0]
     sex = rng.choices([s for s, _ in SEXES], [w for _, w in SEXES])[0]
     pool = culture.male if sex == "male" else culture.female
@@ -184,7 +185,8 @@ def patient_row(
     if rng.random() < 0.08:  # families mix: a family name from another culture
         family = rng.choice(rng.choices(CULTURES, CULTURE_WEIGHTS)[0].family)
     age_days = int(365.25 * min(62.0, 18.5 + rng.gammavariate(2.2, 5.5)))
-    born = anchor - timedelta(days=age_days)
+    adult_at_visit = created_at.date() - timedelta(days=int(365.25 * 18.5))
+    born = min(anchor - timedelta(days=age_days), adult_at_visit)
     person = Person(uuid.uuid4(), given, family, born, rng.choice(culture.skin_types))
     has_email, has_phone = rng.random() < 0.9, rng.random() < 0.93
     local = f"{_ascii(given)}.{_ascii(family)}{rng.randrange(10, 1000)}"

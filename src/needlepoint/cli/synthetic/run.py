@@ -36,6 +36,7 @@ from needlepoint.patients.models import Consent, ConsentTemplate, Patient
 from needlepoint.safety.audit import audit_record
 
 YEARS = 3  # consultations spread over the three years before the anchor day
+DAYS_PER_SESSION = 55  # and further back when a patient's sessions need longer
 CHUNK = 2000  # patients built and written at a time
 GENERATED = "bench_data.generated"
 ORDER = (
@@ -149,10 +150,11 @@ def _generate(
     progress: Callable[[int], None],
 ) -> None:
     day = ctx.anchor
-    span = (day - date(day.year - YEARS, day.month, 1)).days
+    span = (day - ctx.earliest).days
+    latest = max(1, DAYS_PER_SESSION * ctx.sessions_per_patient - YEARS * 365)
     for index in range(patients):
         rng = random.Random(seed * 10_000_019 + index)  # each patient on its own
-        visit_day = working_day(day - timedelta(days=rng.randint(1, span)))
+        visit_day = working_day(day - timedelta(days=rng.randint(latest, span)))
         visit = ctx.at(visit_day, rng.randint(9, 17), rng.choice((0, 15, 30, 45)))
         row, person = patient_row(
             rng, clinic.pk, clinic.time_zone, record_number(clinic, first + index), day, visit
@@ -175,11 +177,15 @@ def _context(clinic: Clinic, day: date, now: datetime, sessions_per_patient: int
     templates = dict(
         ConsentTemplate.objects.filter(clinic=clinic, active=True).values_list("kind", "pk")
     )
-    earliest = date(day.year - YEARS, day.month, 1)
+    earliest = min(
+        date(day.year - YEARS, day.month, 1),
+        day - timedelta(days=DAYS_PER_SESSION * sessions_per_patient),
+    )
     return Context(
         clinic_id=clinic.pk,
         zone=ZoneInfo(clinic.time_zone),
         anchor=day,
+        earliest=earliest,
         now=now,
         sessions_per_patient=sessions_per_patient,
         rules=ClinicalRules(clinic_knowledge(clinic), day),
