@@ -30,6 +30,7 @@ REACTIONS = (
     "Even erythema; no bleeding beyond pinpoint.",
 )
 ANCHOR_DAY_EVERY = 33  # this patient of a run, and every 33rd after, is seen on the anchor day
+SHORT_HISTORY = 12  # sessions per patient
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,10 @@ def patient_history(
     ctx: Context, rng: random.Random, person: Person, visit: datetime, index: int
 ) -> list[Treated]:
     """Everything from the consultation at `visit`; the signed sessions it produced."""
-    on_anchor_day = index % ANCHOR_DAY_EVERY == 0
-    if on_anchor_day:  # a course in progress, one of its sessions on the anchor day
+    # A course in progress with a session on the anchor day (short histories only: a long
+    # one runs its own course through the years).
+    on_anchor_day = index % ANCHOR_DAY_EVERY == 0 and ctx.sessions_per_patient <= SHORT_HISTORY
+    if on_anchor_day:
         visit = ctx.at(working_day(ctx.anchor - timedelta(days=rng.randint(30, 200))), visit.hour)
     variant = rng.choices(range(len(INTAKE_VARIANTS)), [w for w, _ in INTAKE_VARIANTS])[0]
     facts = ctx.rules.screening(variant, person.age_on(ctx.local_day(visit)), person.fitzpatrick)
