@@ -11,11 +11,19 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from needlepoint.cli.synthetic.clinical import Json
 
 GENERATED_MARK = "-SYN"
+# Ids of generated rows: random, not from the run's seed (a second run with the same seed must
+# not repeat them), and not from os.urandom (a system call per row); seeded once per process.
+_ids = random.Random(uuid.uuid4().int)
+
+
+def new_id() -> uuid.UUID:
+    return uuid.UUID(int=_ids.getrandbits(128), version=4)
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,7 @@ def patient_row(
     age_days = int(365.25 * min(62.0, 18.5 + rng.gammavariate(2.2, 5.5)))
     adult_at_visit = created_at.date() - timedelta(days=int(365.25 * 18.5))
     born = min(anchor - timedelta(days=age_days), adult_at_visit)
-    person = Person(uuid.uuid4(), given, family, born, rng.choice(culture.skin_types))
+    person = Person(new_id(), given, family, born, rng.choice(culture.skin_types))
     has_email, has_phone = rng.random() < 0.9, rng.random() < 0.93
     local = f"{_ascii(given)}.{_ascii(family)}{rng.randrange(10, 1000)}"
     row = {
@@ -213,6 +221,11 @@ def patient_row(
     return row, person
 
 
+@cache
+def _uses_json(uses: tuple[str, ...]) -> Json:
+    return Json(list(uses))
+
+
 def consent_rows(
     rng: random.Random,
     clinic_id: int,
@@ -232,7 +245,7 @@ def consent_rows(
             uses += ["marketing"] if rng.random() < 0.1 else []
         rows.append(
             {
-                "id": uuid.uuid4(),
+                "id": new_id(),
                 "clinic_id": clinic_id,
                 "patient_id": person.id,
                 "template_id": template_id,
@@ -242,7 +255,7 @@ def consent_rows(
                 "signature_drawing": "",
                 "signed_at": signed_at,
                 "signed_ip": None,
-                "photo_uses": Json(uses),
+                "photo_uses": _uses_json(tuple(uses)),
                 "recorded_by_id": recorded_by,
                 "countersigned_by_id": None,
                 "countersigned_at": None,

@@ -33,6 +33,17 @@ ANCHOR_DAY_EVERY = 33  # this patient of a run, and every 33rd after, is seen on
 SHORT_HISTORY = 12  # sessions per patient
 
 
+_JSON: dict[str, Json] = {}
+
+
+def _json(value: object) -> Json:
+    """The same few zone plans and adjunct lists recur: serialise each once."""
+    key = repr(value)
+    if key not in _JSON:
+        _JSON[key] = Json(value)
+    return _JSON[key]
+
+
 @dataclass(frozen=True)
 class Treated:
     """A signed session, for the check-ins that follow it."""
@@ -144,8 +155,8 @@ def _course(
     course = {
         "id": ctx.ids.take(Course), "clinic_id": ctx.clinic_id, "patient_id": record.person.id,
         "assessment_id": assessment_id, "status": Course.Status.PLANNED,
-        "sessions_planned": count, "interval_weeks": interval, "zones": Json(zones),
-        "adjuncts": Json(sorted(a.code for a in plan.adjuncts)),
+        "sessions_planned": count, "interval_weeks": interval, "zones": _json(zones),
+        "adjuncts": _json(sorted(a.code for a in plan.adjuncts)),
         "price_per_session": Decimal(price).quantize(Decimal("0.01")),
         "currency": ctx.currency, "plan": plan_json,
         "first_session_at": ctx.at(first, rng.randint(9, 16), rng.choice((0, 30))),
@@ -159,7 +170,7 @@ def _course(
                                               plan.zones[zone].passes.max)}
         for zone, entry in zones.items()
     }  # fmt: skip
-    chart = {"device": device, "device_id": rng.choice(device_ids), "zones": Json(charted)}
+    chart = {"device": device, "device_id": rng.choice(device_ids), "zones": _json(charted)}
     return course, first, interval, chart
 
 
