@@ -12,7 +12,7 @@ import needlepoint
 SRC = Path(needlepoint.__file__).parent
 AUDIT_MODULE = "needlepoint.safety.audit"
 # Where reads live: each app's selectors, and the packages that read across the record.
-READ_PACKAGES = ("records", "reports")
+READ_PACKAGES = ("records", "reports", "interop")
 
 
 def _modules() -> Iterator[tuple[str, ast.Module]]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from needlepoint.accounts.tokens import token_create
 from needlepoint.adverse_events.services import adverse_event_record
 from needlepoint.checkins import services as checkins
+from needlepoint.interop.export import access_clinic_resources
 from needlepoint.patients.consents import consent_sign
 from needlepoint.patients.models import ConsentTemplate, Patient
 from needlepoint.safety.services import lot_recall
@@ -159,3 +160,19 @@ def test_a_patients_record_reads_stay_constant_as_their_signed_sessions_grow(  #
         treated_session(actor, portal_patient.pk)
     many = _queries(client, url)
     assert many <= few, f"{url}: {few} queries with 1 signed session, {many} with 4"
+
+
+def test_the_fhir_export_reads_a_constant_number_of_queries(admin, grow):  # type: ignore[no-untyped-def]
+    actor = as_actor(admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            resources = list(access_clinic_resources(actor))
+        assert any(r["resourceType"] == "AdverseEvent" for r in resources)
+        return len(captured.captured_queries)
+
+    grow(1)
+    queries()  # warm caches (knowledge)
+    few = queries()
+    grow(3)
+    assert queries() <= few

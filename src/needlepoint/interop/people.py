@@ -1,0 +1,108 @@
+"""The clinic, its staff and lots, its patients and their consents, as mapper inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from needlepoint.clinics.models import Clinic, Staff
+from needlepoint.fhir import ids
+from needlepoint.fhir.mappers import consent, device, organization, patient, provenance
+from needlepoint.interop.refs import CHUNK, person, related, staff_id
+from needlepoint.patients.models import Consent, Patient
+from needlepoint.safety.models import Lot
+
+
+def clinic_id(clinic: Clinic) -> str:
+    return ids.of("clinic", clinic.pk)
+
+
+def clinic_records(clinic: Clinic) -> Iterator[object]:
+    yield organization.Clinic(
+        id=clinic_id(clinic),
+        slug=clinic.slug,
+        name=clinic.name,
+        phone=clinic.phone,
+        email=clinic.email,
+        address=clinic.address,
+    )
+    for staff in Staff.objects.filter(clinic=clinic).select_related("user").order_by("pk"):
+        yield organization.StaffMember(
+            id=staff_id(staff.pk),
+            organization_id=clinic_id(clinic),
+            name=staff.user.full_name,
+            email=staff.user.email,
+            role=staff.role,
+            role_label=staff.get_role_display(),
+            profession=staff.profession,
+            licence_number=staff.licence_number,
+        )
+    for lot in Lot.objects.filter(clinic=clinic).order_by("pk").iterator(chunk_size=CHUNK):
+        yield device.Lot(
+            id=ids.of("lot", lot.pk),
+            organization_id=clinic_id(clinic),
+            kind=lot.kind,
+            manufacturer=lot.manufacturer,
+            product_name=lot.product_name,
+            lot_number=lot.lot_number,
+            expiry_date=lot.expiry_date,
+            recalled_at=lot.recalled_at,
+            recall_reason=lot.recall_reason,
+        )
+
+
+def patient_records(clinic: Clinic) -> Iterator[object]:
+    for record in Patient.objects.filter(clinic=clinic).order_by("pk").iterator(chunk_size=CHUNK):
+        yield patient.Patient(
+            id=str(record.pk),
+            organization_id=clinic_id(clinic),
+            clinic_slug=clinic.slug,
+            record_number=record.record_number,
+            given_name=record.given_name,
+            family_name=record.family_name,
+            birth_date=record.date_of_birth,
+            gender=record.sex,
+            language=record.preferred_language,
+            active=not record.archived,
+            phone=record.phone,
+            email=record.email,
+            address=record.address,
+            fitzpatrick=record.fitzpatrick,
+        )
+
+
+def consent_records(clinic: Clinic) -> Iterator[object]:
+    consents = (
+        Consent.objects.filter(clinic=clinic)
+        .select_related("template", *related("recorded_by"))
+        .prefetch_related("revocations")
+        .order_by("pk")
+    )
+    for record in consents.iterator(chunk_size=CHUNK):
+        withdrawn: dict[str, datetime] = {}
+        for revocation in record.revocations.all():
+            for use in revocation.uses:
+                withdrawn.setdefault(use, revocation.revoked_at)
+        consent_id = str(record.pk)
+        yield consent.Consent(
+            id=consent_id,
+            patient_id=str(record.patient_id),
+            organization_id=clinic_id(clinic),
+            kind=record.template.kind,
+            template=f"{record.template.kind}-v{record.template.version}",
+            signed_at=record.signed_at,
+            signed_name=record.signed_name,
+            photo_uses=tuple(record.photo_uses),
+            withdrawals=tuple(
+                consent.Withdrawal(use, withdrawn[use])
+                for use in record.photo_uses
+                if use in withdrawn
+            ),
+            revoked_at=record.revoked_at,
+        )
+        yield provenance.Record(
+            id=ids.part(consent_id, "provenance"),
+            targets=(("Consent", consent_id),),
+            recorded=record.signed_at,
+            agents=(provenance.Agent("enterer", person(record.recorded_by, clinic.pk)),),
+        )
