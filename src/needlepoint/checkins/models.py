@@ -60,7 +60,14 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
-        indexes = [models.Index(fields=["clinic", "status"])]
+        indexes = [
+            models.Index(fields=["clinic", "status"]),
+            models.Index(
+                fields=["clinic", "-created_at"],
+                condition=~models.Q(status="resolved"),
+                name="alert_open_newest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.checkin.get_level_display()} alert ({self.get_status_display()})"

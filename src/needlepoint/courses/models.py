@@ -70,6 +70,10 @@ class Course(models.Model):
         return f"Course of {self.sessions_planned} sessions ({self.get_status_display()})"
 
 
+# A session still to be done; the index of open sessions has this condition, word for word.
+OPEN_SESSION_STATUSES = ("scheduled", "in_progress")
+
+
 class Session(models.Model):
     """One treatment of a course: re-screening, then the chart; signed charts are locked."""
 
@@ -146,7 +150,20 @@ class Session(models.Model):
                 name="session_ends_after_it_starts",
             ),
         ]
-        indexes = [models.Index(fields=["clinic", "scheduled_at"])]
+        indexes = [
+            models.Index(fields=["clinic", "scheduled_at"]),
+            models.Index(
+                fields=["clinic", "scheduled_at"],
+                condition=models.Q(status__in=OPEN_SESSION_STATUSES),
+                name="session_open_by_time",
+            ),
+            models.Index(
+                fields=["clinic", "screening"],
+                condition=models.Q(status="scheduled"),
+                name="session_scheduled_screening",
+            ),
+            models.Index(fields=["clinic", "cartridge_lot", "id"], name="session_cartridge_lot"),
+        ]
 
     def __str__(self) -> str:
         return f"Session {self.number} ({self.scheduled_at:%Y-%m-%d})"

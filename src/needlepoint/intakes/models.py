@@ -43,6 +43,10 @@ class Intake(models.Model):
         return f"Intake v{self.version} of {self.patient_id}"
 
 
+# The verdicts that stop a session until a practitioner overrides them.
+BLOCKING_VERDICTS = (Verdict.INCOMPLETE.value, Verdict.DEFER.value, Verdict.NOT_ELIGIBLE.value)
+
+
 class Screening(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="screenings")
@@ -56,6 +60,13 @@ class Screening(models.Model):
 
     class Meta:
         ordering = ("-screened_at",)
+        indexes = [
+            models.Index(
+                fields=["clinic", "-screened_at"],
+                condition=models.Q(verdict__in=BLOCKING_VERDICTS),
+                name="screening_blocking_newest",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.verdict} ({self.screened_at:%Y-%m-%d})"

@@ -11,7 +11,13 @@ from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.roles import Permission
 from needlepoint.domain import screening as rules
 from needlepoint.domain.serialization import to_json
-from needlepoint.intakes.models import Acknowledgement, Intake, Override, Screening
+from needlepoint.intakes.models import (
+    BLOCKING_VERDICTS,
+    Acknowledgement,
+    Intake,
+    Override,
+    Screening,
+)
 from needlepoint.intakes.selectors import screening_in_scope
 from needlepoint.patients.models import Patient
 from needlepoint.patients.selectors import patient_in_scope
@@ -95,7 +101,7 @@ def screening_override(actor: Actor, screening_id: int, reason: str) -> Override
     """A practitioner's reasoned exception to a blocking verdict (defer, not eligible,
     incomplete)."""
     screening = screening_in_scope(actor, screening_id, Permission.SCREENING_DECIDE)
-    if screening.verdict not in ("defer", "not_eligible", "incomplete"):
+    if screening.verdict not in BLOCKING_VERDICTS:
         raise ValidationError({"reason": "Only a blocking verdict can be overridden."})
     if hasattr(screening, "override"):
         raise ValidationError({"reason": "This screening has already been overridden."})

@@ -1,23 +1,56 @@
-"""The practitioner's day: today's sessions, patients due, and open alerts."""
+"""The practitioner's day: today's sessions, patients due, open alerts, blocked screenings and
+sessions that used a recalled lot.
+
+Every list is one bounded, index-backed query read a page at a time (`PAGE_SIZE` rows and
+whether there are more), so the dashboard costs the same with ten patients or a hundred
+thousand; the full list of a section is read page by page (`access_dashboard_section`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from needlepoint.checkins.models import Alert
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.roles import Permission
-from needlepoint.courses.models import Session
+from needlepoint.courses.models import OPEN_SESSION_STATUSES, Session
 from needlepoint.courses.selectors import clinic_day
-from needlepoint.intakes.models import Screening
+from needlepoint.intakes.models import BLOCKING_VERDICTS, Override, Screening
 from needlepoint.safety.audit import audit_record
+from needlepoint.safety.models import Lot
 
 DUE_WITHIN_DAYS = 7
+PAGE_SIZE = 10
+MAX_PAGE = 1_000
+
+
+class Section(StrEnum):
+    TODAY = "today"
+    DUE = "due"
+    ALERTS = "alerts"
+    SCREENINGS = "screenings"
+    RECALLS = "recalls"
+
+    @property
+    def heading(self) -> str:
+        return _HEADINGS[self]
+
+
+_HEADINGS = {
+    Section.TODAY: "Today's sessions",
+    Section.DUE: "Due or overdue",
+    Section.ALERTS: "Open alerts",
+    Section.SCREENINGS: "Blocked screenings",
+    Section.RECALLS: "Recalled lots used",
+}
 
 
 @dataclass(frozen=True)
@@ -28,81 +61,183 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """One page of a section: its sessions or notices, and whether a later page has more."""
+
+    section: Section
+    items: list[Any]
+    page: int
+    more: bool
+
+    @property
+    def session_ids(self) -> list[int]:
+        return [item.pk for item in self.items if isinstance(item, Session)]
+
+
+@dataclass(frozen=True)
 class Dashboard:
-    today: list[Session]
-    due: list[Session]
-    alerts: list[Notice]
+    today: Listing
+    due: Listing
+    alerts: Listing
+    screenings: Listing
+    recalls: Listing
+
+    @property
+    def open_alerts(self) -> list[Listing]:
+        """What the "open alerts" card shows: check-in alerts, recalls, blocked screenings."""
+        return [self.alerts, self.recalls, self.screenings]
 
 
-def _open_sessions() -> Q:
-    return Q(status__in=[Session.Status.SCHEDULED, Session.Status.IN_PROGRESS])
+def _page(rows: Any, page: int) -> tuple[list[Any], bool]:
+    """Rows `page` of a query ordered on an index, reading one row past it to know of more."""
+    start = (page - 1) * PAGE_SIZE
+    found = list(rows[start : start + PAGE_SIZE + 1])
+    return found[:PAGE_SIZE], len(found) > PAGE_SIZE
 
 
-def access_dashboard(actor: Actor, day: date) -> Dashboard:
-    actor.require(Permission.CLINICAL_READ)
+def _sessions(actor: Actor) -> QuerySet[Session]:
+    return Session.objects.filter(clinic=actor.clinic).select_related("patient", "course")
+
+
+def _today(actor: Actor, day: date, page: int) -> tuple[list[Any], bool]:
     start, end = clinic_day(actor, day)
-    sessions = Session.objects.filter(clinic=actor.clinic).select_related("patient", "course")
-    today = list(
-        sessions.filter(scheduled_at__gte=start, scheduled_at__lt=end).exclude(
-            status=Session.Status.CANCELLED
-        )
+    rows = (
+        _sessions(actor)
+        .filter(scheduled_at__gte=start, scheduled_at__lt=end)
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("scheduled_at", "pk")
     )
-    due = list(
-        sessions.filter(
-            _open_sessions(),
-            scheduled_at__gte=end,
-            scheduled_at__lt=end + timedelta(days=DUE_WITHIN_DAYS),
+    return _page(rows, page)
+
+
+def _due(actor: Actor, day: date, page: int) -> tuple[list[Any], bool]:
+    """Open sessions before today (overdue) or in the coming week, oldest first; the partial
+    index of open sessions serves it."""
+    start, end = clinic_day(actor, day)
+    rows = (
+        _sessions(actor)
+        .filter(
+            status__in=OPEN_SESSION_STATUSES, scheduled_at__lt=end + timedelta(days=DUE_WITHIN_DAYS)
         )
-        | sessions.filter(_open_sessions(), scheduled_at__lt=start)
+        .exclude(scheduled_at__gte=start, scheduled_at__lt=end)
+        .order_by("scheduled_at", "pk")
     )
-    due.sort(key=lambda s: s.scheduled_at)
-    alerts = [
-        Notice(
-            f"Recalled lot {lot.lot_number} used on {s.patient.full_name}",
-            f"Session {s.number} on {s.started_at or s.scheduled_at:%d %b %Y}: {lot.recall_reason}",
-            reverse("session-detail", args=[s.pk]),
-        )
-        for s in sessions.filter(
-            Q(cartridge_lot__recalled_at__isnull=False) | Q(product_lots__recalled_at__isnull=False)
-        )
-        .distinct()
-        .prefetch_related("product_lots")
-        .select_related("cartridge_lot")
-        for lot in [s.cartridge_lot, *s.product_lots.all()]
-        if lot is not None and lot.recalled_at is not None
-    ]
-    alerts += [
-        Notice(
-            f"Blocked screening: {s.patient.full_name}",
-            f"{s.verdict.replace('_', ' ')} — needs a practitioner's decision",
-            reverse("screening-detail", args=[s.pk]),
-        )
-        for s in Screening.objects.filter(
-            clinic=actor.clinic,
-            sessions__status=Session.Status.SCHEDULED,
-            verdict__in=["defer", "not_eligible", "incomplete"],
-            override__isnull=True,
-        )
-        .select_related("patient")
-        .distinct()
-    ]
-    alerts = [
+    return _page(rows, page)
+
+
+def _alerts(actor: Actor, page: int) -> tuple[list[Any], bool]:
+    rows = (
+        Alert.objects.filter(clinic=actor.clinic)
+        .exclude(status=Alert.Status.RESOLVED)
+        .select_related("patient", "checkin")
+        .order_by("-created_at", "-pk")
+    )
+    found, more = _page(rows, page)
+    return [
         Notice(
             f"{a.checkin.get_level_display()}: check-in from {a.patient.full_name}",
             f"{a.get_status_display()}, raised "
             f"{timezone.localtime(a.created_at, actor.zone):%d %b %H:%M}",
             reverse("alert-detail", args=[a.pk]),
         )
-        for a in Alert.objects.filter(clinic=actor.clinic)
-        .exclude(status=Alert.Status.RESOLVED)
-        .select_related("patient", "checkin")
-        .order_by("-created_at")
-    ] + alerts
-    audit_record(
-        actor,
-        "dashboard.read",
-        "clinic",
-        actor.clinic.pk,
-        detail={"sessions": [s.pk for s in today + due]},
+        for a in found
+    ], more
+
+
+def _screenings(actor: Actor, page: int) -> tuple[list[Any], bool]:
+    """Blocking screenings, not overridden, that a scheduled session waits on."""
+    waiting = Session.objects.filter(
+        clinic=actor.clinic, screening=OuterRef("pk"), status=Session.Status.SCHEDULED
     )
-    return Dashboard(today, due, alerts)
+    rows = (
+        Screening.objects.filter(clinic=actor.clinic, verdict__in=BLOCKING_VERDICTS)
+        .filter(Exists(waiting))
+        .exclude(Exists(Override.objects.filter(screening=OuterRef("pk"))))
+        .select_related("patient")
+        .order_by("-screened_at", "-pk")
+    )
+    found, more = _page(rows, page)
+    return [
+        Notice(
+            f"Blocked screening: {s.patient.full_name}",
+            f"{s.verdict.replace('_', ' ')} — needs a practitioner's decision",
+            reverse("screening-detail", args=[s.pk]),
+        )
+        for s in found
+    ], more
+
+
+def _recalls(actor: Actor, page: int) -> tuple[list[Any], bool]:
+    """Each use of a recalled lot (as cartridge or product), the latest recorded session first.
+
+    It starts from the clinic's recalled lots, which are few, and reads their uses from the
+    indexes that lead on the lot, so its cost follows the uses of recalled lots rather than
+    the clinic's sessions; only the page's sessions are read."""
+    lots = {
+        lot.pk: lot for lot in Lot.objects.filter(clinic=actor.clinic, recalled_at__isnull=False)
+    }
+    if not lots:
+        return [], False
+    as_cartridge = (
+        Session.objects.filter(clinic=actor.clinic, cartridge_lot__in=list(lots))
+        .order_by()
+        .values_list("pk", "cartridge_lot_id")
+    )
+    as_product = Session.product_lots.through.objects.filter(lot__in=list(lots)).values_list(
+        "session_id", "lot_id"
+    )
+    uses = as_cartridge.union(as_product, all=True).order_by("-pk", "-cartridge_lot_id")
+    page_uses, more = _page(uses, page)
+    sessions = _sessions(actor).in_bulk([session_id for session_id, _ in page_uses])
+    notices = []
+    for session_id, lot_id in page_uses:
+        s, lot = sessions[session_id], lots[lot_id]
+        notices.append(
+            Notice(
+                f"Recalled lot {lot.lot_number} used on {s.patient.full_name}",
+                f"Session {s.number} on {s.started_at or s.scheduled_at:%d %b %Y}: "
+                f"{lot.recall_reason}",
+                reverse("session-detail", args=[s.pk]),
+            )
+        )
+    return notices, more
+
+
+def _reader(actor: Actor, day: date, section: Section) -> Callable[[int], tuple[list[Any], bool]]:
+    return {
+        Section.TODAY: lambda page: _today(actor, day, page),
+        Section.DUE: lambda page: _due(actor, day, page),
+        Section.ALERTS: lambda page: _alerts(actor, page),
+        Section.SCREENINGS: lambda page: _screenings(actor, page),
+        Section.RECALLS: lambda page: _recalls(actor, page),
+    }[section]
+
+
+def _listing(actor: Actor, day: date, section: Section, page: int) -> Listing:
+    page = min(max(page, 1), MAX_PAGE)
+    items, more = _reader(actor, day, section)(page)
+    return Listing(section, items, page, more)
+
+
+def _audit(actor: Actor, listings: list[Listing], **detail: Any) -> None:
+    sessions = [pk for listing in listings for pk in listing.session_ids]
+    audit_record(
+        actor, "dashboard.read", "clinic", actor.clinic.pk, detail={**detail, "sessions": sessions}
+    )
+
+
+def access_dashboard(actor: Actor, day: date) -> Dashboard:
+    """The first page of every section of the clinic's `day`; audited once."""
+    actor.require(Permission.CLINICAL_READ)
+    first = {section.value: _listing(actor, day, section, 1) for section in Section}
+    board = Dashboard(**first)
+    _audit(actor, [board.today, board.due])
+    return board
+
+
+def access_dashboard_section(actor: Actor, day: date, section: Section, page: int) -> Listing:
+    """One page of one section of the dashboard (a page past `MAX_PAGE` is that page); audited."""
+    actor.require(Permission.CLINICAL_READ)
+    listing = _listing(actor, day, section, page)
+    _audit(actor, [listing], section=section.value, page=listing.page)
+    return listing

@@ -116,6 +116,7 @@ urlpatterns = [
         name="portal-consent-revoke",
     ),
     path("dashboard/", records.dashboard, name="dashboard"),
+    path("dashboard/list/", records.dashboard_section, name="dashboard-section"),
     path("portal/intake/", screenings.portal_intake, name="portal-intake"),
     path("patients/<str:patient_id>/intake/", screenings.intake_new, name="intake-new"),
     path("patients/<str:patient_id>/timeline/", records.timeline, name="patient-timeline"),

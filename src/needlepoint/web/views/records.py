@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from needlepoint.clinics.roles import Permission
@@ -10,6 +10,7 @@ from needlepoint.patients.selectors import access_patient
 from needlepoint.records import dashboard as dashboards
 from needlepoint.records.timeline import access_timeline
 from needlepoint.web.views.access import Actor, with_actor
+from needlepoint.web.views.patients import page_number
 
 
 @with_actor(Permission.CLINICAL_READ)
@@ -30,3 +31,15 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
         "records/dashboard.html",
         {"board": dashboards.access_dashboard(actor, today), "today": today},
     )
+
+
+@with_actor(Permission.CLINICAL_READ)
+def dashboard_section(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """One section of the dashboard in full, a page at a time (`?section=due&page=2`)."""
+    try:
+        section = dashboards.Section(request.GET.get("section", ""))
+    except ValueError:
+        raise Http404("No such list on the dashboard.") from None
+    today = actor.today
+    listing = dashboards.access_dashboard_section(actor, today, section, page_number(request))
+    return render(request, "records/dashboard_section.html", {"listing": listing, "today": today})
