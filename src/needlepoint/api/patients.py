@@ -33,6 +33,7 @@ def patient_list(request: HttpRequest, filters: Query[PatientFilter]) -> Patient
     return PatientPageOut(
         items=[PatientOut.from_orm(p) for p in page.patients],
         count=page.count,
+        count_capped=page.count_capped,
         page=page.page,
         page_size=page.page_size,
         pages=page.pages,

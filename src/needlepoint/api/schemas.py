@@ -94,10 +94,14 @@ class PatientOut(Schema):
 
 class PatientPageOut(Schema):
     items: list[PatientOut]
-    count: int
+    count: int = Field(
+        description="The patients matching; when `count_capped`, a lower bound: a search "
+        "counts at most 1,000 matches past the start of its page"
+    )
+    count_capped: bool = Field(description="More patients match than `count`")
     page: int
     page_size: int
-    pages: int
+    pages: int = Field(description="The pages `count` fills")
 
 
 class Problem(Schema):

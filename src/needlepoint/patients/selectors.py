@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connections
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 from django.http import Http404
 
 from needlepoint.clinics.actors import Actor
@@ -18,6 +20,9 @@ from needlepoint.safety.audit import audit_record
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000  # the API refuses a later page; offsets stay far inside a 64-bit integer
+COUNT_AHEAD = 1_000  # a search counts at most this many matches past the start of its page
+SEARCHED = ("given_name", "family_name", "record_number", "email", "phone")
+SUBSTRING_FROM = 3  # on PostgreSQL, a term this long matches anywhere in a field
 
 
 def _visible_patients(actor: Actor) -> QuerySet[Patient]:
@@ -53,14 +58,44 @@ def _page_count(count: int, page_size: int) -> int:
 
 @dataclass(frozen=True)
 class PatientPage:
+    """One page of a search. `count` is exact unless `count_capped`: then more patients match
+    than the `count` counted (`COUNT_AHEAD` past the page's start), and `pages` are those."""
+
     patients: list[Patient]
     count: int
     page: int
     page_size: int
+    count_capped: bool = False
 
     @property
     def pages(self) -> int:
         return _page_count(self.count, self.page_size)
+
+
+def term_matches(term: str, vendor: str) -> Q:
+    """Where one search term may match. PostgreSQL finds it anywhere in a field (a trigram
+    index serves `UPPER(field) LIKE`); terms shorter than trigrams, and every term on SQLite,
+    match the start of a field, which an index serves there."""
+    anywhere = vendor == "postgresql" and len(term) >= SUBSTRING_FROM
+    lookup = "icontains" if anywhere else "istartswith"
+    matches = Q()
+    for field in SEARCHED:
+        matches |= Q(**{f"{field}__{lookup}": term})
+    return matches
+
+
+# The list walks the index on (clinic, family name, given name); matches are sorted after the
+# search indexes found them, in an order that index cannot give, because walking it in search
+# of a few matches that sort late (every "Zh…") would read the whole clinic.
+_LIST_ORDER = ("family_name", "given_name", "pk")
+_MATCHES_ORDER = (Upper("family_name"), Upper("given_name"), "pk")
+
+
+def _counted(patients: QuerySet[Patient], start: int) -> tuple[int, bool]:
+    """The number of matches, counting no further than `COUNT_AHEAD` past `start`."""
+    limit = start + COUNT_AHEAD
+    found = patients.order_by()[: limit + 1].count()
+    return min(found, limit), found > limit
 
 
 def access_patients(
@@ -72,9 +107,9 @@ def access_patients(
     include_archived: bool = False,
     include_restricted: bool = False,
 ) -> PatientPage:
-    """One page of the actor's patients matching `query` (name, record number, e-mail, phone);
-    a page past the last is the last. Restricted records are left out, except for a clinic
-    admin who asks for them."""
+    """One page of the actor's patients matching every term of `query` (in a name, record
+    number, e-mail or phone; see `term_matches`), by family then given name; a page past the
+    last is the last. Restricted records are left out, except for a clinic admin who asks."""
     actor.require(Permission.PATIENT_READ)
     if include_restricted:
         actor.require(Permission.PATIENT_DATA_RIGHTS)
@@ -84,24 +119,21 @@ def access_patients(
         patients = patients.filter(archived=False)
     if not include_restricted:
         patients = patients.filter(restricted_at__isnull=True)
-    for term in query.split():
-        patients = patients.filter(
-            Q(given_name__icontains=term)
-            | Q(family_name__icontains=term)
-            | Q(record_number__icontains=term)
-            | Q(email__icontains=term)
-            | Q(phone__icontains=term)
-        )
-    count = patients.count()
-    page = min(max(page, 1), _page_count(count, page_size))
-    rows = list(patients[(page - 1) * page_size : page * page_size])
+    terms = query.split()
+    for term in terms:
+        patients = patients.filter(term_matches(term, connections[patients.db].vendor))
+    page = min(max(page, 1), MAX_PAGE)
+    count, capped = _counted(patients, (page - 1) * page_size)
+    page = min(page, _page_count(count, page_size))
+    ordered = patients.order_by(*(_MATCHES_ORDER if terms else _LIST_ORDER))
+    rows = list(ordered[(page - 1) * page_size : page * page_size])
     audit_record(
         actor,
         "patient.search",
         "patient",
         detail={"query": query, "page": page, "ids": [str(p.pk) for p in rows]},
     )
-    return PatientPage(rows, count, page, page_size)
+    return PatientPage(rows, count, page, page_size, capped)
 
 
 # Consent templates and signed consents.
