@@ -99,6 +99,11 @@ class Lot(models.Model):
                 violation_error_message="A recall needs a reason.",
             ),
         ]
+        # The list reads a clinic's lots in expiry order from here; a search filters these rows
+        # (a clinic has hundreds of lots, not the hundred thousands a trigram index is for).
+        indexes = [
+            models.Index(fields=["clinic", "expiry_date", "lot_number"], name="lot_by_expiry")
+        ]
 
     def __str__(self) -> str:
         return f"{self.lot_number} ({self.product_name})"
