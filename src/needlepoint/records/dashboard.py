@@ -219,19 +219,13 @@ def _listing(actor: Actor, day: date, section: Section, page: int) -> Listing:
     return Listing(section, items, page, more)
 
 
-def _audit(actor: Actor, listings: list[Listing], **detail: Any) -> None:
-    sessions = [pk for listing in listings for pk in listing.session_ids]
-    audit_record(
-        actor, "dashboard.read", "clinic", actor.clinic.pk, detail={**detail, "sessions": sessions}
-    )
-
-
 def access_dashboard(actor: Actor, day: date) -> Dashboard:
     """The first page of every section of the clinic's `day`; audited once."""
     actor.require(Permission.CLINICAL_READ)
     first = {section.value: _listing(actor, day, section, 1) for section in Section}
     board = Dashboard(**first)
-    _audit(actor, [board.today, board.due])
+    sessions = board.today.session_ids + board.due.session_ids
+    audit_record(actor, "dashboard.read", "clinic", actor.clinic.pk, detail={"sessions": sessions})
     return board
 
 
@@ -239,5 +233,6 @@ def access_dashboard_section(actor: Actor, day: date, section: Section, page: in
     """One page of one section of the dashboard (a page past `MAX_PAGE` is that page); audited."""
     actor.require(Permission.CLINICAL_READ)
     listing = _listing(actor, day, section, page)
-    _audit(actor, [listing], section=section.value, page=listing.page)
+    detail = {"section": section.value, "page": listing.page, "sessions": listing.session_ids}
+    audit_record(actor, "dashboard.read", "clinic", actor.clinic.pk, detail=detail)
     return listing
