@@ -1,7 +1,10 @@
 """The pages' side of the authorisation matrix, generated from the URL configuration: every
 page, read by anonymous, by a patient, and by another clinic's practitioner, with this
 clinic's records in its path. None of them may see the record; a new page whose path names
-a record of a kind this test does not know fails it, so no page goes unchecked."""
+a record of a kind this test does not know fails it, so no page goes unchecked. An action
+(a page that only takes a POST) is sent the form it would accept from its own clinic (`FORMS`;
+a new action fails until it has one), and refusing it must leave the tenant's tables as they
+were."""
 
 from __future__ import annotations
 
@@ -13,11 +16,22 @@ from django.test import Client
 from django.urls import URLPattern
 
 from needlepoint.web.urls import urlpatterns
+from tests.security.state import changed_tables, tenant_state
 
 # Pages anyone may open: signing in, and links that carry their own secret token.
 PUBLIC = {"", "accounts/login/", "accounts/two-factor/verify/", "portal/sign-in/"}
 PUBLIC |= {"portal/sign-in/code/", "portal/sign-in/<str:token>/", "calendar/<str:token>.ics"}
 PUBLIC |= {"mail/unsubscribe/<str:token>/", "accounts/logout/"}
+# The form each action would accept from someone allowed to take it.
+FORMS: dict[str, dict[str, str]] = {
+    "accounts/two-factor/recovery-codes/": {},
+    "accounts/api-tokens/revoke/": {"token_prefix": "matrix"},
+    "patients/<str:patient_id>/restrict/": {"reason": "The patient asked us to stop using it."},
+    "staff/<int:staff_id>/two-factor/reset/": {},
+    "patients/<str:patient_id>/portal-invite/": {},
+    "photos/<str:photo_id>/archive/": {"reason": "Taken by mistake."},
+    "consents/<str:consent_id>/countersign/": {},
+}
 
 
 def _pages() -> list[str]:
@@ -35,6 +49,7 @@ def _path(route: str, ids: dict[str, Any]) -> str:
 def test_every_path_parameter_is_known(world: dict[str, Any]) -> None:
     names = {name for route in _pages() for name in re.findall(r"<(?:\w+:)?(\w+)>", route)}
     assert names - {*world["ids"], "token"} == set(), "give the matrix a record of that kind"
+    assert set(FORMS) - set(_pages()) == set(), "remove the forms of actions that are gone"
 
 
 @pytest.mark.parametrize("who", ["anonymous", "patient", "other clinic"])
@@ -57,10 +72,16 @@ def test_no_page_shows_this_clinics_record_to_outsiders(
         path = _path(route, world["ids"])
         response = client.get(path)
         if response.status_code == 405:  # an action: it must refuse the outsider's POST
-            response = client.post(path)
+            if route not in FORMS:
+                wrong.append(f"give the action /{route} its form in FORMS")
+                continue
+            before = tenant_state()
+            response = client.post(path, FORMS[route])
             signing_in = response.status_code == 302 and "/login/" in response["Location"]
             if response.status_code not in (401, 403, 404) and not signing_in:
                 wrong.append(f"{who} POST /{route}: {response.status_code}, not refused")
+            if changed := changed_tables(before):
+                wrong.append(f"{who} POST /{route}: changed {', '.join(changed)}")
             continue
         body = response.content.decode(errors="replace")
         if response.status_code == 200 and (who != "other clinic" or record in body):
