@@ -125,7 +125,8 @@ def report(results: dict[int, dict[str, dict[str, float]]]) -> None:
             print(
                 f"{name:26} {size:>8} {r['rps']:7.0f} {r['p50_ms']:7.1f} {r['p95_ms']:7.1f}"
                 f" {r['p99_ms']:7.1f} {r['floor_p95_ms']:6.1f} {r['ratio']:7.2f}"
-                + ("  errors" if r["non_2xx"] or r["socket_errors"] else "")
+                + (f"  {r['non_2xx']:.0f} non-2xx" if r["non_2xx"] else "")
+                + (f"  {r['socket_errors']:.0f} socket errors" if r["socket_errors"] else "")
             )
         if len(sizes) > 1:
             growth = results[sizes[-1]][name]["ratio"] / results[sizes[0]][name]["ratio"]

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 
@@ -95,6 +95,8 @@ def timeline_patient() -> str:
 
 def requests(timeline_patient_id: str, rng: random.Random) -> dict[str, list[Request]]:
     """Every endpoint's requests, over ids sampled from the clinic's data."""
+    from django.db.models import Exists, OuterRef
+
     from needlepoint.accounts.models import User
     from needlepoint.cli.demo_answers import CLEAR_ANSWERS
     from needlepoint.clinics.api_tokens import api_token_create
@@ -113,8 +115,8 @@ def requests(timeline_patient_id: str, rng: random.Random) -> dict[str, list[Req
     charted = Session.objects.filter(clinic__slug=CLINIC, ended_at__isnull=False)
     sessions = list(charted.order_by("?").values_list("pk", flat=True)[:SAMPLE])
     treated = list(
-        clinic_patients.filter(user__isnull=True, sessions__ended_at__isnull=False)
-        .distinct()
+        clinic_patients.filter(user__isnull=True)
+        .filter(Exists(charted.filter(patient=OuterRef("pk"))))
         .order_by("?")[:PORTAL_PATIENTS]
     )
     portal = []
@@ -129,7 +131,9 @@ def requests(timeline_patient_id: str, rng: random.Random) -> dict[str, list[Req
         "api patient list": [
             Request("GET", f"/api/v1/patients?page={rng.randint(1, 50)}", api) for _ in patients
         ],
-        "api patient search": [Request("GET", f"/api/v1/patients?q={t}", api) for t in terms],
+        "api patient search": [
+            Request("GET", f"/api/v1/patients?q={quote(t)}", api) for t in terms
+        ],
         "api screening post": [
             Request("POST", f"/api/v1/patients/{p}/screenings", api, screening) for p in patients
         ],
