@@ -135,8 +135,15 @@ def report(results: dict[int, dict[str, dict[str, float]]]) -> None:
 
 def main() -> None:
     args = _arguments()
+    with tempfile.TemporaryDirectory(prefix="needlepoint-bench-") as data_dir:
+        results = run(args, Path(data_dir))
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> dict[int, dict[str, dict[str, float]]]:
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    data_dir = Path(tempfile.mkdtemp(prefix="needlepoint-bench-"))
     os.environ.update(_environment(args, data_dir))
     world.reset_database(args.database_url)
 
@@ -159,9 +166,7 @@ def main() -> None:
         with serving(args.port, data_dir, probe) as base:
             results[size] = measure(base, files, args)
         print(f"measured {size} patients", file=sys.stderr)
-    report(results)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+    return results
 
 
 if __name__ == "__main__":
