@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from needlepoint.clinics.models import Clinic
+from needlepoint.clinics.models import CarriesParentClinic, Clinic
 from needlepoint.courses.models import Session
 from needlepoint.domain.knowledge.model.recovery import Level
 from needlepoint.patients.models import Patient
@@ -28,7 +28,7 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ("-reported_at",)
-        indexes = [models.Index(fields=["patient", "reported_at"])]
+        indexes = [models.Index(fields=["clinic", "patient", "reported_at"])]
 
     def __str__(self) -> str:
         return f"Check-in {self.reported_at:%Y-%m-%d %H:%M} ({self.level})"
@@ -73,8 +73,10 @@ class Alert(models.Model):
         return f"{self.checkin.get_level_display()} alert ({self.get_status_display()})"
 
 
-class AlertAction(models.Model):
+class AlertAction(CarriesParentClinic):
     """Who did what about an alert, with their note."""
+
+    clinic_parent = "alert"
 
     alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="actions")
     status = models.CharField(max_length=20, choices=Alert.Status.choices)

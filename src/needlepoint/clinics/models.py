@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -124,3 +125,27 @@ class Staff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.clinic})"
+
+
+class CarriesParentClinic(models.Model):
+    """A row of patient data that reaches its clinic through a parent row (an addendum through
+    its session) and carries the clinic itself too, so every tenant table filters and
+    distributes by its own `clinic_id` (ADR 22). Saving takes the parent's clinic and refuses
+    another one."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    clinic_parent: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        parent_clinic_id = getattr(self, self.clinic_parent).clinic_id
+        if self.clinic_id is None:
+            self.clinic_id = parent_clinic_id
+        elif self.clinic_id != parent_clinic_id:
+            raise ValueError(
+                f"{type(self).__name__} of clinic {self.clinic_id} under a {self.clinic_parent} "
+                f"of clinic {parent_clinic_id}"
+            )
+        super().save(*args, **kwargs)

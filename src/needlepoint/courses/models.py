@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from needlepoint.clinics.models import Clinic, Staff
+from needlepoint.clinics.models import CarriesParentClinic, Clinic, Staff
 from needlepoint.intakes.models import Screening
 from needlepoint.patients.models import Patient
 
@@ -142,7 +142,9 @@ class Session(models.Model):
     class Meta:
         ordering = ("scheduled_at",)
         constraints = [
-            models.UniqueConstraint(fields=["course", "number"], name="one_session_per_number"),
+            models.UniqueConstraint(
+                fields=["clinic", "course", "number"], name="one_session_per_number"
+            ),
             models.CheckConstraint(
                 condition=models.Q(ended_at__isnull=True)
                 | models.Q(started_at__isnull=True)
@@ -173,8 +175,10 @@ class Session(models.Model):
         return self.status == self.Status.SIGNED
 
 
-class Addendum(models.Model):
+class Addendum(CarriesParentClinic):
     """A correction or note added to a signed chart; the chart itself never changes."""
+
+    clinic_parent = "session"
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="addenda")
     text = models.TextField()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from needlepoint.clinics.models import Clinic, Staff
+from needlepoint.clinics.models import CarriesParentClinic, Clinic, Staff
 from needlepoint.domain.charting import ScreeningState
 from needlepoint.domain.screening import Verdict
 from needlepoint.patients.models import Patient
@@ -36,7 +36,9 @@ class Intake(models.Model):
     class Meta:
         ordering = ("patient", "-version")
         constraints = [
-            models.UniqueConstraint(fields=["patient", "version"], name="one_intake_per_version")
+            models.UniqueConstraint(
+                fields=["clinic", "patient", "version"], name="one_intake_per_version"
+            )
         ]
 
     def __str__(self) -> str:
@@ -91,8 +93,10 @@ class Screening(models.Model):
         return self.gate_state().blocks
 
 
-class Acknowledgement(models.Model):
+class Acknowledgement(CarriesParentClinic):
     """A practitioner accepting a precaution (e.g. recent isotretinoin), with a note."""
+
+    clinic_parent = "screening"
 
     screening = models.ForeignKey(
         Screening, on_delete=models.PROTECT, related_name="acknowledgements"
@@ -105,7 +109,8 @@ class Acknowledgement(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["screening", "finding_code"], name="one_acknowledgement_per_finding"
+                fields=["clinic", "screening", "finding_code"],
+                name="one_acknowledgement_per_finding",
             )
         ]
 
@@ -113,8 +118,10 @@ class Acknowledgement(models.Model):
         return f"{self.finding_code} acknowledged"
 
 
-class Override(models.Model):
+class Override(CarriesParentClinic):
     """A practitioner's reasoned exception to a blocking verdict."""
+
+    clinic_parent = "screening"
 
     screening = models.OneToOneField(Screening, on_delete=models.PROTECT, related_name="override")
     reason = models.TextField()

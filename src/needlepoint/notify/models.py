@@ -118,7 +118,7 @@ class CalendarFeed(models.Model):
         ordering = ("-created_at",)
         constraints = [
             models.UniqueConstraint(
-                fields=["patient"],
+                fields=["clinic", "patient"],
                 condition=models.Q(revoked_at__isnull=True),
                 name="one_active_calendar_feed_per_patient",
             )
