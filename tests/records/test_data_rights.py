@@ -102,7 +102,7 @@ def test_erasure_waits_for_the_retention_period(admin, portal_patient, record):
     with pytest.raises(ValidationError, match="Say why"):
         patient_erase(as_actor(admin), portal_patient.pk, "  ", created_in_error=True)
     assert Patient.objects.filter(pk=portal_patient.pk).exists()
-    assert storage.path_of(record.file_name).exists()
+    assert storage.photo_storage().exists(record.file_name)
 
 
 def test_erasure_after_the_retention_period_needs_no_error_flag(
@@ -131,7 +131,7 @@ def test_erasing_a_record_created_in_error_leaves_no_content(
     assert [(model._meta.label, queryset.count()) for model, queryset in rows] == [
         (model._meta.label, 0) for model, _ in rows
     ]
-    assert not storage.path_of(record.file_name).exists()
+    assert not storage.photo_storage().exists(record.file_name)
     assert not User.objects.filter(email="patient@example.test").exists()
     assert PatientTombstone.objects.get() == tombstone
     assert (tombstone.pk, tombstone.record_number, tombstone.erased_by) == (

@@ -61,3 +61,31 @@ def secret_key_problem(secret: str | None) -> str | None:
     if len(secret) < 50 or len(set(secret)) < 5:
         return "SECRET_KEY is too short or too simple (use at least 50 random characters)"
     return None
+
+
+def photo_storage() -> dict[str, object]:
+    """Where photos' files are kept (`STORAGES["photos"]`): an S3-compatible bucket when
+    `NEEDLEPOINT_S3_BUCKET` is set, so any app host reads any photo; else the photo directory
+    under the data directory. Objects are private and never given a public address: the app
+    reads them and serves them through its checked, audited views."""
+    bucket = os.environ.get("NEEDLEPOINT_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "needlepoint.photos.storage.PhotoDirectory"}
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "location": os.environ.get("NEEDLEPOINT_S3_PREFIX", "photos"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }
+    # Unset ones fall back to boto3's own chain (AWS_* variables, ~/.aws, an instance role).
+    for option, variable in (
+        ("endpoint_url", "NEEDLEPOINT_S3_ENDPOINT_URL"),
+        ("region_name", "NEEDLEPOINT_S3_REGION"),
+        ("access_key", "NEEDLEPOINT_S3_ACCESS_KEY_ID"),
+        ("secret_key", "NEEDLEPOINT_S3_SECRET_ACCESS_KEY"),
+    ):
+        if os.environ.get(variable):
+            options[option] = os.environ[variable]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

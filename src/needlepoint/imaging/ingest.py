@@ -123,13 +123,6 @@ class IngestedImage:
     metadata_removed: tuple[str, ...]
     media_type: str = STORED_MEDIA_TYPE
 
-    def save(self, directory: Path) -> Path:
-        """Write the clean photo into `directory` under its internal name (never overwrites)."""
-        path = Path(directory) / self.internal_name
-        with path.open("xb") as handle:
-            handle.write(self.content)
-        return path
-
 
 def sniff_format(data: bytes) -> str | None:
     """The format named by the content's signature: "jpeg", "png", "heif" or None."""

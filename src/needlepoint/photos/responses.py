@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from django.core.files import File
 from django.http import FileResponse
 
 from needlepoint.photos.models import Photo
@@ -11,10 +10,10 @@ from needlepoint.photos.models import Photo
 NO_STORE = "private, no-store"
 
 
-def image_response(photo: Photo, path: Path) -> FileResponse:
+def image_response(photo: Photo, stored: File[bytes]) -> FileResponse:
     """The photo's file streamed as JPEG (not read into memory): inline, never cached, and
     not embeddable by other sites."""
-    response = FileResponse(path.open("rb"), content_type="image/jpeg")
+    response = FileResponse(stored, content_type="image/jpeg")
     response["Content-Disposition"] = f'inline; filename="photo-{photo.captured_at:%Y%m%d}.jpg"'
     response["Cache-Control"] = NO_STORE
     response["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -8,9 +8,9 @@ from __future__ import annotations
 import io
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db.models import QuerySet
 from django.http import Http404
 from PIL import Image
@@ -101,7 +101,7 @@ def access_photo(actor: Actor, photo_id: object) -> Photo:
     return photo
 
 
-def access_photo_file(actor: Actor, photo_id: object) -> tuple[Photo, Path]:
+def access_photo_file(actor: Actor, photo_id: object) -> tuple[Photo, File[bytes]]:
     """The stored file of a photo to send to the actor: scoped, consent-gated
     (`PhotoHidden`), and audited either way."""
     photo = photo_in_scope(actor, photo_id)
