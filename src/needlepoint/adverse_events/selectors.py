@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from needlepoint.adverse_events.models import AdverseEvent
 from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.replica import reporting_database
 from needlepoint.clinics.roles import Permission
 from needlepoint.safety.audit import audit_record
 
@@ -32,7 +33,11 @@ def access_adverse_events(
 
 def adverse_events(actor: Actor, patient_id: UUID | None = None) -> QuerySet[AdverseEvent]:
     actor.require(Permission.CLINICAL_READ)
-    events = AdverseEvent.objects.filter(clinic=actor.clinic).select_related("patient", "session")
+    events = (
+        AdverseEvent.objects.using(reporting_database())
+        .filter(clinic=actor.clinic)
+        .select_related("patient", "session")
+    )
     if patient_id is not None:
         events = events.filter(patient_id=patient_id)
     return events

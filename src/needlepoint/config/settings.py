@@ -13,6 +13,7 @@ from needlepoint.config.environment import (
     data_dir,
     env_bool,
     env_list,
+    photo_storage,
 )
 
 DATA_DIR: Path = data_dir()
@@ -105,6 +106,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# A read replica for reports and analytics (`clinics.replica`); none by default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -194,8 +206,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Patient photos: a private directory, never served as static or media files; only the
-# authorised, audited photo views read it.
+# Patient photos: a private directory (or a private bucket, `NEEDLEPOINT_S3_BUCKET`), never
+# served as static or media files; only the authorised, audited photo views read it.
 PHOTO_DIR = DATA_DIR / "photos"
 
 STATIC_URL = "static/"
@@ -203,6 +215,7 @@ WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "photos": photo_storage(),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

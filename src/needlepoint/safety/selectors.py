@@ -15,6 +15,7 @@ from needlepoint.accounts.models import User
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.records import OutOfScope, record_key
+from needlepoint.clinics.replica import reporting_database
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.safety.audit import audit_record
 from needlepoint.safety.models import AuditEvent, Lot
@@ -30,7 +31,11 @@ def audit_log(
     until: date | None = None,
 ) -> QuerySet[AuditEvent]:
     actor.require(Permission.AUDIT_READ)
-    events = AuditEvent.objects.filter(clinic_id=actor.clinic.pk).order_by("-id")
+    events = (
+        AuditEvent.objects.using(reporting_database())
+        .filter(clinic_id=actor.clinic.pk)
+        .order_by("-id")
+    )
     if action:
         events = events.filter(action__startswith=action)
     if actor_email:
