@@ -1,4 +1,4 @@
-"""An alert's actions carry the alert's clinic, like every other row of patient data (ADR 22)."""
+"""An alert's actions carry the alert's clinic, like every other row of patient data (ADR 23)."""
 
 from typing import Any
 

@@ -1,4 +1,4 @@
-"""An addendum carries its session's clinic, like every other row of patient data (ADR 22)."""
+"""An addendum carries its session's clinic, like every other row of patient data (ADR 23)."""
 
 from typing import Any
 

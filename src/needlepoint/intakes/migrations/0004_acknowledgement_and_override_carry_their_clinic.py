@@ -1,5 +1,5 @@
 """Acknowledgements and overrides carry their screening's clinic, like every other row of
-patient data (ADR 22)."""
+patient data (ADR 23)."""
 
 from typing import Any
 
