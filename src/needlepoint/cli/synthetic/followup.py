@@ -115,10 +115,12 @@ def _alert(
     user = session.practitioner.user_id
     if acknowledged_at is not None:
         ctx.writer.add(AlertAction, {"id": ctx.ids.take(AlertAction), "alert_id": alert_id,
+                                     "clinic_id": ctx.clinic_id,
                                      "status": Alert.Status.ACKNOWLEDGED, "note": "",
                                      "by_id": user, "at": acknowledged})  # fmt: skip
     if status == Alert.Status.RESOLVED:
         ctx.writer.add(AlertAction, {"id": ctx.ids.take(AlertAction), "alert_id": alert_id,
+                                     "clinic_id": ctx.clinic_id,
                                      "status": status, "note": RESOLUTION_NOTE, "by_id": user,
                                      "at": resolved})  # fmt: skip
     if facts.level in ("contact_clinic", "urgent") and acknowledged_at is not None:

@@ -84,7 +84,8 @@ def _intake(ctx: Context, record: Record, facts: ScreeningFacts, at: datetime, k
     })  # fmt: skip
     for code in facts.to_acknowledge:
         ctx.writer.add(Acknowledgement, {
-            "id": ctx.ids.take(Acknowledgement), "screening_id": screening_id,
+            "id": ctx.ids.take(Acknowledgement), "clinic_id": ctx.clinic_id,
+            "screening_id": screening_id,
             "finding_code": code, "note": ACKNOWLEDGED, "practitioner_id": by.staff_id,
             "at": at + timedelta(minutes=5),
         })  # fmt: skip
