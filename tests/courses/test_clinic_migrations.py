@@ -9,8 +9,8 @@ from needlepoint.courses.models import Addendum
 from tests.clinical_data import treated_session
 from tests.conftest import as_actor
 
-BEFORE = ("courses", "0006_course_plan_and_its_depth_names")
-AFTER = ("courses", "0008_addendum_clinic_required_and_session_number_by_clinic")
+BEFORE = ("courses", "0007_session_dashboard_indexes")
+AFTER = ("courses", "0009_addendum_clinic_required_and_session_number_by_clinic")
 
 
 def _columns() -> list[str]:

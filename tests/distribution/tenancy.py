@@ -1,5 +1,5 @@
 """Which tables hold patient data (tenant tables, distributed by clinic) and which are
-reference or local tables, with why (ADR 23)."""
+reference or local tables, with why (ADR 25)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Every read the pages and the API make of a table of patient data names its clinic, so on
-a schema distributed by clinic each runs on one clinic's shard (ADR 23).
+a schema distributed by clinic each runs on one clinic's shard (ADR 25).
 
 Each page and API read of `tests/test_query_counts.py` is requested and its queries recorded.
 A SELECT, UPDATE or DELETE whose table (the first after FROM or UPDATE) is a tenant table

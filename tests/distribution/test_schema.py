@@ -1,5 +1,5 @@
 """Every table of patient data carries its clinic, and its keys and indexes lead with it, so
-the schema distributes by clinic (ADR 23). A new model fails here until it has a clinic or
+the schema distributes by clinic (ADR 25). A new model fails here until it has a clinic or
 is listed, with why, in `tenancy.py`."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ NOT_LEADING = {
     ("courses.Session_product_lots", "session+lot"): "Django's link table (see CLINIC_EXCEPTIONS)",
 }
 # Single-column unique fields of tenant tables. Citus enforces uniqueness only with the
-# distribution column, so each becomes (clinic_id, field) there or moves (ADR 23).
+# distribution column, so each becomes (clinic_id, field) there or moves (ADR 25).
 UNIQUE_FIELDS = {
     ("clinics.Staff", "user"): "one membership per user; a reference table",
     ("patients.Patient", "user"): "one record per portal account; unique with the clinic on "
@@ -85,7 +85,7 @@ def _keys(model: type[models.Model]) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("model", tenant_models(), ids=_label)
 def test_keys_and_indexes_lead_with_the_clinic(model: type[models.Model]) -> None:
-    """Foreign keys' own indexes and the primary key are left to ADR 23 (on Citus the keys
+    """Foreign keys' own indexes and the primary key are left to ADR 25 (on Citus the keys
     become (clinic_id, id) and the foreign keys carry the clinic)."""
     strays = [
         name

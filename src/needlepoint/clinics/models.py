@@ -130,7 +130,7 @@ class Staff(models.Model):
 class CarriesParentClinic(models.Model):
     """A row of patient data that reaches its clinic through a parent row (an addendum through
     its session) and carries the clinic itself too, so every tenant table filters and
-    distributes by its own `clinic_id` (ADR 23). Saving takes the parent's clinic and refuses
+    distributes by its own `clinic_id` (ADR 25). Saving takes the parent's clinic and refuses
     another one."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")

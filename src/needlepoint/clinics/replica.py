@@ -1,5 +1,5 @@
 """Where reports and analytics read: the read replica when `DATABASE_REPLICA_URL` configures
-one, else the primary (ADR 23).
+one, else the primary (ADR 25).
 
 A replica lags the primary a little, so it serves only reads that nothing is written from: a
 clinic's adverse-event report, its audit trail. Never a read that a write follows (a

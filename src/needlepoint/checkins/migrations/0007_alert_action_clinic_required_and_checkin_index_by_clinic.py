@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkins', '0005_alert_action_carries_its_clinic'),
+        ('checkins', '0006_alert_action_carries_its_clinic'),
         ('clinics', '0006_clinic_record_retention_years'),
-        ('courses', '0007_addendum_carries_its_clinic'),
+        ('courses', '0008_addendum_carries_its_clinic'),
         ('patients', '0005_patient_restriction'),
     ]
 

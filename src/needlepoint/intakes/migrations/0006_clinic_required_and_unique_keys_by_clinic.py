@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clinics', '0006_clinic_record_retention_years'),
-        ('intakes', '0004_acknowledgement_and_override_carry_their_clinic'),
+        ('intakes', '0005_acknowledgement_and_override_carry_their_clinic'),
         ('patients', '0005_patient_restriction'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,8 +8,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clinics', '0006_clinic_record_retention_years'),
-        ('courses', '0007_addendum_carries_its_clinic'),
-        ('intakes', '0004_acknowledgement_and_override_carry_their_clinic'),
+        ('courses', '0008_addendum_carries_its_clinic'),
+        ('intakes', '0005_acknowledgement_and_override_carry_their_clinic'),
         ('patients', '0005_patient_restriction'),
         ('safety', '0004_audit_chain_keyed'),
     ]

@@ -1,5 +1,5 @@
 """Acknowledgements and overrides carry their screening's clinic, like every other row of
-patient data (ADR 23)."""
+patient data (ADR 25)."""
 
 from typing import Any
 
@@ -28,7 +28,7 @@ def fill_clinic(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("clinics", "0006_clinic_record_retention_years"),
-        ("intakes", "0003_screening_verdict_choices"),
+        ("intakes", "0004_screening_blocking_index"),
     ]
 
     operations = [

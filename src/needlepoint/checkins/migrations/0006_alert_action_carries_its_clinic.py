@@ -1,4 +1,4 @@
-"""An addendum carries its session's clinic, like every other row of patient data (ADR 23)."""
+"""An alert's actions carry the alert's clinic, like every other row of patient data (ADR 25)."""
 
 from typing import Any
 
@@ -9,11 +9,11 @@ from django.db.models import OuterRef, Subquery
 
 
 def fill_clinic(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    Addendum: Any = apps.get_model("courses", "Addendum")
-    Session: Any = apps.get_model("courses", "Session")
-    Addendum.objects.update(
+    AlertAction: Any = apps.get_model("checkins", "AlertAction")
+    Alert: Any = apps.get_model("checkins", "Alert")
+    AlertAction.objects.update(
         clinic_id=Subquery(
-            Session.objects.filter(pk=OuterRef("session_id")).values("clinic_id")[:1]
+            Alert.objects.filter(pk=OuterRef("alert_id")).values("clinic_id")[:1]
         )
     )
 
@@ -21,12 +21,12 @@ def fill_clinic(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("clinics", "0006_clinic_record_retention_years"),
-        ("courses", "0006_course_plan_and_its_depth_names"),
+        ("checkins", "0005_alert_open_newest_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="addendum",
+            model_name="alertaction",
             name="clinic",
             field=models.ForeignKey(
                 null=True,
