@@ -76,6 +76,18 @@ def as_actor(staff_or_patient) -> Actor:  # type: ignore[no-untyped-def]
     return actor
 
 
+def read_actions() -> list[str]:
+    """Every read the trail records, also those a request's one event names under
+    `also_read` (a page that reads several things writes one event)."""
+    from needlepoint.safety.models import AuditEvent
+
+    return [
+        action
+        for event in AuditEvent.objects.all()
+        for action in [event.action, *(r["action"] for r in event.detail.get("also_read", []))]
+    ]
+
+
 def signed_in(member) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(member.user)

@@ -1,5 +1,6 @@
 """The door to patient data, checked on the source (ADR 0012): views and routes write no
-audit events, every read that audits is named `access_*`, and nobody chooses with a flag."""
+audit events, every read that audits is named `access_*` and audits as a read (one event per
+request), and nobody chooses with a flag."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def test_views_and_routes_write_no_audit_events() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (
                 node.module == AUDIT_MODULE
-                or any(alias.name == "audit_record" for alias in node.names)
+                or any(alias.name in AUDIT_CALLS for alias in node.names)
                 or (
                     node.module == "needlepoint.safety"
                     and any(a.name == "audit" for a in node.names)
@@ -71,9 +72,23 @@ def test_every_read_that_audits_is_named_access() -> None:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not _is_door(node.name):
-                audits = {c for c in _calls(node) if c == "audit_record" or _is_door(c)}
+                audits = {c for c in _calls(node) if c in AUDIT_CALLS or _is_door(c)}
                 if audits:
                     offenders.append(f"{name}:{node.name} calls {sorted(audits)}")
+    assert offenders == []
+
+
+def test_reads_audit_as_reads() -> None:
+    """Reads go through `audit_read`, which a request gathers into one event; `audit_record`
+    (an event at once, in the caller's transaction) is for writes."""
+    offenders = [
+        f"{name}:{node.name}"
+        for name, tree in _modules()
+        if _is_read_module(name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and "audit_record" in _calls(node)
+    ]
     assert offenders == []
 
 

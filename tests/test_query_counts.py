@@ -2,7 +2,8 @@
 
 Each case is requested once with a little history and once with four times as much (more
 patients, each treated, checked in, alerted, with an adverse event and a recalled lot); the
-second request may not make more queries than the first.
+second request may not make more queries than the first, and neither may write more than one
+audit event (a read audits once per request, not per row).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from needlepoint.checkins import services as checkins
 from needlepoint.interop.export import access_clinic_resources
 from needlepoint.patients.consents import consent_sign
 from needlepoint.patients.models import ConsentTemplate, Patient
+from needlepoint.safety.models import AuditEvent
 from needlepoint.safety.services import lot_recall
 from tests.clinical_data import reported, treated_session
 from tests.conftest import as_actor, signed_in
@@ -113,9 +115,11 @@ def grow(practitioner: Any, clinic: Any) -> Callable[[int], dict[str, Any]]:
 
 
 def _queries(client: Client, url: str) -> int:
+    events = AuditEvent.objects.count()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
+    assert AuditEvent.objects.count() - events <= 1, f"{url}: more than one audit event"
     return len(captured.captured_queries)
 
 

@@ -10,7 +10,7 @@ from needlepoint.adverse_events.models import AdverseEvent
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.replica import reporting_database
 from needlepoint.clinics.roles import Permission
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 
 
 def access_adverse_events(
@@ -18,7 +18,7 @@ def access_adverse_events(
 ) -> list[AdverseEvent]:
     """The clinic's adverse events (or one patient's), at most `limit`: audited once."""
     events = list(adverse_events(actor, patient_id)[:limit])
-    audit_record(
+    audit_read(
         actor,
         "adverse_event.list",
         "clinic",

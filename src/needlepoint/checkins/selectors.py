@@ -16,7 +16,7 @@ from needlepoint.clinics.records import OutOfScope, record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Session
 from needlepoint.domain.checkins import checkin_due_times
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 
 R = TypeVar("R", CheckIn, Session)
 
@@ -75,7 +75,7 @@ def access_my_checkins(actor: Actor) -> list[CheckIn]:
     """The patient's own latest check-ins, audited."""
     actor.require(Permission.CHECKIN_SUBMIT)
     checkins = list(CheckIn.objects.filter(clinic=actor.clinic, patient_id=actor.patient_id)[:20])
-    audit_record(actor, "checkin.list", "patient", actor.patient_id)
+    audit_read(actor, "checkin.list", "patient", actor.patient_id)
     return checkins
 
 
@@ -92,9 +92,7 @@ def checkin_in_scope(actor: Actor, checkin_id: object) -> CheckIn:
 def access_checkin(actor: Actor, checkin_id: object) -> CheckIn:
     """Read one check-in (as `checkin_in_scope` finds it), audited."""
     checkin = checkin_in_scope(actor, checkin_id)
-    audit_record(
-        actor, "checkin.read", "patient", checkin.patient_id, detail={"checkin": checkin.pk}
-    )
+    audit_read(actor, "checkin.read", "patient", checkin.patient_id, detail={"checkin": checkin.pk})
     return checkin
 
 
@@ -109,7 +107,7 @@ def alerts(actor: Actor, *, open_only: bool = True) -> QuerySet[Alert]:
 def access_alerts(actor: Actor, *, open_only: bool = True, limit: int = 200) -> list[Alert]:
     """The clinic's alerts, newest first, at most `limit`: read once, audited once."""
     found = list(alerts(actor, open_only=open_only)[:limit])
-    audit_record(
+    audit_read(
         actor,
         "alert.list",
         "alert",
@@ -138,5 +136,5 @@ def alert_in_scope(actor: Actor, alert_id: object) -> Alert:
 def access_alert(actor: Actor, alert_id: object) -> Alert:
     """Read one alert: scoped to the actor's clinic and audited."""
     alert = alert_in_scope(actor, alert_id)
-    audit_record(actor, "alert.read", "patient", alert.patient_id, detail={"alert": alert.pk})
+    audit_read(actor, "alert.read", "patient", alert.patient_id, detail={"alert": alert.pk})
     return alert

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "needlepoint.web.middleware.PrivateResponseMiddleware",
     "needlepoint.web.middleware.RequestIdMiddleware",
+    "needlepoint.safety.middleware.ReadAuditMiddleware",
     "needlepoint.api.problems.ProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -15,7 +15,7 @@ from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.intakes.models import Screening
 from needlepoint.patients.selectors import patient_in_scope
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 from needlepoint.safety.models import Lot
 from needlepoint.safety.selectors import lot_in_scope
 
@@ -53,21 +53,19 @@ def session_in_scope(actor: Actor, session_id: object, permission: Permission) -
 
 def access_session(actor: Actor, session_id: object) -> Session:
     session = session_in_scope(actor, session_id, Permission.CLINICAL_READ)
-    audit_record(
-        actor, "session.read", "patient", session.patient_id, detail={"session": session.pk}
-    )
+    audit_read(actor, "session.read", "patient", session.patient_id, detail={"session": session.pk})
     return session
 
 
 def access_course(actor: Actor, course_id: object) -> Course:
     course = course_in_scope(actor, course_id, Permission.CLINICAL_READ)
-    audit_record(actor, "course.read", "patient", course.patient_id, detail={"course": course.pk})
+    audit_read(actor, "course.read", "patient", course.patient_id, detail={"course": course.pk})
     return course
 
 
 def access_assessment(actor: Actor, assessment_id: object) -> Assessment:
     assessment = assessment_in_scope(actor, assessment_id, Permission.CLINICAL_READ)
-    audit_record(
+    audit_read(
         actor,
         "assessment.read",
         "patient",
@@ -95,7 +93,7 @@ def access_lot_sessions(actor: Actor, lot_id: object) -> tuple[Lot, list[Session
         .distinct()
         .order_by("started_at", "scheduled_at")
     )
-    audit_record(
+    audit_read(
         actor,
         "lot.sessions",
         "lot",
@@ -126,5 +124,5 @@ def access_clinical_summary(actor: Actor, patient_id: object) -> ClinicalSummary
         list(Assessment.objects.filter(patient=patient)),
         list(Course.objects.filter(patient=patient).prefetch_related("sessions")),
     )
-    audit_record(actor, "clinical.summary", "patient", patient.pk)
+    audit_read(actor, "clinical.summary", "patient", patient.pk)
     return summary

@@ -9,7 +9,7 @@ from needlepoint.domain.triage import PatientContext
 from needlepoint.intakes.models import Intake, Screening
 from needlepoint.patients.models import Patient
 from needlepoint.patients.selectors import patient_in_scope
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 
 
 def screening_in_scope(actor: Actor, screening_id: object, permission: Permission) -> Screening:
@@ -27,7 +27,7 @@ def screening_in_scope(actor: Actor, screening_id: object, permission: Permissio
 def access_screening(actor: Actor, screening_id: object) -> Screening:
     """Read one screening (clinical read), as `screening_in_scope` finds it, audited."""
     screening = screening_in_scope(actor, screening_id, Permission.CLINICAL_READ)
-    audit_record(
+    audit_read(
         actor, "screening.read", "patient", screening.patient_id, detail={"screening": screening.pk}
     )
     return screening
@@ -38,9 +38,7 @@ def access_latest_intake(actor: Actor, patient_id: object) -> Intake | None:
     patient = patient_in_scope(actor, patient_id, Permission.INTAKE_RECORD)
     intake = Intake.objects.filter(patient=patient).order_by("-version").first()
     if intake is not None:
-        audit_record(
-            actor, "intake.read", "patient", patient.pk, detail={"version": intake.version}
-        )
+        audit_read(actor, "intake.read", "patient", patient.pk, detail={"version": intake.version})
     return intake
 
 

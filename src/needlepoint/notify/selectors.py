@@ -31,7 +31,7 @@ from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessag
 from needlepoint.notify.tokens import feed_token, token_digest
 from needlepoint.patients.models import Patient
 from needlepoint.patients.selectors import patient_in_scope
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 
 SESSION_MINUTES = 60  # how long a booked session shows in a calendar
 FEED_PAST = timedelta(days=90)  # sessions and aftercare this far back stay in the feed
@@ -64,7 +64,7 @@ def access_session_aftercare(
     knowledge = clinic_knowledge(clinic)
     aftercare = session_aftercare(session, knowledge)
     assert session.ended_at is not None  # a session with aftercare was performed
-    audit_record(
+    audit_read(
         actor,
         "aftercare.read",
         "patient",
@@ -88,7 +88,7 @@ def access_mail_preferences(actor: Actor, patient_id: object) -> MailPreference:
     preference = MailPreference.objects.filter(patient=patient).first() or MailPreference(
         patient=patient, clinic=patient.clinic
     )
-    audit_record(actor, "mail_preference.read", "patient", patient.pk)
+    audit_read(actor, "mail_preference.read", "patient", patient.pk)
     return preference
 
 
@@ -97,14 +97,14 @@ def access_patient_mail(
 ) -> QuerySet[OutboxMessage]:
     """The latest e-mails to a patient, for staff; audited."""
     patient = patient_in_scope(actor, _patient_key(patient_id), Permission.PATIENT_UPDATE)
-    audit_record(actor, "mail.list", "patient", patient.pk)
+    audit_read(actor, "mail.list", "patient", patient.pk)
     return OutboxMessage.objects.filter(clinic=actor.clinic, patient=patient)[:limit]
 
 
 def access_calendar_feed(actor: Actor, patient_id: object) -> CalendarFeed | None:
     """The patient's active calendar feed, if any; audited."""
     patient = patient_in_scope(actor, _patient_key(patient_id), Permission.PATIENT_READ)
-    audit_record(actor, "calendar_feed.read", "patient", patient.pk)
+    audit_read(actor, "calendar_feed.read", "patient", patient.pk)
     return CalendarFeed.objects.filter(patient=patient, revoked_at__isnull=True).first()
 
 
@@ -178,7 +178,7 @@ def access_calendar_by_token(token: str, now: datetime | None = None) -> bytes:
             )
         )
     CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=now)
-    audit_record(
+    audit_read(
         None,
         "calendar_feed.fetch",
         "patient",

@@ -16,7 +16,7 @@ from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.records import OutOfScope, record_key
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.patients.models import Consent, ConsentKind, ConsentTemplate, Patient, PhotoUse
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000  # the API refuses a later page; offsets stay far inside a 64-bit integer
@@ -48,7 +48,7 @@ def patient_in_scope(actor: Actor, patient_id: object, permission: Permission) -
 def access_patient(actor: Actor, patient_id: object) -> Patient:
     """Read one patient: scoped to the actor's clinic (404 outside it) and audited."""
     patient = patient_in_scope(actor, patient_id, Permission.PATIENT_READ)
-    audit_record(actor, "patient.read", "patient", patient.pk)
+    audit_read(actor, "patient.read", "patient", patient.pk)
     return patient
 
 
@@ -127,7 +127,7 @@ def access_patients(
     page = min(page, _page_count(count, page_size))
     ordered = patients.order_by(*(_MATCHES_ORDER if terms else _LIST_ORDER))
     rows = list(ordered[(page - 1) * page_size : page * page_size])
-    audit_record(
+    audit_read(
         actor,
         "patient.search",
         "patient",
@@ -255,5 +255,5 @@ def access_consents(actor: Actor, patient_id: object) -> ConsentStatus:
     """A patient's consents and what they consent to now; scoped (404) and audited."""
     patient = patient_in_scope(actor, patient_id, Permission.PATIENT_READ)
     status = consent_status(_consents(actor).filter(patient=patient))
-    audit_record(actor, "consent.read", "patient", patient.pk)
+    audit_read(actor, "consent.read", "patient", patient.pk)
     return status

@@ -39,7 +39,7 @@ from needlepoint.patients.models import Patient, PhotoUse
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.photos import storage
 from needlepoint.photos.models import Photo
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 
 HIDDEN = "hidden: consent withdrawn"
 ALIGNED_JPEG_QUALITY = 90
@@ -97,7 +97,7 @@ def photo_in_scope(actor: Actor, photo_id: object, *, for_update: bool = False) 
 def access_photo(actor: Actor, photo_id: object) -> Photo:
     """Read one photo's record (its metadata; its figures for staff): scoped and audited."""
     photo = photo_in_scope(actor, photo_id)
-    audit_record(actor, "photo.read", "patient", photo.patient_id, detail={"photo": str(photo.pk)})
+    audit_read(actor, "photo.read", "patient", photo.patient_id, detail={"photo": str(photo.pk)})
     return photo
 
 
@@ -106,7 +106,7 @@ def access_photo_file(actor: Actor, photo_id: object) -> tuple[Photo, File[bytes
     (`PhotoHidden`), and audited either way."""
     photo = photo_in_scope(actor, photo_id)
     shown = photo_shown(photo)
-    audit_record(
+    audit_read(
         actor,
         "photo.image",
         "patient",
@@ -122,7 +122,7 @@ def _access_listed(
     actor: Actor, photos: QuerySet[Photo], patient_id: object, detail: dict[str, object]
 ) -> list[Photo]:
     found = list(photos.defer("landmarks").order_by("captured_at", "uploaded_at"))
-    audit_record(
+    audit_read(
         actor,
         "photo.list",
         "patient",
@@ -241,7 +241,7 @@ def access_photo_comparison(
     actor.require(Permission.CLINICAL_READ)
     baseline, followup = _pair(actor, patient_id, baseline_id, followup_id)
     comparison = _comparison(baseline, followup)
-    audit_record(
+    audit_read(
         actor,
         "photo.compare",
         "patient",
@@ -264,7 +264,7 @@ def access_photo_aligned(
     )
     buffer = io.BytesIO()
     aligned.save(buffer, "JPEG", quality=ALIGNED_JPEG_QUALITY)
-    audit_record(
+    audit_read(
         actor,
         "photo.aligned",
         "patient",

@@ -24,7 +24,7 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import OPEN_SESSION_STATUSES, Session
 from needlepoint.courses.selectors import clinic_day
 from needlepoint.intakes.models import BLOCKING_VERDICTS, Override, Screening
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 from needlepoint.safety.models import Lot
 
 DUE_WITHIN_DAYS = 7
@@ -225,7 +225,7 @@ def access_dashboard(actor: Actor, day: date) -> Dashboard:
     first = {section.value: _listing(actor, day, section, 1) for section in Section}
     board = Dashboard(**first)
     sessions = board.today.session_ids + board.due.session_ids
-    audit_record(actor, "dashboard.read", "clinic", actor.clinic.pk, detail={"sessions": sessions})
+    audit_read(actor, "dashboard.read", "clinic", actor.clinic.pk, detail={"sessions": sessions})
     return board
 
 
@@ -234,5 +234,5 @@ def access_dashboard_section(actor: Actor, day: date, section: Section, page: in
     actor.require(Permission.CLINICAL_READ)
     listing = _listing(actor, day, section, page)
     detail = {"section": section.value, "page": listing.page, "sessions": listing.session_ids}
-    audit_record(actor, "dashboard.read", "clinic", actor.clinic.pk, detail=detail)
+    audit_read(actor, "dashboard.read", "clinic", actor.clinic.pk, detail=detail)
     return listing

@@ -18,7 +18,7 @@ from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.photos import storage
 from needlepoint.photos.models import Photo
 from needlepoint.records.patient_rows import SECRET_FIELDS, patient_rows
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 
 EXPORT_FORMAT = 1
 
@@ -64,7 +64,7 @@ def access_patient_export(actor: Actor, patient_id: object) -> PatientExport:
             "rows": rows,
         }
         archive.writestr("record.json", json.dumps(record, cls=DjangoJSONEncoder, indent=2))
-    audit_record(
+    audit_read(
         actor,
         "patient.export",
         "patient",

@@ -21,7 +21,7 @@ from needlepoint.patients.models import Consent
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.photos.models import Photo
 from needlepoint.photos.selectors import HIDDEN, photo_shown
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 
 
 @dataclass(frozen=True)
@@ -226,5 +226,5 @@ def access_timeline(actor: Actor, patient_id: UUID) -> list[Entry]:
         *_checkins(patient.pk),
         *_photos(patient.pk),
     ]
-    audit_record(actor, "timeline.read", "patient", patient.pk)
+    audit_read(actor, "timeline.read", "patient", patient.pk)
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

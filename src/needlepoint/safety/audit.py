@@ -6,6 +6,11 @@ stores an HMAC-SHA-256, with the audit key (`safety.audit_key`), over its conten
 previous event's MAC: without the key no one can rewrite an event and its successors.
 Chains written before the key existed keep their SHA-256 links up to the `audit.chain_keyed`
 event that continues them under the key (ADR 0015).
+
+Writes record their event in their own transaction (`audit_record`). Reads (`audit_read`)
+made while a request is served are gathered and written as one event when the response
+leaves (`one_read_event`, entered by `safety.middleware`): a page that reads the patient,
+their consents and their courses costs one event, not three.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -98,7 +105,9 @@ def audit_record(
     """Append one event to its clinic's chain (in its own transaction, or the caller's)."""
     key = audit_key()
     clinic_id = actor.clinic.pk if actor else clinic_id
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: a failed audit write fails it anyway. Per
+    # event: the head row locked and read once, the event inserted, the head moved.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             chain=chain_of(clinic_id), defaults={"last_hash": GENESIS_HASH}
         )
@@ -120,6 +129,74 @@ def audit_record(
         head.last_hash, head.last_event_id = event.hash, event.pk
         head.save(update_fields=["last_hash", "last_event_id"])
     return event
+
+
+@dataclass(frozen=True)
+class Read:
+    """One audited read, waiting to be written with the request's other reads."""
+
+    action: str
+    object_type: str
+    object_id: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_detail(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "detail": self.detail,
+        }
+
+
+# Who read (user, role, clinic) -> what they read, in order; None outside a request.
+_reads: ContextVar[dict[tuple[int | None, str, int | None], tuple[Actor | None, list[Read]]] | None]
+_reads = ContextVar("audit_reads", default=None)
+
+
+def audit_read(
+    actor: Actor | None,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    *,
+    detail: dict[str, Any] | None = None,
+    clinic_id: int | None = None,
+) -> None:
+    """Record a read of patient data: at once outside a request (commands, jobs), else with
+    the request's other reads in one event when its response leaves."""
+    pending = _reads.get()
+    if pending is None:
+        audit_record(actor, action, object_type, object_id, detail=detail, clinic_id=clinic_id)
+        return
+    clinic_id = actor.clinic.pk if actor else clinic_id
+    reader = (actor.user.pk if actor else None, actor.role.value if actor else "", clinic_id)
+    pending.setdefault(reader, (actor, []))[1].append(
+        Read(action, object_type, str(object_id), detail or {})
+    )
+
+
+@contextmanager
+def one_read_event() -> Iterator[None]:
+    """Gather the reads made inside into one event per reader (in practice, per request):
+    the first read names the event, the others follow in its detail under `also_read`."""
+    token = _reads.set({})
+    try:
+        yield
+    finally:
+        pending = _reads.get() or {}
+        _reads.reset(token)
+        for (_, _, clinic_id), (actor, reads) in pending.items():
+            first, *others = reads
+            detail = {**first.detail, "also_read": [r.as_detail() for r in others]}
+            audit_record(
+                actor,
+                first.action,
+                first.object_type,
+                first.object_id,
+                detail=detail if others else first.detail,
+                clinic_id=clinic_id,
+            )
 
 
 @dataclass(frozen=True)

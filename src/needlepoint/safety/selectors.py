@@ -17,7 +17,7 @@ from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.records import OutOfScope, record_key
 from needlepoint.clinics.replica import reporting_database
 from needlepoint.clinics.roles import Permission, Role
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 from needlepoint.safety.models import AuditEvent, Lot
 
 
@@ -136,7 +136,7 @@ def access_my_access_log(actor: Actor, limit: int = 200) -> list[RecordAccess]:
     names: dict[int | None, str] = dict(
         User.objects.filter(pk__in={e.actor_user_id for e in events}).values_list("pk", "full_name")
     )
-    audit_record(actor, "access_log.read", "patient", actor.patient_id)
+    audit_read(actor, "access_log.read", "patient", actor.patient_id)
     return [
         RecordAccess(
             at=event.at,
