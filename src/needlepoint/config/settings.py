@@ -132,6 +132,11 @@ CACHES = {
     )
 }
 
+# Sessions: with Redis, read from the cache and written through to the database (a flushed
+# cache signs no one out); a page view writes neither unless the session changed.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
