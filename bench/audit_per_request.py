@@ -163,16 +163,18 @@ def _report(
     print(
         f"{'request':<14}{'events':>7}{'audited ms':>12}{'floor ms':>10}{'ratio':>7}{'cost ms':>9}"
     )
-    for label, events, audited, floor in rows:
+    count = len(rows)
+    mean = (
+        "mean",
+        sum(row[1] for row in rows) / count,
+        sum(row[2] for row in rows) / count,
+        sum(row[3] for row in rows) / count,
+    )
+    for label, events, audited, floor in [*rows, mean]:
         print(
-            f"{label:<14}{events:>7}{audited:>12.2f}{floor:>10.2f}"
+            f"{label:<14}{events:>7.2f}{audited:>12.2f}{floor:>10.2f}"
             f"{audited / floor:>6.2f}x{audited - floor:>9.2f}"
         )
-    events, audited, floor = (sum(row[i] for row in rows) / len(rows) for i in (1, 2, 3))
-    print(
-        f"{'mean':<14}{events:>7.2f}{audited:>12.2f}{floor:>10.2f}"
-        f"{audited / floor:>6.2f}x{audited - floor:>9.2f}"
-    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import signed_in
+from tests.factories import PASSWORD
 from tests.services import reachable, require
+from tests.two_factor import app_code, enrol
 
 REDIS = "redis://127.0.0.1:6379/3"
 
@@ -37,6 +39,21 @@ def test_a_staff_page_view_writes_no_session_row(practitioner: Any, url: str) ->
     client.get(url)  # the first view after signing in notes when the session was last seen
     queries = _session_queries(client, url)
     assert queries, "the session is read"
+    assert _writes(queries) == []
+
+
+def test_a_page_view_after_password_and_code_writes_no_session_row(practitioner: Any) -> None:
+    """Signed in through the sign-in page (axes watching) and a two-factor code (django-otp
+    keeps the device in the session): neither writes the session on a page view."""
+    device, _ = enrol(practitioner)
+    client = Client()
+    client.post("/accounts/login/", {"username": practitioner.user.email, "password": PASSWORD})
+    assert (
+        client.post("/accounts/two-factor/verify/", {"code": app_code(device)}).status_code == 302
+    )
+    client.get("/dashboard/")
+    queries = _session_queries(client, "/dashboard/")
+    assert queries, "signed in, verified"
     assert _writes(queries) == []
 
 

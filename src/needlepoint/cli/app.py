@@ -9,7 +9,12 @@ from pathlib import Path
 import click
 
 from needlepoint.cli.django_app import data_dir_option, migrate, start_django
-from needlepoint.cli.server import run_server
+from needlepoint.cli.server import (
+    DEFAULT_THREADS,
+    WORKER_CLASSES,
+    default_workers,
+    run_server,
+)
 from needlepoint.config.environment import secret_key_problem
 
 DEFAULT_DEMO_PASSWORD = "needlepoint-demo"  # noqa: S105 - documented demo default
@@ -67,12 +72,32 @@ def demo(host: str, port: int, data_dir: Path | None, demo_password: str, no_ser
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--workers",
-    default=lambda: max(2, (os.cpu_count() or 1) * 2 + 1),
+    default=default_workers,
     type=click.IntRange(1, 64),
     help="Worker processes (default: 2 x cores + 1).",
 )
+@click.option(
+    "--worker-class",
+    type=click.Choice(WORKER_CLASSES),
+    help="Gunicorn workers: threaded (gthread, the default on PostgreSQL) or one request at "
+    "a time each (sync, the default on SQLite).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=DEFAULT_THREADS,
+    show_default=True,
+    help="Threads per gthread worker (sync workers have one).",
+)
 @data_dir_option
-def serve(host: str, port: int, workers: int, data_dir: Path | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    worker_class: str | None,
+    threads: int,
+    data_dir: Path | None,
+) -> None:
     """Serve the app in production mode (configured from the environment)."""
     problem = secret_key_problem(os.environ.get("SECRET_KEY"))
     if problem:
@@ -86,7 +111,7 @@ def serve(host: str, port: int, workers: int, data_dir: Path | None) -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise click.UsageError("the database has unapplied migrations: run `needlepoint migrate`.")
-    run_server(host, port, workers, access_log=True)
+    run_server(host, port, workers, access_log=True, worker_class=worker_class, threads=threads)
 
 
 @click.command("migrate")
