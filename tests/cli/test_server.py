@@ -1,5 +1,5 @@
 """How `needlepoint serve` runs gunicorn: threaded workers on PostgreSQL and sync ones on
-SQLite by default (ADR 23), either on request, and no database connection open when the
+SQLite by default (ADR 26), either on request, and no database connection open when the
 workers fork."""
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ DEFAULT_THREADS = 4
 
 
 def default_worker_class(vendor: str) -> str:
-    """Measured (ADR 23): on PostgreSQL threads overlap their waits on the database; on SQLite,
+    """Measured (ADR 26): on PostgreSQL threads overlap their waits on the database; on SQLite,
     whose writers queue anyway, one request per process answered faster."""
     return "gthread" if vendor == "postgresql" else "sync"
 
