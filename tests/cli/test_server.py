@@ -33,6 +33,8 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
     monkeypatch.setattr(connections, "close_all", close)
     monkeypatch.setattr(server.GunicornServer, "run", run)
+    # serve's deployment checks refuse this (browser tests set it for their live server)
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     monkeypatch.setenv("SECRET_KEY", "kq3V9-xR2mT7pL0sWz4bN8cYd1FgHj6e5UoIaQrKvXtZyM_nB2wE")
     return seen
 
