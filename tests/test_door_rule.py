@@ -14,6 +14,7 @@ SRC = Path(needlepoint.__file__).parent
 AUDIT_MODULE = "needlepoint.safety.audit"
 # Where reads live: each app's selectors, and the packages that read across the record.
 READ_PACKAGES = ("records", "reports", "interop")
+AUDIT_CALLS = ("audit_record", "audit_read")
 
 
 def _modules() -> Iterator[tuple[str, ast.Module]]:

@@ -24,7 +24,7 @@ from needlepoint.interop.people import clinic_records, consent_records, patient_
 from needlepoint.interop.photos import photo_records
 from needlepoint.interop.vocabulary import app_concepts
 from needlepoint.patients.models import Patient
-from needlepoint.safety.audit import audit_record
+from needlepoint.safety.audit import audit_read
 
 # In the order references point: a resource comes after those it refers to.
 SOURCES: tuple[Callable[[Clinic], Iterator[object]], ...] = (
@@ -66,7 +66,7 @@ def access_clinic_resources(
 ) -> Iterator[Resource]:
     """The actor's clinic as FHIR resources, for a clinic admin; one audit event per run."""
     actor.require(Permission.PATIENT_DATA_RIGHTS)
-    audit_record(
+    audit_read(
         actor,
         "clinic.fhir_export",
         "clinic",
