@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
+from needlepoint.config.statistics import refresh_statistics
 from needlepoint.notify import escalations, outbox, patient_mail
 
 logger = logging.getLogger(__name__)
@@ -69,3 +70,9 @@ def send_patient_mail() -> int:
 def escalate_alerts() -> int:
     """Every minute: e-mail the clinic about alerts left open too long, then send the outbox."""
     return _queue_and_send("alert escalations", escalations.alert_escalations_queue)
+
+
+@huey.periodic_task(crontab(minute="17", hour="3"))  # type: ignore[untyped-decorator]
+def refresh_query_statistics() -> None:
+    """Nightly: refresh the planner's statistics, so searches keep using their indexes."""
+    refresh_statistics()
