@@ -131,7 +131,9 @@ def test_full_session_from_rescreen_to_signed_and_addendum(practitioner, course,
     assert signed.addenda.filter(draft=False).count() == 1
     course.refresh_from_db()
     assert course.status == Course.Status.ACTIVE
-    kinds = [entry.kind for entry in access_timeline(as_actor(practitioner), course.patient_id)]
+    kinds = [
+        entry.kind for entry in access_timeline(as_actor(practitioner), course.patient_id).entries
+    ]
     for kind in ("screening", "assessment", "course", "session", "aftercare", "addendum"):
         assert kind in kinds
     _, treated = access_lot_sessions(as_actor(practitioner), lot.pk)

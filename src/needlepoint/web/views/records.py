@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from needlepoint.clinics.roles import Permission
 from needlepoint.patients.selectors import access_patient
 from needlepoint.records import dashboard as dashboards
-from needlepoint.records.timeline import access_timeline
+from needlepoint.records.timeline import BadCursor, Cursor, access_timeline
 from needlepoint.web.views.access import Actor, with_actor
 from needlepoint.web.views.patients import page_number
 
 
 @with_actor(Permission.CLINICAL_READ)
 def timeline(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
+    """A page of the patient's history, newest first; `?before=…&entry=…` is an earlier page."""
+    try:
+        before = Cursor.parse(request.GET)
+    except BadCursor as error:
+        raise BadRequest(str(error)) from None
     patient = access_patient(actor, patient_id)
+    page = access_timeline(actor, patient.pk, before)
     return render(
         request,
         "records/timeline.html",
-        {"patient": patient, "entries": access_timeline(actor, patient.pk)},
+        {"patient": patient, "page": page, "paged": before is not None},
     )
 
 
