@@ -178,15 +178,20 @@ def _recalls(actor: Actor, page: int) -> tuple[list[Any], bool]:
     }
     if not lots:
         return [], False
+    # Each kind of use up to the page's end, latest session first, merged here: a sort of
+    # every use of a recalled lot would grow with the clinic.
+    reach = page * PAGE_SIZE + 1
     as_cartridge = (
         Session.objects.filter(clinic=actor.clinic, cartridge_lot__in=list(lots))
-        .order_by()
+        .order_by("-pk")
         .values_list("pk", "cartridge_lot_id")
     )
-    as_product = Session.product_lots.through.objects.filter(lot__in=list(lots)).values_list(
-        "session_id", "lot_id"
+    as_product = (
+        Session.product_lots.through.objects.filter(lot__in=list(lots))
+        .order_by("-session_id", "-lot_id")
+        .values_list("session_id", "lot_id")
     )
-    uses = as_cartridge.union(as_product, all=True).order_by("-pk", "-cartridge_lot_id")
+    uses = sorted([*as_cartridge[:reach], *as_product[:reach]], reverse=True)
     page_uses, more = _page(uses, page)
     sessions = _sessions(actor).in_bulk([session_id for session_id, _ in page_uses])
     notices = []
