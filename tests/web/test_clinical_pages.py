@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from needlepoint.courses import sessions
 from needlepoint.courses.models import Course, Session
+from needlepoint.courses.selectors import SUMMARY_SIZE
 from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.models import Screening
 from needlepoint.patients.consents import consent_sign
@@ -226,3 +227,23 @@ def test_page_query_counts_stay_constant_as_data_grows(
 )
 def test_out_of_range_ids_are_not_found(practitioner, url):
     assert signed_in(practitioner).get(url).status_code == 404
+
+
+def test_the_patient_page_lists_the_latest_assessments_and_courses(practitioner, patient):  # type: ignore[no-untyped-def]
+    for _ in range(SUMMARY_SIZE + 1):
+        planned_course(as_actor(practitioner), patient.pk)
+    oldest = Course.objects.filter(patient=patient).order_by("created_at", "pk").first()
+    newest = Course.objects.filter(patient=patient).order_by("created_at", "pk").last()
+    html = signed_in(practitioner).get(f"/patients/{patient.pk}/").content.decode()
+    assert html.count('href="/assessments/') == SUMMARY_SIZE
+    assert html.count('href="/courses/') == SUMMARY_SIZE
+    assert f'href="/courses/{newest.pk}/"' in html
+    assert f'href="/courses/{oldest.pk}/"' not in html
+    assert "earlier ones are on the timeline" in html
+
+
+def test_the_patient_page_title_is_the_name_alone(admin, patient):  # type: ignore[no-untyped-def]
+    html = signed_in(admin).get(f"/patients/{patient.pk}/").content.decode()
+    assert f"<title>{patient.full_name}" in html
+    assert html.count('id="rights-heading"') == 1
+    assert "Restrict the record" in html

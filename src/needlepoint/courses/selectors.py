@@ -103,26 +103,39 @@ def access_lot_sessions(actor: Actor, lot_id: object) -> tuple[Lot, list[Session
     return lot, sessions
 
 
+SUMMARY_SIZE = 10  # assessments and courses a patient's page lists, the latest first
+
+
 @dataclass(frozen=True)
 class ClinicalSummary:
     screening: Screening | None
     assessments: list[Assessment]
     courses: list[Course]
+    more_assessments: bool = False
+    more_courses: bool = False
+
+
+def _latest(rows: QuerySet[M]) -> tuple[list[M], bool]:
+    found = list(rows[: SUMMARY_SIZE + 1])
+    return found[:SUMMARY_SIZE], len(found) > SUMMARY_SIZE
 
 
 def access_clinical_summary(actor: Actor, patient_id: object) -> ClinicalSummary:
-    """The latest screening, the assessments and the courses of a patient, for their page."""
+    """The latest screening, assessments and courses of a patient, for their page."""
     patient = patient_in_scope(actor, patient_id, Permission.CLINICAL_READ)
+    mine = {"clinic_id": patient.clinic_id, "patient": patient}
     screening = (
-        Screening.objects.filter(patient=patient)
+        Screening.objects.filter(**mine)
         .select_related("intake", "override")
         .order_by("-intake__version")
         .first()
     )
-    summary = ClinicalSummary(
-        screening,
-        list(Assessment.objects.filter(patient=patient)),
-        list(Course.objects.filter(patient=patient).prefetch_related("sessions")),
+    assessments, more_assessments = _latest(
+        Assessment.objects.filter(**mine).order_by("-assessed_at", "-pk")
     )
+    courses, more_courses = _latest(
+        Course.objects.filter(**mine).order_by("-created_at", "-pk").prefetch_related("sessions")
+    )
+    summary = ClinicalSummary(screening, assessments, courses, more_assessments, more_courses)
     audit_read(actor, "clinical.summary", "patient", patient.pk)
     return summary
