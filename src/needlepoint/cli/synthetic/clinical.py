@@ -22,12 +22,14 @@ T = TypeVar("T")
 
 
 class Json:
-    """A JSON value serialised once, written as is into every row that shares it."""
+    """A JSON value serialised once, written as is into every row that shares it: `text` for
+    SQLite, `jsonb` in PostgreSQL's binary format (a version byte, then the text) for COPY."""
 
-    __slots__ = ("text",)
+    __slots__ = ("jsonb", "text")
 
     def __init__(self, value: object) -> None:
         self.text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        self.jsonb = b"\x01" + self.text.encode()
 
 
 # (weight, intake answers changed from the clear intake): most patients have nothing to

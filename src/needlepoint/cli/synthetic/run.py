@@ -25,6 +25,7 @@ from needlepoint.cli.synthetic.writer import (
     Ids,
     Writer,
     check_references,
+    compress_with_lz4,
     skip_reference_triggers,
 )
 from needlepoint.clinics.knowledge import clinic_knowledge
@@ -37,7 +38,7 @@ from needlepoint.safety.audit import audit_record
 
 YEARS = 3  # consultations spread over the three years before the anchor day
 DAYS_PER_SESSION = 55  # and further back when a patient's sessions need longer
-CHUNK = 2000  # patients built and written at a time
+CHUNK = 500  # patients built and written at a time (the last chunk's COPY does not overlap)
 GENERATED = "bench_data.generated"
 ORDER = (
     Patient, Consent, Intake, Screening, Acknowledgement, Assessment, Course, Session,
@@ -117,6 +118,7 @@ def generate(
             next_record_number=F("next_record_number") + patients
         )
         ctx = _context(locked, day, now, sessions_per_patient)
+        compress_with_lz4()
         unchecked = skip_reference_triggers()
         try:
             _generate(ctx, locked, patients, seed, first, progress)
@@ -188,6 +190,7 @@ def _context(clinic: Clinic, day: date, now: datetime, sessions_per_patient: int
     templates = dict(
         ConsentTemplate.objects.filter(clinic=clinic, active=True).values_list("kind", "pk")
     )
+    ids = Ids()
     earliest = min(
         date(day.year - YEARS, day.month, 1),
         day - timedelta(days=DAYS_PER_SESSION * sessions_per_patient),
@@ -203,7 +206,7 @@ def _context(clinic: Clinic, day: date, now: datetime, sessions_per_patient: int
         practitioners=practitioners_of(clinic),
         consent_templates=templates,
         lots=ensure_lots(clinic, earliest, day, now),
-        ids=Ids(),
-        writer=Writer(ORDER, now),
+        ids=ids,
+        writer=Writer(ORDER, now, ids),
         currency=clinic.currency,
     )
