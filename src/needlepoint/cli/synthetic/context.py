@@ -4,12 +4,32 @@ the moment the data ends at, the clinical rules, the ids and the writer."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from needlepoint.cli.synthetic.clinical import ClinicalRules
 from needlepoint.cli.synthetic.writer import Ids, Writer
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Weighted(Generic[T]):
+    """Options drawn by weight, the weights summed once rather than at every draw."""
+
+    options: Sequence[T]
+    cumulative: tuple[float, ...]
+
+    @classmethod
+    def of(cls, options: Sequence[T], weights: Iterable[float]) -> Weighted[T]:
+        return cls(options, tuple(accumulate(weights)))
+
+    def draw(self, rng: random.Random) -> T:
+        return rng.choices(self.options, cum_weights=self.cumulative)[0]
 
 
 @dataclass(frozen=True)

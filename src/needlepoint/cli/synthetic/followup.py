@@ -10,13 +10,18 @@ from datetime import datetime, timedelta
 from needlepoint.adverse_events.models import AdverseEvent
 from needlepoint.checkins.models import Alert, AlertAction, CheckIn
 from needlepoint.cli.synthetic.clinical import CHECKIN_PROFILES, TriageFacts, report_phase
-from needlepoint.cli.synthetic.context import Context
+from needlepoint.cli.synthetic.context import Context, Weighted
 from needlepoint.cli.synthetic.people import Person
 from needlepoint.cli.synthetic.treatment import Treated
 
 SHARE_CHECKED_IN = 0.4
 # Hours after the session that patients report at (weights): mostly the first days.
 REPORT_HOURS = ((6, 6), (20, 22), (30, 18), (50, 16), (74, 12), (130, 10), (200, 8), (400, 8))
+REPORTS_AT = Weighted.of([h for h, _ in REPORT_HOURS], [w for _, w in REPORT_HOURS])
+PROFILES = {
+    phase: Weighted.of(range(len(profiles)), [w for w, _ in profiles])
+    for phase, profiles in CHECKIN_PROFILES.items()
+}
 OPEN_FOR = timedelta(days=3)  # newer alerts are still open
 ACKNOWLEDGED_FOR = timedelta(days=14)  # older ones are resolved
 # (flag or scale, adverse event kind, severity, what the practitioner wrote)
@@ -71,12 +76,11 @@ def followup(ctx: Context, rng: random.Random, person: Person, treated: list[Tre
             _bruising(ctx, rng, person, session)
         if rng.random() >= SHARE_CHECKED_IN:
             continue
-        hours = rng.choices([h for h, _ in REPORT_HOURS], [w for _, w in REPORT_HOURS])[0]
+        hours = REPORTS_AT.draw(rng)
         reported = session.ended_at + timedelta(hours=hours, minutes=rng.randint(0, 50))
         if reported > ctx.now:
             continue
-        profiles = CHECKIN_PROFILES[report_phase(hours)]
-        profile = rng.choices(range(len(profiles)), [w for w, _ in profiles])[0]
+        profile = PROFILES[report_phase(hours)].draw(rng)
         facts = ctx.rules.triage(profile, hours, person.fitzpatrick, session.findings)
         checkin_id = ctx.ids.take(CheckIn)
         ctx.writer.add(CheckIn, {

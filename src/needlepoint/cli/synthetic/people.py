@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from needlepoint.cli.synthetic.clinical import Json
+from needlepoint.cli.synthetic.context import Weighted
 
 GENERATED_MARK = "-SYN"
 # Ids of generated rows: random, not from the run's seed (a second run with the same seed must
@@ -139,8 +140,8 @@ CULTURES = (
         _names("Silva,Santos,Oliveira,Souza,Costa,Pereira,Almeida,Ferreira"),
     ),
 )
-CULTURE_WEIGHTS = (24, 10, 5, 5, 3, 3, 7, 9, 7, 4, 4, 3, 10, 6)
-SEXES = (("female", 60), ("male", 37), ("other", 2), ("unknown", 1))
+CULTURE_MIX = Weighted.of(CULTURES, (24, 10, 5, 5, 3, 3, 7, 9, 7, 4, 4, 3, 10, 6))
+SEXES = Weighted.of(("female", "male", "other", "unknown"), (60, 37, 2, 1))
 
 
 @dataclass(frozen=True)
@@ -184,14 +185,14 @@ def patient_row(
 ) -> tuple[dict[str, Any], Person]:
     """One patient (aged 18 to about 60 on `anchor`, most in their twenties and thirties, and
     an adult at the consultation `created_at`)."""
-    culture = rng.choices(CULTURES, CULTURE_WEIGHTS)[0]
-    sex = rng.choices([s for s, _ in SEXES], [w for _, w in SEXES])[0]
+    culture = CULTURE_MIX.draw(rng)
+    sex = SEXES.draw(rng)
     pool = culture.male if sex == "male" else culture.female
     if sex in ("other", "unknown"):
         pool = rng.choice((culture.female, culture.male))
     given, family = rng.choice(pool), rng.choice(culture.family)
     if rng.random() < 0.08:  # families mix: a family name from another culture
-        family = rng.choice(rng.choices(CULTURES, CULTURE_WEIGHTS)[0].family)
+        family = rng.choice(CULTURE_MIX.draw(rng).family)
     age_days = int(365.25 * min(62.0, 18.5 + rng.gammavariate(2.2, 5.5)))
     adult_at_visit = created_at.date() - timedelta(days=int(365.25 * 18.5))
     born = min(anchor - timedelta(days=age_days), adult_at_visit)

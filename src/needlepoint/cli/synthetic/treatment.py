@@ -9,10 +9,10 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from needlepoint.cli.synthetic.clinical import ASSESSMENTS, INTAKE_VARIANTS, Json, ScreeningFacts
-from needlepoint.cli.synthetic.context import Context, Practitioner, working_day
+from needlepoint.cli.synthetic.context import Context, Practitioner, Weighted, working_day
 from needlepoint.cli.synthetic.people import Person
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.intakes.models import Acknowledgement, Intake, Screening
@@ -29,6 +29,9 @@ REACTIONS = (
     "Erythema and slight oedema, settled before discharge.",
     "Even erythema; no bleeding beyond pinpoint.",
 )
+VARIANTS = Weighted.of(range(len(INTAKE_VARIANTS)), [w for w, _ in INTAKE_VARIANTS])
+ARCHETYPES = Weighted.of(range(len(ASSESSMENTS)), [a[0] for a in ASSESSMENTS])
+DEVICE_MIX = Weighted.of(DEVICES, [w for w, _, _ in DEVICES])
 ANCHOR_DAY_EVERY = 33  # this patient of a run, and every 33rd after, is seen on the anchor day
 SHORT_HISTORY = 12  # sessions per patient
 
@@ -44,9 +47,8 @@ def _json(value: object) -> Json:
     return _JSON[key]
 
 
-@dataclass(frozen=True)
-class Treated:
-    """A signed session, for the check-ins that follow it."""
+class Treated(NamedTuple):
+    """A signed session, for the check-ins that follow it (a tuple: one per session)."""
 
     session_id: int
     ended_at: datetime
@@ -101,7 +103,7 @@ def patient_history(
     on_anchor_day = index % ANCHOR_DAY_EVERY == 0 and ctx.sessions_per_patient <= SHORT_HISTORY
     if on_anchor_day:
         visit = ctx.at(working_day(ctx.anchor - timedelta(days=rng.randint(30, 200))), visit.hour)
-    variant = rng.choices(range(len(INTAKE_VARIANTS)), [w for w, _ in INTAKE_VARIANTS])[0]
+    variant = VARIANTS.draw(rng)
     facts = ctx.rules.screening(variant, person.age_on(ctx.local_day(visit)), person.fitzpatrick)
     record = Record(person, variant, facts, ctx.practitioner(rng))
     _intake(ctx, record, facts, visit, Intake.Context.INITIAL)
@@ -131,7 +133,7 @@ def _course(
     on_anchor_day: bool,
 ) -> tuple[dict[str, Any], date, int, dict[str, object]] | None:
     """An assessment and the course the rules engine plans from it (None: not suitable)."""
-    index = rng.choices(range(len(ASSESSMENTS)), [a[0] for a in ASSESSMENTS])[0]
+    index = ARCHETYPES.draw(rng)
     assessment = ctx.rules.assessment(index)
     plan, plan_json = ctx.rules.plan(index, record.person.fitzpatrick, record.facts.codes)
     if not plan.suitable or plan.sessions is None or plan.interval_weeks is None:
@@ -165,7 +167,7 @@ def _course(
         "created_at": assessed_at + timedelta(minutes=20),
     }  # fmt: skip
     ctx.writer.add(Course, course)
-    _, device, device_ids = rng.choices(DEVICES, [w for w, _, _ in DEVICES])[0]
+    _, device, device_ids = DEVICE_MIX.draw(rng)
     charted = {
         zone: {**entry, "passes": rng.randint(plan.zones[zone].passes.min,
                                               plan.zones[zone].passes.max)}
