@@ -48,6 +48,18 @@ SESSION = session.Session(
     scheduled_at=AT,
     ends_at=AT + timedelta(hours=1),
 )
+CONSENT = consent.Consent(
+    id="7d2f3f4e-2c55-4cc4-8f0e-5d1e1d5d7c01",
+    patient_id=PATIENT.id,
+    organization_id="clinic-1",
+    kind="photo",
+    template="photo-v2",
+    signed_at=AT,
+    signed_name="Maya Thompson",
+    photo_uses=("clinical_record", "teaching", "marketing"),
+    withdrawals=(consent.Withdrawal("marketing", AT + timedelta(days=3)),),
+    revoked_at=AT + timedelta(days=9),
+)
 
 
 def round_trip(record: object) -> object:
@@ -77,19 +89,15 @@ EDGE_CASES = [
         started_at=AT,
         zones=(session.TreatedZone("chin"), session.TreatedZone("nose", 0.5, None)),
         anaesthetic="Lidocaine 4% cream",
+        numbing_applied_at=AT - timedelta(minutes=40),
     ),
-    consent.Consent(
-        id="7d2f3f4e-2c55-4cc4-8f0e-5d1e1d5d7c01",
-        patient_id=PATIENT.id,
-        organization_id="clinic-1",
-        kind="photo",
-        template="photo-v2",
-        signed_at=AT,
-        signed_name="Maya Thompson",
-        photo_uses=("clinical_record", "teaching", "marketing"),
-        withdrawals=(consent.Withdrawal("marketing", AT + timedelta(days=3)),),
-        revoked_at=AT + timedelta(days=9),
+    replace(
+        SESSION,
+        status="signed",
+        numbing_applied_at=AT - timedelta(minutes=40),
+        numbing_removed_at=AT - timedelta(minutes=3),
     ),
+    CONSENT,
     device.Lot(
         id="lot-4",
         organization_id="clinic-1",
@@ -200,7 +208,9 @@ def test_bad_inputs_are_refused_before_any_json_is_made() -> None:
     with pytest.raises(FhirMappingError, match=r"^Appointment\.end: must not be before"):
         replace(SESSION, ends_at=AT - timedelta(minutes=1))
     with pytest.raises(FhirMappingError, match=r"^Consent.provision: only a use consented"):
-        replace(EDGE_CASES[6], withdrawals=(consent.Withdrawal("advertising", AT),))  # type: ignore[type-var]
+        replace(CONSENT, withdrawals=(consent.Withdrawal("advertising", AT),))
+    with pytest.raises(FhirMappingError, match=r"^MedicationAdministration\.effectivePeriod"):
+        replace(SESSION, numbing_applied_at=AT, numbing_removed_at=AT - timedelta(minutes=1))
     naive = replace(
         SESSION, scheduled_at=datetime(2026, 3, 2, 14, 30), ends_at=datetime(2026, 3, 2, 15)
     )

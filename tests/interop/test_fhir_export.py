@@ -23,7 +23,8 @@ from tests.interop.conftest import Demo
 EVERY_TYPE = {
     "CodeSystem", "Questionnaire", "Organization", "Practitioner", "PractitionerRole",
     "Device", "Patient", "Observation", "Consent", "QuestionnaireResponse", "RiskAssessment",
-    "Condition", "CarePlan", "Appointment", "Procedure", "Media", "AdverseEvent", "Provenance",
+    "Condition", "CarePlan", "Appointment", "Procedure", "MedicationAdministration", "Media",
+    "AdverseEvent", "Provenance",
 }  # fmt: skip
 
 

@@ -116,6 +116,8 @@ def session_records(clinic: Clinic) -> Iterator[object]:
             anaesthetic=record.anaesthetic,
             endpoint=record.endpoint,
             immediate_reactions=record.immediate_reactions,
+            numbing_applied_at=record.numbing_applied_at,
+            numbing_removed_at=record.numbing_removed_at,
         )
         if record.signed_at and record.signed_by_id:
             signer = ("Practitioner", staff_id(record.signed_by_id))

@@ -1,7 +1,8 @@
 """A session as an Appointment (when it is booked) and, once treatment began or was called
 off, a Procedure: the period, the performer, the zones treated (each also an Observation of
 its depth and passes), the device and cartridge lot, the products, the endpoint reached, the
-immediate reactions, and not-done with its reason for a cancelled session."""
+immediate reactions, and not-done with its reason for a cancelled session. The topical
+anaesthetic's time on the skin is a MedicationAdministration, part of the Procedure."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ ENDPOINT = own("endpoint")
 NOT_DONE_REASON = own("procedure-not-done-reason")
 METRIC = own("treatment-metric")
 TREATED_ZONE = "treated-zone"
+NUMBING = "numbing"  # the suffix of the anaesthetic's MedicationAdministration
 # The session's status as the Appointment's and the Procedure's (None: no Procedure yet).
 STATUSES = {
     "scheduled": ("booked", None),
@@ -71,12 +73,19 @@ class Session:
     anaesthetic: str = ""
     endpoint: str = ""
     immediate_reactions: str = ""
+    numbing_applied_at: datetime | None = None
+    numbing_removed_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise FhirMappingError("Procedure.status", f"unknown session status {self.status!r}")
         if self.ends_at < self.scheduled_at:
             raise FhirMappingError("Appointment.end", "must not be before the start")
+        applied, removed = self.numbing_applied_at, self.numbing_removed_at
+        if applied and removed and removed < applied:
+            raise FhirMappingError(
+                "MedicationAdministration.effectivePeriod.end", "must not be before the start"
+            )
 
 
 def _appointment(session: Session) -> Resource:
@@ -156,12 +165,34 @@ def _zone(session: Session, zone: TreatedZone) -> Resource:
     return compact(resource)
 
 
+def _numbing(session: Session) -> list[Resource]:
+    """The anaesthetic's time on the skin, when either end of it was charted."""
+    applied, removed = session.numbing_applied_at, session.numbing_removed_at
+    if applied is None and removed is None:
+        return []
+    path = "MedicationAdministration.effectivePeriod"
+    period = {
+        "start": applied and instant(applied, f"{path}.start"),
+        "end": removed and instant(removed, f"{path}.end"),
+    }
+    resource = {
+        "resourceType": "MedicationAdministration",
+        "id": ids.part(session.id, NUMBING),
+        "status": "completed",
+        "medicationCodeableConcept": {"text": session.anaesthetic or "Topical anaesthetic"},
+        "subject": reference("Patient", session.patient_id),
+        "partOf": [reference("Procedure", session.id)],
+        "effectivePeriod": compact(period),
+    }
+    return [resource]
+
+
 def session_resources(session: Session) -> list[Resource]:
     status = STATUSES[session.status][1]
     if status is None:
         return [_appointment(session)]
     zones = [_zone(session, zone) for zone in session.zones]
-    return [_appointment(session), _procedure(session, status), *zones]
+    return [_appointment(session), _procedure(session, status), *zones, *_numbing(session)]
 
 
 def _treated(node: Node) -> TreatedZone:
@@ -222,6 +253,10 @@ def session_from_resources(resources: list[Resource]) -> Session:
     end = period and period.maybe("end")
     device, adjuncts, anaesthetic = _used(procedure)
     cartridge = procedure.list("focalDevice")
+    numbing = of_type(resources, "MedicationAdministration")
+    numbed = numbing[0].field("effectivePeriod") if numbing else None
+    applied = numbed and numbed.maybe("start")
+    removed = numbed and numbed.maybe("end")
     return replace(
         booked,
         started_at=start.instant() if start else None,
@@ -238,4 +273,6 @@ def session_from_resources(resources: list[Resource]) -> Session:
         immediate_reactions=first(procedure, "complication").field("text").text()
         if procedure.has("complication")
         else "",
+        numbing_applied_at=applied.instant() if applied else None,
+        numbing_removed_at=removed.instant() if removed else None,
     )
