@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from needlepoint.accounts.tokens import token_create
-from needlepoint.config.statistics import refresh_statistics
+from needlepoint.notify.statistics import refresh_statistics
 from needlepoint.patients import selectors
 from needlepoint.patients.models import Patient
 from tests.conftest import as_actor, signed_in

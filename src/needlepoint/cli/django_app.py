@@ -41,7 +41,7 @@ def start_django(data_dir: Path | None) -> None:
 def migrate(verbosity: int = 0) -> None:
     from django.core.management import call_command
 
-    from needlepoint.config.statistics import refresh_statistics
+    from needlepoint.notify.statistics import refresh_statistics
 
     call_command("migrate", interactive=False, verbosity=verbosity)
     refresh_statistics()

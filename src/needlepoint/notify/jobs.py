@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from needlepoint.config.statistics import refresh_statistics
 from needlepoint.notify import escalations, outbox, patient_mail
+from needlepoint.notify.statistics import refresh_statistics
 
 logger = logging.getLogger(__name__)
 
