@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,8 @@ from django.utils import timezone
 from needlepoint.accounts.models import ApiToken, User
 
 TOKEN_PREFIX = "np_"  # noqa: S105 - a marker, not a secret
+# How fresh a token's last use is kept: at most one write a minute per token, not one a request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def _digest(raw: str) -> str:
@@ -24,16 +28,19 @@ def token_create(user: User, label: str = "") -> tuple[ApiToken, str]:
     return token, raw
 
 
-def token_user(raw: str) -> User | None:
-    """The active user behind a raw token, or None when it is unknown or revoked."""
+def token_user(raw: str, related: Sequence[str] = ()) -> User | None:
+    """The active user behind a raw token, or None when it is unknown or revoked; `related`
+    names the user's relations to load with it."""
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related(*("user", *(f"user__{name}" for name in related)))
         .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

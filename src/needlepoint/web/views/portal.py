@@ -26,7 +26,7 @@ from needlepoint.safety import selectors as safety_selectors
 from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "needlepoint.clinics.backends.ActorBackend"
 
 
 def _base_url(request: HttpRequest) -> str:
