@@ -11,6 +11,7 @@ from needlepoint.cli.demo_clinical import seed_histories
 from needlepoint.cli.demo_people import PATIENTS, PORTAL_PATIENT, demo_email, demo_patient
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic, Staff
+from needlepoint.clinics.services import clinic_create
 from needlepoint.patients.models import ConsentTemplate
 from needlepoint.patients.services import patient_create
 from needlepoint.safety.models import Lot
@@ -86,10 +87,8 @@ def seed_demo(password: str) -> list[tuple[str, str]]:
     """Create whatever of the demo data is missing; return the accounts and what they are."""
     clinics = {}
     for fields in CLINICS:
-        values = dict(fields)
-        clinics[fields["slug"]], _ = Clinic.objects.get_or_create(
-            slug=values.pop("slug"), defaults=values
-        )
+        found = Clinic.objects.filter(slug=fields["slug"]).first()
+        clinics[fields["slug"]] = found or clinic_create(**fields)
     accounts = []
     for slug, email, name, role, profession, licence in STAFF:
         user = _user(email, name, password)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from typing import Any, ClassVar
 
@@ -10,7 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from needlepoint.clinics.currencies import ISO_4217
 from needlepoint.clinics.roles import STAFF_ROLES, Role
+
+SLUG_FORMAT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def validate_time_zone(value: str) -> None:
@@ -18,15 +22,26 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known IANA time zone (e.g. Europe/London).")
 
 
+def validate_currency(value: str) -> None:
+    if value not in ISO_4217:
+        raise ValidationError(f"{value!r} is not an ISO 4217 currency code (e.g. USD, EUR).")
+
+
+def validate_clinic_slug(value: str) -> None:
+    """Lower-case letters and digits in words joined by single hyphens: the slug names the
+    clinic in commands and in the identifiers of its exports."""
+    if not SLUG_FORMAT.fullmatch(value):
+        raise ValidationError(
+            f"{value!r}: use lower-case letters and digits, words joined by hyphens "
+            "(e.g. city-skin)."
+        )
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=50, unique=True, validators=[validate_clinic_slug])
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
-    currency = models.CharField(
-        max_length=3,
-        default="USD",
-        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. USD.")],
-    )
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
