@@ -61,19 +61,44 @@ def clinic_resources(clinic: Clinic, types: Collection[str] | None = None) -> It
                 yield resource
 
 
+# Every type the export makes: the definitions (CodeSystem, Questionnaire), then the records'.
+EXPORT_TYPES = frozenset(
+    {
+        "CodeSystem", "Questionnaire", "Organization", "Practitioner", "PractitionerRole",
+        "Device", "Patient", "Observation", "Consent", "QuestionnaireResponse",
+        "RiskAssessment", "Condition", "CarePlan", "Appointment", "Procedure",
+        "MedicationAdministration", "Media", "AdverseEvent", "Provenance",
+    }
+)  # fmt: skip
+
+
+def _access_audit(actor: Actor | None, clinic: Clinic, types: Collection[str] | None) -> None:
+    audit_read(
+        actor,
+        "clinic.fhir_export",
+        "clinic",
+        clinic.pk,
+        clinic_id=clinic.pk,
+        detail={
+            "types": sorted(types) if types else "all",
+            "patients": Patient.objects.filter(clinic=clinic).count(),
+        },
+    )
+
+
 def access_clinic_resources(
     actor: Actor, types: Collection[str] | None = None
 ) -> Iterator[Resource]:
     """The actor's clinic as FHIR resources, for a clinic admin; one audit event per run."""
     actor.require(Permission.PATIENT_DATA_RIGHTS)
-    audit_read(
-        actor,
-        "clinic.fhir_export",
-        "clinic",
-        actor.clinic.pk,
-        detail={
-            "types": sorted(types) if types else "all",
-            "patients": Patient.objects.filter(clinic=actor.clinic).count(),
-        },
-    )
+    _access_audit(actor, actor.clinic, types)
     return clinic_resources(actor.clinic, types)
+
+
+def access_operator_clinic_resources(
+    clinic: Clinic, types: Collection[str] | None = None
+) -> Iterator[Resource]:
+    """A clinic as FHIR resources for an operator on the host (a command: no user, no role),
+    audited once in the clinic's chain like an admin's run."""
+    _access_audit(None, clinic, types)
+    return clinic_resources(clinic, types)
