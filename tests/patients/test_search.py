@@ -94,6 +94,18 @@ def test_each_searched_fields_index_serves_a_term(practitioner: Any, clinic: Any
         assert f"patient_{field}_{kind}" in plan, plan
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db
+def test_the_trigram_indexes_take_new_patients_at_once() -> None:
+    """A GIN index's pending list would be read in full by every search until a vacuum."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname LIKE 'patient\\_%\\_trgm'"
+        )
+        options = dict(cursor.fetchall())
+    assert options == {f"patient_{field}_trgm": ["fastupdate=off"] for field in selectors.SEARCHED}
+
+
 @pytest.mark.parametrize("url", ["/patients/?q=ana", "/api/v1/patients?q=ana%20am"])
 def test_a_search_reads_the_same_queries_with_ten_times_the_patients(
     practitioner: Any, clinic: Any, url: str, django_assert_num_queries: Any
