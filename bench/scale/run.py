@@ -36,6 +36,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/needlepoint_bench"
     )
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/15",
+        help="cache and sessions, as a group of clinics runs them (flushed); '' for files",
+    )
     parser.add_argument("--sizes", default="10000,100000", help="patients, comma-separated")
     # Some patients are deferred or not eligible and get no course: 12 asked makes ~10 each.
     parser.add_argument("--sessions-per-patient", type=int, default=12)
@@ -52,6 +57,7 @@ def _environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
         "NEEDLEPOINT_DATA_DIR": str(data_dir),
         "DJANGO_SETTINGS_MODULE": "bench.scale.settings",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -147,6 +153,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict[int, dict[str, dict[st
     sizes = sorted(int(size) for size in args.sizes.split(","))
     os.environ.update(_environment(args, data_dir))
     world.reset_database(args.database_url)
+    if args.redis_url:
+        world.reset_cache(args.redis_url)
 
     from needlepoint.cli.django_app import start_django
 

@@ -36,6 +36,13 @@ def reset_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def reset_cache(url: str) -> None:
+    """Empty the benchmark's Redis database: no sessions or counts of an earlier run."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
 def seed(password: str) -> None:
     from needlepoint.cli.demo_data import seed_demo
     from needlepoint.cli.django_app import migrate
