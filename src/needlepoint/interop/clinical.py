@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import QuerySet
+
 from needlepoint.adverse_events.models import AdverseEvent
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import adverse_event, assessment, careplan, provenance, session
-from needlepoint.interop.refs import CHUNK, person, related, staff_id
+from needlepoint.interop.refs import person, related, staff_id
 
 # How long a booked session is taken to last until it is charted (the app books no length).
 BOOKED_LENGTH = timedelta(hours=1)
@@ -39,44 +41,49 @@ def _authored(kind: str, record_id: str, at: Any, *agents: provenance.Agent) -> 
     return provenance.Record(ids.part(record_id, "provenance"), ((kind, record_id),), at, agents)
 
 
-def assessment_records(clinic: Clinic) -> Iterator[object]:
-    rows = Assessment.objects.filter(clinic=clinic).order_by("pk")
-    for record in rows.iterator(chunk_size=CHUNK):
-        assessment_id = ids.of("assessment", record.pk)
-        yield assessment.Assessment(
-            id=assessment_id,
-            patient_id=str(record.patient_id),
-            performer_id=staff_id(record.assessed_by_id),
-            assessed_at=record.assessed_at,
-            qualitative_grade=record.qualitative_grade,
-            zones=tuple(record.zones),
-            scar_types=tuple(record.scar_types),
-            goodman_baron=_score(record.scores, "goodman_baron"),
-            ecca=_score(record.scores, "ecca"),
-            notes=record.notes,
-        )
-        author = provenance.Agent("author", ("Practitioner", staff_id(record.assessed_by_id)))
-        yield _authored("Condition", assessment_id, record.assessed_at, author)
+def assessment_rows(clinic: Clinic) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(clinic=clinic)
 
 
-def course_records(clinic: Clinic) -> Iterator[object]:
-    for record in Course.objects.filter(clinic=clinic).order_by("pk").iterator(chunk_size=CHUNK):
-        course_id = ids.of("course", record.pk)
-        yield careplan.Course(
-            id=course_id,
-            patient_id=str(record.patient_id),
-            author_id=staff_id(record.planned_by_id),
-            condition_id=ids.of("assessment", record.assessment_id),
-            status=record.status,
-            created_at=record.created_at,
-            first_session_at=record.first_session_at,
-            sessions_planned=record.sessions_planned,
-            interval_weeks=record.interval_weeks,
-            depth_mm={zone: float(entry["depth_mm"]) for zone, entry in record.zones.items()},
-            adjuncts=tuple(record.adjuncts),
-        )
-        author = provenance.Agent("author", ("Practitioner", staff_id(record.planned_by_id)))
-        yield _authored("CarePlan", course_id, record.created_at, author)
+def assessment_inputs(record: Assessment, clinic: Clinic) -> Iterator[object]:
+    assessment_id = ids.of("assessment", record.pk)
+    yield assessment.Assessment(
+        id=assessment_id,
+        patient_id=str(record.patient_id),
+        performer_id=staff_id(record.assessed_by_id),
+        assessed_at=record.assessed_at,
+        qualitative_grade=record.qualitative_grade,
+        zones=tuple(record.zones),
+        scar_types=tuple(record.scar_types),
+        goodman_baron=_score(record.scores, "goodman_baron"),
+        ecca=_score(record.scores, "ecca"),
+        notes=record.notes,
+    )
+    author = provenance.Agent("author", ("Practitioner", staff_id(record.assessed_by_id)))
+    yield _authored("Condition", assessment_id, record.assessed_at, author)
+
+
+def course_rows(clinic: Clinic) -> QuerySet[Course]:
+    return Course.objects.filter(clinic=clinic)
+
+
+def course_inputs(record: Course, clinic: Clinic) -> Iterator[object]:
+    course_id = ids.of("course", record.pk)
+    yield careplan.Course(
+        id=course_id,
+        patient_id=str(record.patient_id),
+        author_id=staff_id(record.planned_by_id),
+        condition_id=ids.of("assessment", record.assessment_id),
+        status=record.status,
+        created_at=record.created_at,
+        first_session_at=record.first_session_at,
+        sessions_planned=record.sessions_planned,
+        interval_weeks=record.interval_weeks,
+        depth_mm={zone: float(entry["depth_mm"]) for zone, entry in record.zones.items()},
+        adjuncts=tuple(record.adjuncts),
+    )
+    author = provenance.Agent("author", ("Practitioner", staff_id(record.planned_by_id)))
+    yield _authored("CarePlan", course_id, record.created_at, author)
 
 
 def _zones(record: Session) -> tuple[session.TreatedZone, ...]:
@@ -90,66 +97,68 @@ def _zones(record: Session) -> tuple[session.TreatedZone, ...]:
     )
 
 
-def session_records(clinic: Clinic) -> Iterator[object]:
-    rows = Session.objects.filter(clinic=clinic).prefetch_related("product_lots").order_by("pk")
-    for record in rows.iterator(chunk_size=CHUNK):
-        record_id = session_id(record.pk)
-        booked_end = record.scheduled_at + BOOKED_LENGTH
-        yield session.Session(
-            id=record_id,
-            patient_id=str(record.patient_id),
-            course_id=ids.of("course", record.course_id),
-            number=record.number,
-            status=record.status,
-            scheduled_at=record.scheduled_at,
-            ends_at=max(record.ended_at or booked_end, record.scheduled_at),
-            practitioner_id=staff_id(record.practitioner_id) if record.practitioner_id else None,
-            started_at=record.started_at,
-            ended_at=record.ended_at,
-            device=record.device,
-            cartridge_lot_id=ids.of("lot", record.cartridge_lot_id)
-            if record.cartridge_lot_id
-            else None,
-            product_lot_ids=tuple(ids.of("lot", lot.pk) for lot in record.product_lots.all()),
-            zones=_zones(record),
-            adjuncts=tuple(record.adjuncts),
-            anaesthetic=record.anaesthetic,
-            endpoint=record.endpoint,
-            immediate_reactions=record.immediate_reactions,
-            numbing_applied_at=record.numbing_applied_at,
-            numbing_removed_at=record.numbing_removed_at,
-        )
-        if record.signed_at and record.signed_by_id:
-            signer = ("Practitioner", staff_id(record.signed_by_id))
-            author = ("Practitioner", staff_id(record.practitioner_id or record.signed_by_id))
-            agents = (provenance.Agent("author", author), provenance.Agent("attester", signer))
-            yield _authored("Procedure", record_id, record.signed_at, *agents)
+def session_rows(clinic: Clinic) -> QuerySet[Session]:
+    return Session.objects.filter(clinic=clinic).prefetch_related("product_lots")
 
 
-def adverse_event_records(clinic: Clinic) -> Iterator[object]:
-    rows = (
-        AdverseEvent.objects.filter(clinic=clinic)
-        .select_related("session", *related("recorded_by"))
-        .order_by("pk")
+def session_inputs(record: Session, clinic: Clinic) -> Iterator[object]:
+    record_id = session_id(record.pk)
+    booked_end = record.scheduled_at + BOOKED_LENGTH
+    yield session.Session(
+        id=record_id,
+        patient_id=str(record.patient_id),
+        course_id=ids.of("course", record.course_id),
+        number=record.number,
+        status=record.status,
+        scheduled_at=record.scheduled_at,
+        ends_at=max(record.ended_at or booked_end, record.scheduled_at),
+        practitioner_id=staff_id(record.practitioner_id) if record.practitioner_id else None,
+        started_at=record.started_at,
+        ended_at=record.ended_at,
+        device=record.device,
+        cartridge_lot_id=ids.of("lot", record.cartridge_lot_id)
+        if record.cartridge_lot_id
+        else None,
+        product_lot_ids=tuple(ids.of("lot", lot.pk) for lot in record.product_lots.all()),
+        zones=_zones(record),
+        adjuncts=tuple(record.adjuncts),
+        anaesthetic=record.anaesthetic,
+        endpoint=record.endpoint,
+        immediate_reactions=record.immediate_reactions,
+        numbing_applied_at=record.numbing_applied_at,
+        numbing_removed_at=record.numbing_removed_at,
     )
-    for record in rows.iterator(chunk_size=CHUNK):
-        event_id = ids.of("adverse-event", record.pk)
-        recorder = person(record.recorded_by, clinic.pk)
-        lot = record.session.cartridge_lot_id
-        yield adverse_event.AdverseEvent(
-            id=event_id,
-            patient_id=str(record.patient_id),
-            procedure_id=session_id(record.session_id),
-            recorder=recorder,
-            kind=record.kind,
-            severity=record.severity,
-            serious=record.serious,
-            outcome=record.outcome,
-            onset=record.onset,
-            recorded_at=record.recorded_at,
-            description=record.description,
-            device_ids=(ids.of("lot", lot),) if lot else (),
-        )
-        yield _authored(
-            "AdverseEvent", event_id, record.recorded_at, provenance.Agent("author", recorder)
-        )
+    if record.signed_at and record.signed_by_id:
+        signer = ("Practitioner", staff_id(record.signed_by_id))
+        author = ("Practitioner", staff_id(record.practitioner_id or record.signed_by_id))
+        agents = (provenance.Agent("author", author), provenance.Agent("attester", signer))
+        yield _authored("Procedure", record_id, record.signed_at, *agents)
+
+
+def adverse_event_rows(clinic: Clinic) -> QuerySet[AdverseEvent]:
+    return AdverseEvent.objects.filter(clinic=clinic).select_related(
+        "session", *related("recorded_by")
+    )
+
+
+def adverse_event_inputs(record: AdverseEvent, clinic: Clinic) -> Iterator[object]:
+    event_id = ids.of("adverse-event", record.pk)
+    recorder = person(record.recorded_by, clinic.pk)
+    lot = record.session.cartridge_lot_id
+    yield adverse_event.AdverseEvent(
+        id=event_id,
+        patient_id=str(record.patient_id),
+        procedure_id=session_id(record.session_id),
+        recorder=recorder,
+        kind=record.kind,
+        severity=record.severity,
+        serious=record.serious,
+        outcome=record.outcome,
+        onset=record.onset,
+        recorded_at=record.recorded_at,
+        description=record.description,
+        device_ids=(ids.of("lot", lot),) if lot else (),
+    )
+    yield _authored(
+        "AdverseEvent", event_id, record.recorded_at, provenance.Agent("author", recorder)
+    )

@@ -4,55 +4,32 @@ grows. `access_clinic_resources` is the door: it checks the role and audits the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.roles import Permission
-from needlepoint.fhir.codesystems import code_system_resources
 from needlepoint.fhir.json import Resource
 from needlepoint.fhir.mapping import to_resources
-from needlepoint.interop.clinical import (
-    adverse_event_records,
-    assessment_records,
-    course_records,
-    session_records,
-)
-from needlepoint.interop.forms import checkin_records, forms, intake_records, screening_records
-from needlepoint.interop.people import clinic_records, consent_records, patient_records
-from needlepoint.interop.photos import photo_records
-from needlepoint.interop.vocabulary import app_concepts
+from needlepoint.interop.definitions import code_systems
+from needlepoint.interop.forms import forms
+from needlepoint.interop.sources import SOURCES
 from needlepoint.patients.models import Patient
 from needlepoint.safety.audit import audit_read
-
-# In the order references point: a resource comes after those it refers to.
-SOURCES: tuple[Callable[[Clinic], Iterator[object]], ...] = (
-    clinic_records,
-    patient_records,
-    consent_records,
-    intake_records,
-    screening_records,
-    assessment_records,
-    course_records,
-    session_records,
-    checkin_records,
-    photo_records,
-    adverse_event_records,
-)
 
 
 def clinic_inputs(clinic: Clinic) -> Iterator[object]:
     """Every mapper input of the clinic: its forms, then each source's records in turn."""
     yield from forms(clinic_knowledge(clinic))
     for source in SOURCES:
-        yield from source(clinic)
+        yield from source.records(clinic)
 
 
 def clinic_resources(clinic: Clinic, types: Collection[str] | None = None) -> Iterator[Resource]:
     """The CodeSystems, then every resource of the clinic (only `types`, when given)."""
     wanted = (lambda resource: resource["resourceType"] in types) if types else None
-    for code_system in code_system_resources(app_concepts(clinic_knowledge(clinic))):
+    for code_system in code_systems(clinic_knowledge(clinic)):
         if wanted is None or wanted(code_system):
             yield code_system
     for record in clinic_inputs(clinic):

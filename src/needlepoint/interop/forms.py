@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
+
 from needlepoint.checkins.models import CheckIn
 from needlepoint.clinics.models import Clinic
 from needlepoint.domain.knowledge import Knowledge
@@ -15,7 +17,7 @@ from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import provenance, questionnaire, screening
 from needlepoint.intakes.models import Intake, Screening
 from needlepoint.interop.clinical import has_procedure, session_id
-from needlepoint.interop.refs import CHUNK, person, related
+from needlepoint.interop.refs import person, related
 
 INTAKE_FORMS = {
     Intake.Context.INITIAL: ("intake", "Medical history"),
@@ -59,55 +61,61 @@ def _answers(values: dict[str, Any]) -> dict[str, questionnaire.Answer]:
     return {name: value for name, value in values.items() if value is not None}
 
 
-def intake_records(clinic: Clinic) -> Iterator[object]:
-    rows = Intake.objects.filter(clinic=clinic).select_related(*related("recorded_by"))
-    for record in rows.order_by("pk").iterator(chunk_size=CHUNK):
-        intake_id = ids.of("intake", record.pk)
-        author = person(record.recorded_by, clinic.pk)
-        yield questionnaire.FormResponse(
-            id=intake_id,
-            form=INTAKE_FORMS[Intake.Context(record.context)][0],
-            patient_id=str(record.patient_id),
-            author=author,
-            authored=record.recorded_at,
-            answers=_answers(record.answers),
-            version=record.version,
-        )
-        yield provenance.Record(
-            ids.part(intake_id, "provenance"),
-            (("QuestionnaireResponse", intake_id),),
-            record.recorded_at,
-            (provenance.Agent("author", author),),
-        )
+def intake_rows(clinic: Clinic) -> QuerySet[Intake]:
+    return Intake.objects.filter(clinic=clinic).select_related(*related("recorded_by"))
 
 
-def screening_records(clinic: Clinic) -> Iterator[object]:
-    rows = Screening.objects.filter(clinic=clinic).order_by("pk")
-    for record in rows.iterator(chunk_size=CHUNK):
-        yield screening.Screening(
-            id=ids.of("screening", record.pk),
-            patient_id=str(record.patient_id),
-            intake_id=ids.of("intake", record.intake_id),
-            screened_at=record.screened_at,
-            verdict=record.verdict,
-            findings=tuple(
-                screening.Finding(str(f["code"]), str(f["severity"]), str(f["message"]))
-                for f in record.findings
-            ),
-        )
+def intake_inputs(record: Intake, clinic: Clinic) -> Iterator[object]:
+    intake_id = ids.of("intake", record.pk)
+    author = person(record.recorded_by, clinic.pk)
+    yield questionnaire.FormResponse(
+        id=intake_id,
+        form=INTAKE_FORMS[Intake.Context(record.context)][0],
+        patient_id=str(record.patient_id),
+        author=author,
+        authored=record.recorded_at,
+        answers=_answers(record.answers),
+        version=record.version,
+    )
+    yield provenance.Record(
+        ids.part(intake_id, "provenance"),
+        (("QuestionnaireResponse", intake_id),),
+        record.recorded_at,
+        (provenance.Agent("author", author),),
+    )
 
 
-def checkin_records(clinic: Clinic) -> Iterator[object]:
-    rows = CheckIn.objects.filter(clinic=clinic).select_related("session").order_by("pk")
-    for record in rows.iterator(chunk_size=CHUNK):
-        checkin_id = ids.of("checkin", record.pk)
-        answers = {**record.symptoms, **({"note": record.note} if record.note else {})}
-        yield questionnaire.FormResponse(
-            id=checkin_id,
-            form=CHECKIN_FORM,
-            patient_id=str(record.patient_id),
-            author=("Patient", str(record.patient_id)),
-            authored=record.reported_at,
-            answers=_answers(answers),
-            procedure_id=session_id(record.session_id) if has_procedure(record.session) else None,
-        )
+def screening_rows(clinic: Clinic) -> QuerySet[Screening]:
+    return Screening.objects.filter(clinic=clinic)
+
+
+def screening_inputs(record: Screening, clinic: Clinic) -> Iterator[object]:
+    yield screening.Screening(
+        id=ids.of("screening", record.pk),
+        patient_id=str(record.patient_id),
+        intake_id=ids.of("intake", record.intake_id),
+        screened_at=record.screened_at,
+        verdict=record.verdict,
+        findings=tuple(
+            screening.Finding(str(f["code"]), str(f["severity"]), str(f["message"]))
+            for f in record.findings
+        ),
+    )
+
+
+def checkin_rows(clinic: Clinic) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(clinic=clinic).select_related("session")
+
+
+def checkin_inputs(record: CheckIn, clinic: Clinic) -> Iterator[object]:
+    checkin_id = ids.of("checkin", record.pk)
+    answers = {**record.symptoms, **({"note": record.note} if record.note else {})}
+    yield questionnaire.FormResponse(
+        id=checkin_id,
+        form=CHECKIN_FORM,
+        patient_id=str(record.patient_id),
+        author=("Patient", str(record.patient_id)),
+        authored=record.reported_at,
+        answers=_answers(answers),
+        procedure_id=session_id(record.session_id) if has_procedure(record.session) else None,
+    )

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from needlepoint.clinics.models import Clinic
 from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import photo, provenance
 from needlepoint.interop.clinical import has_procedure, session_id
-from needlepoint.interop.refs import CHUNK, person, related
+from needlepoint.interop.refs import person, related
 from needlepoint.photos.models import Photo
 
 
@@ -38,30 +39,28 @@ def _part_of(record: Photo) -> tuple[str, str]:
     return "QuestionnaireResponse", ids.of("checkin", record.checkin_id)
 
 
-def photo_records(clinic: Clinic) -> Iterator[object]:
-    rows = (
-        Photo.objects.filter(clinic=clinic)
-        .select_related("session", *related("uploaded_by"))
-        .order_by("captured_at", "pk")
+def photo_rows(clinic: Clinic) -> QuerySet[Photo]:
+    return Photo.objects.filter(clinic=clinic).select_related("session", *related("uploaded_by"))
+
+
+def photo_inputs(record: Photo, clinic: Clinic) -> Iterator[object]:
+    photo_id = str(record.pk)
+    operator = person(record.uploaded_by, clinic.pk)
+    yield photo.Photo(
+        id=photo_id,
+        patient_id=str(record.patient_id),
+        part_of=_part_of(record),
+        operator=operator,
+        captured_at=record.captured_at,
+        width=record.width,
+        height=record.height,
+        url=reverse("api-v1:photo_image_read", args=[record.pk]),
+        pose=record.pose,
+        zones=_zones(record.analysis),
     )
-    for record in rows.iterator(chunk_size=CHUNK):
-        photo_id = str(record.pk)
-        operator = person(record.uploaded_by, clinic.pk)
-        yield photo.Photo(
-            id=photo_id,
-            patient_id=str(record.patient_id),
-            part_of=_part_of(record),
-            operator=operator,
-            captured_at=record.captured_at,
-            width=record.width,
-            height=record.height,
-            url=reverse("api-v1:photo_image_read", args=[record.pk]),
-            pose=record.pose,
-            zones=_zones(record.analysis),
-        )
-        yield provenance.Record(
-            ids.part(photo_id, "provenance"),
-            (("Media", photo_id),),
-            record.uploaded_at,
-            (provenance.Agent("author", operator),),
-        )
+    yield provenance.Record(
+        ids.part(photo_id, "provenance"),
+        (("Media", photo_id),),
+        record.uploaded_at,
+        (provenance.Agent("author", operator),),
+    )
