@@ -58,6 +58,14 @@ API = [
     "/api/v1/sessions/{session}/open-items",
     "/api/v1/lots/{lot}/sessions",
 ]
+FHIR = [
+    "/fhir/R4/Patient/{patient}",
+    "/fhir/R4/Procedure/session-{session}",
+    "/fhir/R4/Patient?name=ana",
+    "/fhir/R4/Observation",
+    "/fhir/R4/Provenance?patient={patient}&date=ge2000",
+    "/fhir/R4/Patient/{patient}/$everything",
+]
 
 
 def _history(practitioner: Any, patient: Patient, template: ConsentTemplate) -> dict[str, Any]:
@@ -138,7 +146,7 @@ def test_pages_read_a_constant_number_of_queries(practitioner, admin, grow, url)
     _constant(signed_in(member), url, grow)
 
 
-@pytest.mark.parametrize("url", API)
+@pytest.mark.parametrize("url", API + FHIR)
 def test_api_reads_a_constant_number_of_queries(practitioner, grow, url):  # type: ignore[no-untyped-def]
     _, raw = token_create(practitioner.user)
     _constant(Client(HTTP_AUTHORIZATION=f"Bearer {raw}"), url, grow)

@@ -17,14 +17,22 @@ TOOL = Path(__file__).resolve().parents[2] / "tools" / "fhir-validate"
 # @medplum/core 4.5.2 fails RiskAssessment's ras-2 ("probability is decimal implies (probability
 # as decimal) <= 100") on a prediction without a probability, which the constraint allows (the
 # same defect was fixed in HAPI's validator: hapifhir/org.hl7.fhir.core#623).
-RAS_2 = re.compile(r"RiskAssessment\.prediction\[(\d+)\]: Constraint ras-2 not met")
+# In a Bundle the same message names the entry: `Bundle.entry[3].resource.prediction[0]`.
+RAS_2 = re.compile(
+    r"(?:Bundle\.entry\[(\d+)\]\.resource\.|RiskAssessment\.)prediction\[(\d+)\]: "
+    r"Constraint ras-2 not met"
+)
 
 
 def _allowed(resource: dict[str, Any], message: str) -> bool:
     found = RAS_2.match(message)
-    if found is None or resource["resourceType"] != "RiskAssessment":
+    if found is None:
         return False
-    prediction = resource["prediction"][int(found.group(1))]
+    if found.group(1) is not None and resource["resourceType"] == "Bundle":
+        resource = resource["entry"][int(found.group(1))]["resource"]
+    if resource["resourceType"] != "RiskAssessment":
+        return False
+    prediction = resource["prediction"][int(found.group(2))]
     return not any(key.startswith("probability") for key in prediction)
 
 

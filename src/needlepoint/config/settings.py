@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "needlepoint.web.middleware.RequestIdMiddleware",
     "needlepoint.safety.middleware.ReadAuditMiddleware",
     "needlepoint.api.problems.ProblemMiddleware",
+    "needlepoint.api.fhir.responses.OutcomeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

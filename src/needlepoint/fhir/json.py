@@ -165,3 +165,15 @@ def first(node: Node, name: str) -> Node:
     for item in node.field(name).items():
         return item
     raise FhirMappingError(f"{node.path}.{name}", "must not be empty")
+
+
+def references(value: object) -> Iterator[str]:
+    """Every `reference` inside a resource (or a list of them), depth first."""
+    if isinstance(value, dict):
+        if isinstance(value.get("reference"), str):
+            yield value["reference"]
+        for item in value.values():
+            yield from references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from references(item)
