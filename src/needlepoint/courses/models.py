@@ -152,17 +152,19 @@ class Session(models.Model):
                 name="session_ends_after_it_starts",
             ),
         ]
+        # Lists of sessions by time order on (scheduled_at, id): with the id in the index a page
+        # is its first rows, however many sessions share a time slot.
         indexes = [
-            models.Index(fields=["clinic", "scheduled_at"]),
+            models.Index(fields=["clinic", "scheduled_at", "id"], name="session_by_time"),
             models.Index(
-                fields=["clinic", "scheduled_at"],
+                fields=["clinic", "scheduled_at", "id"],
                 condition=models.Q(status__in=OPEN_SESSION_STATUSES),
                 name="session_open_by_time",
             ),
             models.Index(
                 fields=["clinic", "screening"],
-                condition=models.Q(status="scheduled"),
-                name="session_scheduled_screening",
+                condition=models.Q(status="scheduled", screening__isnull=False),
+                name="session_rescreened_scheduled",
             ),
             models.Index(fields=["clinic", "cartridge_lot", "id"], name="session_cartridge_lot"),
         ]

@@ -64,7 +64,7 @@ class Screening(models.Model):
         ordering = ("-screened_at",)
         indexes = [
             models.Index(
-                fields=["clinic", "-screened_at"],
+                fields=["clinic", "-screened_at", "-id"],
                 condition=models.Q(verdict__in=BLOCKING_VERDICTS),
                 name="screening_blocking_newest",
             )

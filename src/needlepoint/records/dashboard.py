@@ -111,18 +111,27 @@ def _today(actor: Actor, day: date, page: int) -> tuple[list[Any], bool]:
 
 
 def _due(actor: Actor, day: date, page: int) -> tuple[list[Any], bool]:
-    """Open sessions before today (overdue) or in the coming week, oldest first; the partial
-    index of open sessions serves it."""
+    """Open sessions before today (overdue), then those of the coming week, oldest first: two
+    ranges of the partial index of open sessions, read in turn so that today's open sessions,
+    between them, are never walked."""
     start, end = clinic_day(actor, day)
-    rows = (
-        _sessions(actor)
-        .filter(
-            status__in=OPEN_SESSION_STATUSES, scheduled_at__lt=end + timedelta(days=DUE_WITHIN_DAYS)
-        )
-        .exclude(scheduled_at__gte=start, scheduled_at__lt=end)
-        .order_by("scheduled_at", "pk")
-    )
-    return _page(rows, page)
+    open_sessions = _sessions(actor).filter(status__in=OPEN_SESSION_STATUSES)
+    overdue = open_sessions.filter(scheduled_at__lt=start).order_by("scheduled_at", "pk")
+    coming = open_sessions.filter(
+        scheduled_at__gte=end, scheduled_at__lt=end + timedelta(days=DUE_WITHIN_DAYS)
+    ).order_by("scheduled_at", "pk")
+    return _page_of_two(overdue, coming, page)
+
+
+def _page_of_two(first: QuerySet[Any], then: QuerySet[Any], page: int) -> tuple[list[Any], bool]:
+    """Page `page` of `first`'s rows followed by `then`'s, each read from where the page starts."""
+    start = (page - 1) * PAGE_SIZE
+    found = list(first[start : start + PAGE_SIZE + 1])
+    if len(found) <= PAGE_SIZE:  # `first` ends on this page, or on an earlier one
+        ends = start + len(found) if found else first[:start].count()
+        skip = max(start - ends, 0)
+        found += then[skip : skip + PAGE_SIZE + 1 - len(found)]
+    return found[:PAGE_SIZE], len(found) > PAGE_SIZE
 
 
 def _alerts(actor: Actor, page: int) -> tuple[list[Any], bool]:
@@ -145,13 +154,17 @@ def _alerts(actor: Actor, page: int) -> tuple[list[Any], bool]:
 
 
 def _screenings(actor: Actor, page: int) -> tuple[list[Any], bool]:
-    """Blocking screenings, not overridden, that a scheduled session waits on."""
-    waiting = Session.objects.filter(
-        clinic=actor.clinic, screening=OuterRef("pk"), status=Session.Status.SCHEDULED
+    """Blocking screenings, not overridden, that a scheduled session waits on.
+
+    A scheduled session has a screening only once it was re-screened to start, so it starts
+    from those sessions (a partial index holds only them: a handful, however many blocking
+    screenings the clinic's history has) rather than from every blocking screening."""
+    rescreened = Session.objects.filter(
+        clinic=actor.clinic, status=Session.Status.SCHEDULED, screening__isnull=False
     )
+    waiting = list(rescreened.order_by().values_list("screening_id", flat=True))
     rows = (
-        Screening.objects.filter(clinic=actor.clinic, verdict__in=BLOCKING_VERDICTS)
-        .filter(Exists(waiting))
+        Screening.objects.filter(clinic=actor.clinic, verdict__in=BLOCKING_VERDICTS, pk__in=waiting)
         .exclude(Exists(Override.objects.filter(screening=OuterRef("pk"))))
         .select_related("patient")
         .order_by("-screened_at", "-pk")
