@@ -115,7 +115,8 @@ def test_from_assessment_to_signed_chart(practitioner, patient, clinic):
     timeline = client.get(f"/patients/{patient.pk}/timeline/").content.decode()
     assert "Session 1: Signed" in timeline
     assert "Aftercare after session 1" in timeline
-    csv_text = client.get(f"/lots/{lot.pk}/sessions/?format=csv").content.decode()
+    download = client.get(f"/lots/{lot.pk}/sessions/?format=csv")
+    csv_text = b"".join(download.streaming_content).decode("utf-8-sig")
     assert patient.record_number in csv_text
     assert "'+1" not in csv_text or patient.phone.startswith("+")
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -19,6 +19,7 @@ from needlepoint.clinics.actors import actor_for
 from needlepoint.safety.request_context import new_request_id, set_request_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
+View = Callable[..., HttpResponseBase]  # a view, whatever response it streams or renders
 PAGE_VIEW_MODULES = ("needlepoint.web.", "django.contrib.")  # the API checks its own input
 LAST_SEEN_KEY = "needlepoint_last_seen"
 TOUCH_EVERY_SECONDS = 30  # saves a session write per request; idle limits are minutes
@@ -65,11 +66,11 @@ PERMISSIONS_POLICY = (
 CAMERA_POLICY = PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
 
 
-def uses_camera(view: Handler) -> Handler:
+def uses_camera(view: View) -> View:
     """Mark a view whose page takes photos with the device's camera."""
 
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         response.uses_camera = True  # type: ignore[attr-defined]
         return response

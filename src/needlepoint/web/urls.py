@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from needlepoint.reports.exports import TABLES
 from needlepoint.web.views import (
     alerts,
     api_tokens,
@@ -9,6 +10,7 @@ from needlepoint.web.views import (
     consents,
     courses,
     data_rights,
+    exports,
     lots,
     notify,
     patients,
@@ -63,6 +65,12 @@ urlpatterns = [
     ),
     path("audit/", clinic.audit_list, name="audit-log"),
     path("clinic/settings/", clinic.clinic_settings, name="clinic-settings"),
+    *(
+        path(
+            f"clinic/exports/{kind}.csv", exports.clinic_export, {"kind": kind}, name=f"{kind}-csv"
+        )
+        for kind in TABLES
+    ),
     path("portal/", portal.portal, name="portal"),
     path("portal/sign-in/", portal.sign_in, name="portal-sign-in"),
     path("portal/sign-in/code/", portal.sign_in_code, name="portal-sign-in-code"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 
 from needlepoint.clinics import two_factor
@@ -17,7 +17,7 @@ from needlepoint.clinics.records import OutOfScope
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.safety.security import refusal_record
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 TWO_FACTOR_PAGES = {"verify": "two-factor-verify", "enrol": "two-factor-enrol"}
 
 
@@ -41,7 +41,7 @@ def with_actor(
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = actor_for(request.user)

@@ -3,12 +3,11 @@ who was treated with a lot."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -21,10 +20,12 @@ from needlepoint.intakes.selectors import access_latest_answers
 from needlepoint.patients.selectors import access_consents
 from needlepoint.records import services as records
 from needlepoint.records.open_items import open_items
+from needlepoint.reports.csv import Table, local
 from needlepoint.safety.selectors import lot_list, lots_usable
 from needlepoint.web.forms.screenings import IntakeForm
 from needlepoint.web.forms.sessions import ChartForm
 from needlepoint.web.views.access import Actor, with_actor
+from needlepoint.web.views.exports import csv_download
 
 
 def _chart_initial(session: Session) -> dict[str, Any]:
@@ -155,53 +156,28 @@ def session_addendum(request: HttpRequest, actor: Actor, session_id: int) -> Htt
 
 
 @with_actor(Permission.CLINICAL_READ)
-def lot_sessions(request: HttpRequest, actor: Actor, lot_id: int) -> HttpResponse:
+def lot_sessions(request: HttpRequest, actor: Actor, lot_id: int) -> HttpResponseBase:
     """Who was treated with this lot; `?format=csv` downloads the list."""
     lot, sessions = selectors.access_lot_sessions(actor, lot_id)
     if request.GET.get("format") != "csv":
         return render(request, "sessions/lot_sessions.html", {"lot": lot, "sessions": sessions})
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="lot-{lot.lot_number}-sessions.csv"'
-    writer = csv.writer(response)
-    cell = _csv_cell
-    writer.writerow(
-        [
-            "record_number",
-            "patient",
-            "date_of_birth",
-            "phone",
-            "email",
-            "session",
-            "treated_at",
-            "practitioner",
-            "lot_number",
-            "lot_kind",
-        ]
-    )
-    for s in sessions:
-        treated = timezone.localtime(s.started_at or s.scheduled_at, actor.zone)
-        writer.writerow(
-            [
-                cell(value)
-                for value in (
-                    s.patient.record_number,
-                    s.patient.full_name,
-                    s.patient.date_of_birth.isoformat(),
-                    s.patient.phone,
-                    s.patient.email,
-                    s.number,
-                    treated.isoformat(),
-                    s.practitioner.user.full_name if s.practitioner else "",
-                    lot.lot_number,
-                    lot.kind,
-                )
-            ]
+    header = (
+        "record_number", "patient", "date_of_birth", "phone", "email", "session",
+        "treated_at", "practitioner", "lot_number", "lot_kind",
+    )  # fmt: skip
+    rows = (
+        (
+            s.patient.record_number,
+            s.patient.full_name,
+            s.patient.date_of_birth,
+            s.patient.phone,
+            s.patient.email,
+            s.number,
+            local(s.started_at or s.scheduled_at, actor.zone),
+            s.practitioner.user.full_name if s.practitioner else "",
+            lot.lot_number,
+            lot.kind,
         )
-    return response
-
-
-def _csv_cell(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        for s in sessions
+    )
+    return csv_download(Table(f"lot-{lot.lot_number}-sessions.csv", header, rows))
