@@ -12,9 +12,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from django.utils import timezone
 
 from needlepoint.cli.main import cli
 from needlepoint.interop.export import EXPORT_TYPES, clinic_resources
+from needlepoint.patients.models import Patient
+from needlepoint.patients.services import patient_update
 from needlepoint.safety.models import AuditEvent
 from tests.interop.conftest import Demo
 
@@ -68,6 +71,26 @@ def test_type_keeps_only_those_types(demo: Demo, tmp_path: Path) -> None:
     ]
 
 
+def test_since_keeps_the_records_changed_from_then_and_the_clinics_own(
+    demo: Demo, tmp_path: Path
+) -> None:
+    mark = timezone.now()
+    maya = Patient.objects.get(clinic=demo.clinic, given_name="Maya")
+    patient_update(demo.admin, maya.pk, phone="+1 212 555 0199")
+    out = tmp_path / "since"
+    result = _export("--clinic", "demo", "--out", str(out), "--since", mark.isoformat())
+    assert result.exit_code == 0, result.output
+    files = _read(out)
+    assert [patient["id"] for patient in files["Patient"]] == [str(maya.pk)]
+    assert {"Organization", "Practitioner", "PractitionerRole", "CodeSystem"} <= set(files)
+    assert not {"Condition", "CarePlan", "Appointment", "Consent", "AdverseEvent"} & set(files)
+    event = AuditEvent.objects.get(action="clinic.fhir_export")
+    assert event.detail["since"] == mark.isoformat()
+    everything = tmp_path / "everything"
+    _export("--clinic", "demo", "--out", str(everything), "--since", "2000-01-01T00:00:00Z")
+    assert _read(everything) == _by_type(clinic_resources(demo.clinic))
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -75,6 +98,8 @@ def test_type_keeps_only_those_types(demo: Demo, tmp_path: Path) -> None:
         (["--type", "Patient,Encounter"], "--type: not an exported resource type: Encounter"),
         (["--out", "occupied"], "is not empty; choose a new or empty directory"),
         (["--out", "occupied/file.txt"], "is not a directory"),
+        (["--since", "yesterday"], "--since: must be an ISO 8601 date-time"),
+        (["--since", "2026-11-01T00:00:00"], "--since: must include a UTC offset"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(

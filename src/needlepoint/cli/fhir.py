@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import click
 
 from needlepoint.cli.django_app import data_dir_option, start_django
 from needlepoint.cli.rules import InputError, RulesCommand
+from needlepoint.domain.errors import InvalidInput
+from needlepoint.domain.parsing import as_aware_datetime
 
 
 def resource_types(given: str | None, known: frozenset[str]) -> set[str] | None:
@@ -25,6 +28,14 @@ def resource_types(given: str | None, known: frozenset[str]) -> set[str] | None:
             f"(one of {', '.join(sorted(known))})"
         )
     return types
+
+
+def aware_time(given: str) -> datetime:
+    """`--since` as a timezone-aware datetime."""
+    try:
+        return as_aware_datetime(given, "--since")
+    except InvalidInput as error:
+        raise InputError(str(error)) from None
 
 
 def empty_directory(out: Path) -> Path:
@@ -61,18 +72,26 @@ def fhir() -> None:
     help="Directory for the <Type>.ndjson files: new or empty.",
 )
 @click.option("--type", "types", help="Only these resource types, e.g. Patient,Procedure.")
+@click.option(
+    "--since",
+    help="Only records changed at or after this ISO 8601 time (with its UTC offset, e.g. "
+    "2026-11-01T00:00:00+00:00); see docs/fhir.md for which times count.",
+)
 @data_dir_option
-def export(slug: str, out: Path, types: str | None, data_dir: Path | None) -> None:
+def export(
+    slug: str, out: Path, types: str | None, since: str | None, data_dir: Path | None
+) -> None:
     """Write one <Type>.ndjson per resource type (a resource a line), audited once."""
     start_django(data_dir)
     from needlepoint.interop.export import EXPORT_TYPES, access_operator_clinic_resources
     from needlepoint.interop.ndjson import write_ndjson
 
     wanted = resource_types(types, EXPORT_TYPES)
+    changed_since = aware_time(since) if since else None
     clinic = clinic_by_slug(slug)
     directory = empty_directory(out)
     started = time.perf_counter()
-    resources = access_operator_clinic_resources(clinic, wanted)
+    resources = access_operator_clinic_resources(clinic, wanted, changed_since)
     with click.progressbar(
         resources,
         label="Exporting",

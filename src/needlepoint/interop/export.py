@@ -5,6 +5,7 @@ grows. `access_clinic_resources` is the door: it checks the role and audits the 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from datetime import datetime
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
@@ -19,20 +20,24 @@ from needlepoint.patients.models import Patient
 from needlepoint.safety.audit import audit_read
 
 
-def clinic_inputs(clinic: Clinic) -> Iterator[object]:
-    """Every mapper input of the clinic: its forms, then each source's records in turn."""
+def clinic_inputs(clinic: Clinic, since: datetime | None = None) -> Iterator[object]:
+    """Every mapper input of the clinic: its forms, then each source's records in turn (only
+    those changed at or after `since`, when given)."""
     yield from forms(clinic_knowledge(clinic))
     for source in SOURCES:
-        yield from source.records(clinic)
+        yield from source.records(clinic, since)
 
 
-def clinic_resources(clinic: Clinic, types: Collection[str] | None = None) -> Iterator[Resource]:
-    """The CodeSystems, then every resource of the clinic (only `types`, when given)."""
+def clinic_resources(
+    clinic: Clinic, types: Collection[str] | None = None, since: datetime | None = None
+) -> Iterator[Resource]:
+    """The CodeSystems, then every resource of the clinic (only `types`, when given; only
+    the records changed at or after `since`, when given: the definitions always)."""
     wanted = (lambda resource: resource["resourceType"] in types) if types else None
     for code_system in code_systems(clinic_knowledge(clinic)):
         if wanted is None or wanted(code_system):
             yield code_system
-    for record in clinic_inputs(clinic):
+    for record in clinic_inputs(clinic, since):
         for resource in to_resources(record):
             if wanted is None or wanted(resource):
                 yield resource
@@ -49,7 +54,9 @@ EXPORT_TYPES = frozenset(
 )  # fmt: skip
 
 
-def _access_audit(actor: Actor | None, clinic: Clinic, types: Collection[str] | None) -> None:
+def _access_audit(
+    actor: Actor | None, clinic: Clinic, types: Collection[str] | None, since: datetime | None
+) -> None:
     audit_read(
         actor,
         "clinic.fhir_export",
@@ -58,24 +65,25 @@ def _access_audit(actor: Actor | None, clinic: Clinic, types: Collection[str] | 
         clinic_id=clinic.pk,
         detail={
             "types": sorted(types) if types else "all",
+            "since": since.isoformat() if since else None,
             "patients": Patient.objects.filter(clinic=clinic).count(),
         },
     )
 
 
 def access_clinic_resources(
-    actor: Actor, types: Collection[str] | None = None
+    actor: Actor, types: Collection[str] | None = None, since: datetime | None = None
 ) -> Iterator[Resource]:
     """The actor's clinic as FHIR resources, for a clinic admin; one audit event per run."""
     actor.require(Permission.PATIENT_DATA_RIGHTS)
-    _access_audit(actor, actor.clinic, types)
-    return clinic_resources(actor.clinic, types)
+    _access_audit(actor, actor.clinic, types, since)
+    return clinic_resources(actor.clinic, types, since)
 
 
 def access_operator_clinic_resources(
-    clinic: Clinic, types: Collection[str] | None = None
+    clinic: Clinic, types: Collection[str] | None = None, since: datetime | None = None
 ) -> Iterator[Resource]:
     """A clinic as FHIR resources for an operator on the host (a command: no user, no role),
     audited once in the clinic's chain like an admin's run."""
-    _access_audit(None, clinic, types)
-    return clinic_resources(clinic, types)
+    _access_audit(None, clinic, types, since)
+    return clinic_resources(clinic, types, since)

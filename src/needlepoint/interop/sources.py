@@ -9,6 +9,9 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -45,15 +48,25 @@ class Source:
     kind: str | None = None  # ids are `<kind>-<pk>…`; None: the row's uuid is the id
     patient: str | None = "patient_id"  # None: the clinic's own records, no patient's
     updated: str | None = None  # the field `_lastUpdated` searches, if the row has one
+    changed: tuple[str, ...] = ()  # the times a change of the row leaves; none: always exported
     _id: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         key = rf"{re.escape(self.kind)}-(\d{{1,19}})" if self.kind else f"({UUID})"
         object.__setattr__(self, "_id", re.compile(rf"{key}(?:-[A-Za-z0-9.\-]+)?"))
 
-    def records(self, clinic: Clinic) -> Iterator[object]:
-        for row in self.rows(clinic).order_by("pk").iterator(chunk_size=CHUNK):
+    def records(self, clinic: Clinic, since: datetime | None = None) -> Iterator[object]:
+        for row in self.rows_since(clinic, since).order_by("pk").iterator(chunk_size=CHUNK):
             yield from self.inputs(row, clinic)
+
+    def rows_since(self, clinic: Clinic, since: datetime | None) -> QuerySet[Any]:
+        """The rows, only those with one of their `changed` times at or after `since` when
+        it is given (a source with no such time keeps every row)."""
+        rows = self.rows(clinic)
+        if since is None or not self.changed:
+            return rows
+        changed = reduce(or_, (Q(**{f"{name}__gte": since}) for name in self.changed))
+        return rows.filter(pk__in=rows.model.objects.filter(changed, clinic=clinic).values("pk"))
 
     def resources(self, row: Any, clinic: Clinic) -> Iterator[Resource]:
         for record in self.inputs(row, clinic):
@@ -95,7 +108,15 @@ SOURCES: tuple[Source, ...] = (
         kind="staff",
         patient=None,
     ),
-    Source("lot", people.lot_rows, people.lot_inputs, {"Device": Made()}, kind="lot", patient=None),
+    Source(
+        "lot",
+        people.lot_rows,
+        people.lot_inputs,
+        {"Device": Made()},
+        kind="lot",
+        patient=None,
+        changed=("created_at", "recalled_at"),
+    ),
     Source(
         "patient",
         people.patient_rows,
@@ -103,12 +124,14 @@ SOURCES: tuple[Source, ...] = (
         {"Patient": Made(), "Observation": Made(only=Q(fitzpatrick__isnull=False))},
         patient="pk",
         updated="updated_at",
+        changed=("updated_at",),
     ),
     Source(
         "consent",
         people.consent_rows,
         people.consent_inputs,
         _dated("signed_at", "Consent", "Provenance"),
+        changed=("signed_at", "countersigned_at", "revoked_at", "revocations__revoked_at"),
     ),
     Source(
         "intake",
@@ -116,6 +139,7 @@ SOURCES: tuple[Source, ...] = (
         forms.intake_inputs,
         _dated("recorded_at", "QuestionnaireResponse", "Provenance"),
         kind="intake",
+        changed=("recorded_at",),
     ),
     Source(
         "screening",
@@ -123,6 +147,7 @@ SOURCES: tuple[Source, ...] = (
         forms.screening_inputs,
         _dated("screened_at", "RiskAssessment"),
         kind="screening",
+        changed=("screened_at",),
     ),
     Source(
         "assessment",
@@ -130,6 +155,7 @@ SOURCES: tuple[Source, ...] = (
         clinical.assessment_inputs,
         _dated("assessed_at", "Condition", "Observation", "Provenance"),
         kind="assessment",
+        changed=("assessed_at",),
     ),
     Source(
         "course",
@@ -137,6 +163,7 @@ SOURCES: tuple[Source, ...] = (
         clinical.course_inputs,
         {"CarePlan": Made("first_session_at"), "Provenance": Made("created_at")},
         kind="course",
+        changed=("created_at",),
     ),
     Source(
         "session",
@@ -153,6 +180,7 @@ SOURCES: tuple[Source, ...] = (
             "Provenance": Made("signed_at", Q(signed_at__isnull=False, signed_by__isnull=False)),
         },
         kind="session",
+        changed=("course__created_at", "started_at", "ended_at", "signed_at"),
     ),
     Source(
         "checkin",
@@ -160,12 +188,14 @@ SOURCES: tuple[Source, ...] = (
         forms.checkin_inputs,
         _dated("reported_at", "QuestionnaireResponse"),
         kind="checkin",
+        changed=("reported_at",),
     ),
     Source(
         "photo",
         photos.photo_rows,
         photos.photo_inputs,
         {**_dated("captured_at", "Media", "Observation"), "Provenance": Made("uploaded_at")},
+        changed=("uploaded_at", "archived_at"),
     ),
     Source(
         "adverse_event",
@@ -173,6 +203,7 @@ SOURCES: tuple[Source, ...] = (
         clinical.adverse_event_inputs,
         {"AdverseEvent": Made("onset"), "Provenance": Made("recorded_at")},
         kind="adverse-event",
+        changed=("recorded_at",),
     ),
 )
 
