@@ -1,4 +1,5 @@
-"""`needlepoint fhir export`: a clinic's records as FHIR R4 NDJSON files, for operators."""
+"""`needlepoint fhir export` and `import`: a clinic's records as FHIR R4 NDJSON files and
+back, for operators."""
 
 from __future__ import annotations
 
@@ -108,6 +109,36 @@ def export(
     )
     for kind, count in sorted(counts.items()):
         click.echo(f"  {kind + '.ndjson':<32} {count:>10,}")
+
+
+@fhir.command("import", cls=RulesCommand)
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--clinic", "slug", required=True, help="Slug of the clinic to import into.")
+@data_dir_option
+def import_command(folder: Path, slug: str, data_dir: Path | None) -> None:
+    """Create the records of a folder of <Type>.ndjson in a clinic, in one transaction: every
+    resource is checked first, and anything refused is listed and nothing is written."""
+    start_django(data_dir)
+    from needlepoint.interop.imports import IMPORTED_TYPES
+    from needlepoint.interop.services import ImportRefused, clinic_import
+
+    clinic = clinic_by_slug(slug)
+    try:
+        imported = clinic_import(clinic, folder)
+    except ImportRefused as refusal:
+        for refused in refusal.refused:
+            click.echo(f"refused {refused}", err=True)
+        raise InputError(
+            f"{len(refusal.refused)} refused; nothing was imported into {clinic.slug}"
+        ) from None
+    created = ", ".join(f"{n} {kind}" for kind, n in sorted(imported.created.items()))
+    click.echo(f"{clinic.name}: created {created or 'nothing'}")
+    if imported.left_out:
+        left = ", ".join(f"{n} {kind}" for kind, n in sorted(imported.left_out.items()))
+        click.echo(
+            f"left out (this release imports {', '.join(IMPORTED_TYPES)} and the Patient's "
+            f"Fitzpatrick Observation): {left}"
+        )
 
 
 COMMANDS = [fhir]

@@ -1,0 +1,192 @@
+"""Reading a folder of `<Type>.ndjson` for import, and what it would create: every line parsed,
+every reference resolved (inside the folder, or to a record of the target clinic), the
+records mapped back with the `fhir` mappers. Nothing is written here; each problem is a
+`Refusal` naming the resource, the element and the reason."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from needlepoint.clinics.models import Clinic
+from needlepoint.fhir.errors import FhirMappingError
+from needlepoint.fhir.json import FHIR_ID, RESOURCE_TYPE, Resource
+from needlepoint.fhir.mappers import device, organization, patient
+from needlepoint.fhir.mapping import from_resources
+from needlepoint.interop.sources import sources_of
+from needlepoint.patients.models import Patient
+
+# What this release creates; the folder's other resources are checked, then left out.
+IMPORTED_TYPES = ("Organization", "Device", "Patient")  # and the Patient's Fitzpatrick type
+
+
+@dataclass(frozen=True)
+class Refusal:
+    resource: str  # `Type/id`, or `<Type>.ndjson:<line>` before the id is known
+    path: str  # the element, e.g. `Patient.birthDate`; empty for the whole resource
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.resource}: {self.path}" if self.path else self.resource
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ImportPlan:
+    """The records the folder holds for the target clinic, and what was refused."""
+
+    organization: organization.Clinic | None = None
+    lots: list[device.Lot] = field(default_factory=list)
+    patients: list[patient.Patient] = field(default_factory=list)
+    left_out: Counter[str] = field(default_factory=Counter)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def _lines(folder: Path, refused: list[Refusal]) -> Iterator[tuple[str, Resource]]:
+    """Each resource of the folder with where it was read, refusing what cannot be one."""
+    files = sorted(folder.glob("*.ndjson"))
+    if not files:
+        refused.append(Refusal(str(folder), "", "holds no <Type>.ndjson file"))
+    for path in files:
+        with path.open(encoding="utf-8", errors="strict") as lines:
+            try:
+                for number, line in enumerate(lines, 1):
+                    where = f"{path.name}:{number}"
+                    if not line.strip():
+                        continue
+                    try:
+                        resource = json.loads(line)
+                    except json.JSONDecodeError as error:
+                        refused.append(Refusal(where, "", f"not JSON ({error.msg})"))
+                        continue
+                    kind = resource.get("resourceType") if isinstance(resource, dict) else None
+                    if kind != path.stem or not RESOURCE_TYPE.fullmatch(path.stem):
+                        refused.append(Refusal(where, "resourceType", f"must be {path.stem}"))
+                        continue
+                    yield where, resource
+            except UnicodeDecodeError:
+                refused.append(Refusal(path.name, "", "is not UTF-8 text"))
+
+
+def read_folder(folder: Path) -> tuple[dict[str, Resource], list[Refusal]]:
+    """The folder's resources by `Type/id`, and the lines refused."""
+    resources: dict[str, Resource] = {}
+    refused: list[Refusal] = []
+    for where, resource in _lines(folder, refused):
+        resource_id = resource.get("id")
+        if not isinstance(resource_id, str) or not FHIR_ID.fullmatch(resource_id):
+            refused.append(Refusal(where, f"{resource['resourceType']}.id", "must be a FHIR id"))
+            continue
+        key = f"{resource['resourceType']}/{resource_id}"
+        if key in resources:
+            refused.append(Refusal(key, "", f"appears twice (again at {where})"))
+            continue
+        resources[key] = resource
+    return resources, refused
+
+
+def _references(value: object, path: str) -> Iterator[tuple[str, str]]:
+    """Every `reference` in a resource with the path of the element holding it."""
+    if isinstance(value, dict):
+        if isinstance(value.get("reference"), str):
+            yield path, value["reference"]
+        for name, item in value.items():
+            yield from _references(item, f"{path}.{name}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _references(item, f"{path}[{index}]")
+
+
+def in_clinic(reference: str, clinic: Clinic) -> bool:
+    """Whether `Type/id` names a record of the clinic (as its own export names it)."""
+    resource_type, _, resource_id = reference.partition("/")
+    for source in sources_of(resource_type):
+        key = source.key(resource_id)
+        if key is not None and source.rows(clinic).filter(pk=key).exists():
+            return True
+    return False
+
+
+def dangling_references(resources: dict[str, Resource], clinic: Clinic) -> list[Refusal]:
+    """The references that resolve neither inside the folder nor to the target clinic."""
+    refused = []
+    for key, resource in resources.items():
+        for path, reference in _references(resource, resource["resourceType"]):
+            if reference not in resources and not in_clinic(reference, clinic):
+                refused.append(
+                    Refusal(key, path, f"{reference} is neither in the folder nor in {clinic.slug}")
+                )
+    return refused
+
+
+def _mapped(plan: ImportPlan, key: str, kind: type, resources: list[Resource]) -> object | None:
+    try:
+        return from_resources(kind, resources)
+    except FhirMappingError as error:
+        plan.refused.append(Refusal(key, error.path, error.message))
+        return None
+
+
+def _fitzpatrick(resources: dict[str, Resource]) -> dict[str, str]:
+    """The Fitzpatrick Observations' keys by the Patient they are about."""
+    return {
+        observation.get("subject", {}).get("reference", ""): key
+        for key, observation in resources.items()
+        if key.startswith("Observation/")
+        and any(
+            coding.get("code") == patient.FITZPATRICK
+            for coding in observation.get("code", {}).get("coding", [])
+        )
+    }
+
+
+def import_plan(folder: Path, clinic: Clinic) -> ImportPlan:
+    """What importing `folder` into `clinic` would create, or why it is refused."""
+    resources, refused = read_folder(folder)
+    plan = ImportPlan(refused=refused + dangling_references(resources, clinic))
+    organizations = [key for key in resources if key.startswith("Organization/")]
+    if len(organizations) > 1:
+        plan.refused.append(
+            Refusal(", ".join(organizations), "", "a folder holds the records of one clinic")
+        )
+    for key in organizations[:1]:
+        made = _mapped(plan, key, organization.Clinic, [resources[key]])
+        plan.organization = made if isinstance(made, organization.Clinic) else None
+    skin_types = _fitzpatrick(resources)
+    parts = set(skin_types.values())
+    for key, resource in resources.items():
+        kind = resource["resourceType"]
+        if kind == "Device":
+            lot = _mapped(plan, key, device.Lot, [resource])
+            if isinstance(lot, device.Lot):
+                plan.lots.append(lot)
+        elif kind == "Patient":
+            found = [resources[skin_types[key]]] if key in skin_types else []
+            person = _mapped(plan, key, patient.Patient, [resource, *found])
+            if isinstance(person, patient.Patient):
+                _check_patient(plan, key, person, clinic)
+        elif kind not in IMPORTED_TYPES and key not in parts:
+            plan.left_out[kind] += 1
+    return plan
+
+
+def _check_patient(plan: ImportPlan, key: str, person: patient.Patient, clinic: Clinic) -> None:
+    """A patient of the folder's clinic, not yet in the target clinic."""
+    if plan.organization is not None and person.clinic_slug != plan.organization.slug:
+        reason = f"names clinic {person.clinic_slug}, not the folder's {plan.organization.slug}"
+        plan.refused.append(Refusal(key, "Patient.identifier[0].system", reason))
+        return
+    if Patient.objects.filter(
+        clinic=clinic,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.birth_date,
+    ).exists():
+        plan.refused.append(
+            Refusal(key, "", f"{clinic.slug} already has a patient with this name and birth date")
+        )
+        return
+    plan.patients.append(person)
