@@ -24,6 +24,7 @@ from needlepoint.checkins import services as checkins
 from needlepoint.interop.export import access_clinic_resources
 from needlepoint.patients.consents import consent_sign
 from needlepoint.patients.models import ConsentTemplate, Patient
+from needlepoint.reports.exports import TABLES, access_clinic_table
 from needlepoint.safety.models import AuditEvent
 from needlepoint.safety.services import lot_recall
 from tests.clinical_data import reported, treated_session
@@ -185,6 +186,23 @@ def test_the_fhir_export_reads_a_constant_number_of_queries(admin, grow):  # typ
 
     grow(1)
     queries()  # warm caches (knowledge)
+    few = queries()
+    grow(3)
+    assert queries() <= few
+
+
+@pytest.mark.parametrize("kind", TABLES)
+def test_each_csv_export_reads_a_constant_number_of_queries(admin, grow, kind):  # type: ignore[no-untyped-def]
+    actor = as_actor(admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            lines = list(access_clinic_table(actor, kind).lines())
+        assert len(lines) > 1
+        return len(captured.captured_queries)
+
+    grow(1)
+    queries()
     few = queries()
     grow(3)
     assert queries() <= few

@@ -11,6 +11,8 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import Prefetch
+
 from needlepoint.adverse_events.models import AdverseEvent
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
@@ -20,6 +22,7 @@ from needlepoint.courses.models import Session
 from needlepoint.patients.models import Patient
 from needlepoint.reports.csv import Table, local
 from needlepoint.safety.audit import audit_read
+from needlepoint.safety.models import Lot
 
 CHUNK = 500  # rows read per query while a file is written
 Row = tuple[object, ...]
@@ -58,6 +61,15 @@ def _zone_cells(charted: dict[str, Any], zones: tuple[str, ...]) -> Iterator[obj
         yield entry.get("passes")
 
 
+# What the session list reads of a session and its relations (not its review, plan or chart
+# notes, which are most of a row).
+SESSION_COLUMNS = (
+    "course_id", "number", "status", "scheduled_at", "started_at", "ended_at", "device",
+    "device_id", "endpoint", "zones", "patient__record_number", "practitioner__user__full_name",
+    "cartridge_lot__lot_number",
+)  # fmt: skip
+
+
 def session_table(clinic: Clinic) -> Table:
     zone = ZoneInfo(clinic.time_zone)
     zones = tuple(clinic_knowledge(clinic).zones)
@@ -69,7 +81,8 @@ def session_table(clinic: Clinic) -> Table:
     sessions = (
         Session.objects.filter(clinic=clinic, patient__restricted_at__isnull=True)
         .select_related("patient", "practitioner__user", "cartridge_lot")
-        .prefetch_related("product_lots")
+        .only(*SESSION_COLUMNS)
+        .prefetch_related(Prefetch("product_lots", Lot.objects.only("lot_number")))
     )
 
     def rows() -> Iterator[Row]:
