@@ -15,7 +15,7 @@ from needlepoint.fhir.json import Resource
 from needlepoint.fhir.mapping import to_resources
 from needlepoint.interop.definitions import code_systems
 from needlepoint.interop.forms import forms
-from needlepoint.interop.sources import SOURCES
+from needlepoint.interop.sources import RECORD_TYPES, SOURCES
 from needlepoint.patients.models import Patient
 from needlepoint.safety.audit import audit_read
 
@@ -43,15 +43,8 @@ def clinic_resources(
                 yield resource
 
 
-# Every type the export makes: the definitions (CodeSystem, Questionnaire), then the records'.
-EXPORT_TYPES = frozenset(
-    {
-        "CodeSystem", "Questionnaire", "Organization", "Practitioner", "PractitionerRole",
-        "Device", "Patient", "Observation", "Consent", "QuestionnaireResponse",
-        "RiskAssessment", "Condition", "CarePlan", "Appointment", "Procedure",
-        "MedicationAdministration", "Media", "AdverseEvent", "Provenance",
-    }
-)  # fmt: skip
+# Every type the export makes: the definitions, then the records'.
+EXPORT_TYPES = frozenset({"CodeSystem", "Questionnaire", *RECORD_TYPES})
 
 
 def _access_audit(
