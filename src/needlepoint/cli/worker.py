@@ -36,6 +36,7 @@ def worker(workers: int, data_dir: Path | None) -> None:
         raise click.UsageError("the database has unapplied migrations: run `needlepoint migrate`.")
     from huey.consumer import Consumer
 
+    import needlepoint.interop.jobs  # noqa: F401 (registers the Bulk Data export job)
     from needlepoint.notify.jobs import huey
 
     logging.getLogger("huey").setLevel(logging.INFO)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "needlepoint.notify",
     "needlepoint.photos",
     "needlepoint.records",
+    "needlepoint.interop",
     "needlepoint.web",
 ]
 
@@ -218,6 +219,9 @@ USE_TZ = True
 # Patient photos: a private directory (or a private bucket, `NEEDLEPOINT_S3_BUCKET`), never
 # served as static or media files; only the authorised, audited photo views read it.
 PHOTO_DIR = DATA_DIR / "photos"
+# Bulk Data exports ($export): a 0700 directory per export, NDJSON files 0600, served only to
+# the clinic's admins by the audited download route, removed when the export is deleted.
+BULK_EXPORT_DIR = DATA_DIR / "exports"
 
 STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = True

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from needlepoint.fhir.json import Resource
+from needlepoint.fhir.json import Resource, compact
 
 FHIR_VERSION = "4.0.1"
 EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
+BULK_DATA = "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"
+BULK_EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"
+PATIENT_EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ def capability_statement(
     url: str,
     supported: Iterable[Supported],
     operations: Iterable[tuple[str, str]] = (),
+    instantiates: Iterable[str] = (),
     security: str,
 ) -> Resource:
     resources = []
@@ -61,15 +65,17 @@ def capability_statement(
     system_operations = [{"name": name, "definition": d} for name, d in operations]
     if system_operations:
         rest["operation"] = system_operations
-    return {
+    statement: Resource = {
         "resourceType": "CapabilityStatement",
         "status": "active",
         "date": date,
         "publisher": "Needlepoint",
         "kind": "instance",
+        "instantiates": list(instantiates),
         "software": {"name": "Needlepoint", "version": version},
         "implementation": {"description": "Needlepoint FHIR R4 server", "url": url},
         "fhirVersion": FHIR_VERSION,
         "format": ["application/fhir+json", "json"],
         "rest": [rest],
     }
+    return compact(statement)

@@ -1,19 +1,33 @@
-"""The import: a folder of `<Type>.ndjson` created in a clinic in one transaction, or nothing
-at all when anything is refused. An operator's run on the host (no actor), audited once."""
+"""interop's writes, each audited in the clinic's trail.
+
+The import: a folder of `<Type>.ndjson` created in a clinic in one transaction, or nothing
+at all when anything is refused; an operator's run on the host (no actor), audited once.
+
+Bulk Data exports asked for and deleted: the request is the clinic's records leaving, so one
+event names what was asked for; the job then runs on the queue after the request's
+transaction commits, never in the request."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Clinic
+from needlepoint.clinics.roles import Permission
 from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import device, patient
+from needlepoint.interop.bulk import bulk_export_in_scope, remove_files
 from needlepoint.interop.imports import ImportPlan, Refusal, import_plan
+from needlepoint.interop.jobs import bulk_export_job
+from needlepoint.interop.models import BulkExport
 from needlepoint.patients.models import Patient
 from needlepoint.safety.audit import audit_record
 from needlepoint.safety.models import Lot
@@ -122,3 +136,46 @@ def clinic_import(clinic: Clinic, folder: Path) -> Imported:
         },
     )
     return Imported(created, plan.left_out, made)
+
+
+def bulk_export_start(
+    actor: Actor,
+    level: BulkExport.Level,
+    types: Sequence[str],
+    since: datetime | None,
+    request_url: str,
+) -> BulkExport:
+    """Queue an export of the actor's clinic (a clinic admin's, as the whole export is)."""
+    actor.require(Permission.PATIENT_DATA_RIGHTS)
+    with transaction.atomic():
+        export = BulkExport.objects.create(
+            clinic=actor.clinic,
+            requested_by=actor.user,
+            level=level,
+            types=list(types),
+            since=since,
+            request_url=request_url,
+        )
+        detail = {
+            "export": str(export.pk),
+            "level": level.value,
+            "types": list(types) or "all",
+            "since": since.isoformat() if since else None,
+        }
+        audit_record(actor, "clinic.fhir_bulk_export", "clinic", actor.clinic.pk, detail=detail)
+        transaction.on_commit(lambda: bulk_export_job(str(export.pk)))
+    return export
+
+
+def bulk_export_delete(actor: Actor, export_id: object) -> None:
+    """Cancel an export (a running job stops at its next progress note) and remove its files."""
+    export = bulk_export_in_scope(actor, export_id)
+    with transaction.atomic():
+        BulkExport.objects.filter(pk=export.pk).update(
+            status=BulkExport.Status.CANCELLED, files=[], finished_at=timezone.now()
+        )
+        detail = {"export": str(export.pk)}
+        audit_record(
+            actor, "clinic.fhir_bulk_export_delete", "clinic", actor.clinic.pk, detail=detail
+        )
+        transaction.on_commit(lambda: remove_files(export.pk))

@@ -214,3 +214,7 @@ def sources_of(resource_type: str) -> tuple[Source, ...]:
 
 # The types of the clinic's records; Questionnaire and CodeSystem are its definitions.
 RECORD_TYPES = tuple(dict.fromkeys(t for source in SOURCES for t in source.makes))
+# The types of the patients' records (FHIR's Patient compartment, as far as it is mapped).
+PATIENT_TYPES = tuple(
+    dict.fromkeys(t for source in SOURCES if source.patient is not None for t in source.makes)
+)

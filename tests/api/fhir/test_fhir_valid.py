@@ -40,7 +40,11 @@ def test_metadata_lists_what_the_server_answers(
         "birthdate",
         "_lastUpdated",
     }
-    assert [op["name"] for op in patient["operation"]] == ["everything"]
+    assert [op["name"] for op in patient["operation"]] == ["everything", "export"]
+    assert [op["name"] for op in statement["rest"][0]["operation"]] == ["export"]
+    assert statement["instantiates"] == [
+        "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"
+    ]
     assert {p["name"] for p in served["Procedure"]["searchParam"]} == {"patient", "date"}
     assert {p["name"] for p in served["Observation"]["searchParam"]} == {
         p.name for p in search_params("Observation")

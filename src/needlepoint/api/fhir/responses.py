@@ -8,10 +8,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.throttling import AnonRateThrottle
 
 from needlepoint.api.problems import TITLES
 from needlepoint.clinics.actors import actor_for
@@ -23,7 +25,14 @@ from needlepoint.safety.security import refusal_record
 
 FHIR_JSON = "application/fhir+json"
 FHIR_PREFIX = "/fhir/"
+BASE_PATH = "/fhir/R4"
+# Routes that need no token (they hold no patient data), rate-limited by address instead.
+PUBLIC = {"auth": None, "throttle": [AnonRateThrottle(settings.API_RATE_LIMIT)]}
 SIGN_IN = "Send 'Authorization: Bearer <token>' (needlepoint token create)."
+
+
+def base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(BASE_PATH)
 
 
 def fhir_response(body: Resource, status: int = 200) -> HttpResponse:
