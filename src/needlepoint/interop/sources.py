@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.records import MAX_KEY
+from needlepoint.clinics.streaming import in_order
 from needlepoint.courses.models import Session
 from needlepoint.fhir.json import Resource
 from needlepoint.fhir.mapping import to_resources
@@ -56,7 +57,7 @@ class Source:
         object.__setattr__(self, "_id", re.compile(rf"{key}(?:-[A-Za-z0-9.\-]+)?"))
 
     def records(self, clinic: Clinic, since: datetime | None = None) -> Iterator[object]:
-        for row in self.rows_since(clinic, since).order_by("pk").iterator(chunk_size=CHUNK):
+        for row in in_order(self.rows_since(clinic, since), chunk=CHUNK):
             yield from self.inputs(row, clinic)
 
     def rows_since(self, clinic: Clinic, since: datetime | None) -> QuerySet[Any]:

@@ -18,6 +18,7 @@ from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.roles import Permission
+from needlepoint.clinics.streaming import in_order
 from needlepoint.courses.models import Session
 from needlepoint.patients.models import Patient
 from needlepoint.reports.csv import Table, local
@@ -38,7 +39,7 @@ def patient_table(clinic: Clinic) -> Table:
     patients = Patient.objects.filter(clinic=clinic, restricted_at__isnull=True)
 
     def rows() -> Iterator[Row]:
-        for p in patients.order_by("record_number").iterator(chunk_size=CHUNK):
+        for p in in_order(patients, "record_number", "pk", chunk=CHUNK):
             yield (
                 p.record_number, p.given_name, p.family_name, p.date_of_birth, p.sex, p.phone,
                 p.email, p.preferred_language, p.fitzpatrick, p.user_id is not None,
@@ -86,7 +87,7 @@ def session_table(clinic: Clinic) -> Table:
     )
 
     def rows() -> Iterator[Row]:
-        for s in sessions.order_by("scheduled_at", "pk").iterator(chunk_size=CHUNK):
+        for s in in_order(sessions, "scheduled_at", "pk", chunk=CHUNK):
             yield (
                 _day(s, zone), s.patient.record_number, s.course_id, s.number, s.status,
                 local(s.scheduled_at, zone), local(s.started_at, zone), local(s.ended_at, zone),
@@ -110,7 +111,7 @@ def adverse_event_table(clinic: Clinic) -> Table:
     )
 
     def rows() -> Iterator[Row]:
-        for e in events.order_by("onset", "pk").iterator(chunk_size=CHUNK):
+        for e in in_order(events, "onset", "pk", chunk=CHUNK):
             yield (
                 e.onset, e.patient.record_number, e.session.number, _day(e.session, zone),
                 e.kind, e.severity, e.serious, e.outcome,

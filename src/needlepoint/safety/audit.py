@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.streaming import in_order
 from needlepoint.safety.audit_key import KEY_ENV, key_path, load_key
 from needlepoint.safety.models import AuditChainHead, AuditEvent
 from needlepoint.safety.request_context import current_request_id
@@ -233,7 +234,7 @@ def audit_verify(anchors: Iterable[Anchor] = ()) -> ChainReport:
     reached: dict[int, tuple[str, str]] = {}
     expected: dict[str, str] = {}
     checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(2000):
+    for event in in_order(AuditEvent.objects.all(), chunk=2000):
         legacy = event.pk < keyed_from  # before the key: one SHA-256 chain for every clinic
         chain = SYSTEM_CHAIN if legacy else chain_of(event.clinic_id)
         if event.prev_hash != expected.get(chain, GENESIS_HASH):
