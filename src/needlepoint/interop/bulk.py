@@ -13,7 +13,7 @@ import logging
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,11 @@ LEVEL_TYPES = {
     BulkExport.Level.PATIENT: frozenset(PATIENT_TYPES),
 }
 PROGRESS_EVERY = 1000  # resources written between two progress notes (and cancel checks)
+KEPT_FOR = timedelta(days=7)  # a finished export's files are removed after this
+GONE = {
+    BulkExport.Status.CANCELLED: "This export was deleted.",
+    BulkExport.Status.EXPIRED: f"This export expired: files are kept {KEPT_FOR.days} days.",
+}
 FILE_SUFFIX = ".ndjson"
 
 
@@ -136,8 +141,20 @@ def bulk_export_write(export_id: str) -> None:
         remove_files(export.pk)
 
 
+def bulk_exports_expire(now: datetime) -> int:
+    """Remove the files of the exports that finished more than `KEPT_FOR` before `now` (of
+    every clinic); how many expired."""
+    finished = (BulkExport.Status.COMPLETED, BulkExport.Status.FAILED)
+    old = BulkExport.objects.filter(status__in=finished, finished_at__lt=now - KEPT_FOR)
+    expired = list(old.values_list("pk", flat=True))
+    for export_id in expired:
+        remove_files(export_id)
+    BulkExport.objects.filter(pk__in=expired).update(status=BulkExport.Status.EXPIRED, files=[])
+    return len(expired)
+
+
 def bulk_export_in_scope(actor: Actor, export_id: object) -> BulkExport:
-    """One of the clinic's exports for a clinic admin, else 404 (also once cancelled)."""
+    """One of the clinic's exports for a clinic admin, else 404 (also once deleted or expired)."""
     actor.require(Permission.PATIENT_DATA_RIGHTS)
     try:
         key = uuid.UUID(str(export_id))
@@ -146,8 +163,8 @@ def bulk_export_in_scope(actor: Actor, export_id: object) -> BulkExport:
     export = BulkExport.objects.filter(clinic=actor.clinic, pk=key).first()
     if export is None:
         raise OutOfScope("export", key, object_type="bulk_export")
-    if export.status == BulkExport.Status.CANCELLED:
-        raise Http404("This export was deleted.")
+    if export.status in GONE:
+        raise Http404(GONE[BulkExport.Status(export.status)])
     return export
 
 

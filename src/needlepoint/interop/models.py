@@ -22,6 +22,7 @@ class BulkExport(models.Model):
         COMPLETED = "completed", "Completed"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"  # its files removed once kept for long enough
 
     # The key is in the status and file URLs: random, so one export's URL tells nothing of
     # another's (the clinic is checked all the same).

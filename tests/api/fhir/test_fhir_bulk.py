@@ -8,11 +8,13 @@ import json
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from needlepoint.accounts.tokens import token_create
 from needlepoint.clinics.models import Clinic
@@ -228,3 +230,18 @@ def test_a_failed_job_answers_500_and_leaves_no_files(
     assert body["issue"][0]["severity"] == "fatal"
     assert "the disk is full" in body["issue"][0]["diagnostics"]
     assert not bulk.export_dir(BulkExport.objects.get().pk).exists()
+
+
+def test_finished_exports_expire_after_a_week_and_their_files_go(
+    demo: Demo, manager: Fhir, run_jobs: Callable[..., Any]
+) -> None:
+    old_status = _status_path(run_jobs(manager, "$export?_type=Patient"))
+    _status_path(run_jobs(manager, "$export?_type=Device"))
+    old, recent = BulkExport.objects.order_by("requested_at")
+    now = timezone.now()
+    BulkExport.objects.filter(pk=old.pk).update(finished_at=now - bulk.KEPT_FOR - timedelta(1))
+    assert bulk.bulk_exports_expire(now) == 1
+    assert not bulk.export_dir(old.pk).exists()
+    assert bulk.export_dir(recent.pk).exists()
+    gone = manager.read(old_status, 404)
+    assert "expired" in gone["issue"][0]["diagnostics"]
