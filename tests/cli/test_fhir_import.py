@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from needlepoint.accounts.models import User
 from needlepoint.cli.main import cli
-from needlepoint.clinics.models import Clinic
+from needlepoint.clinics.models import Clinic, Staff
 from needlepoint.patients.models import Patient
 from needlepoint.patients.services import patient_create
 from needlepoint.safety.models import AuditEvent, Lot
@@ -67,10 +68,19 @@ def _new_clinic(slug: str = "copy", prefix: str = "CP") -> Clinic:
     return Clinic.objects.get(slug=slug)
 
 
+def _from_another_installation(clinic: Clinic) -> None:
+    """Free the e-mail addresses of the exported clinic's staff, as on another installation
+    (an address is one account's on an installation)."""
+    for user in User.objects.filter(staff__clinic=clinic):
+        user.email = f"old.{user.email}"
+        user.save(update_fields=["email"])
+
+
 def test_an_export_imported_into_a_new_clinic_exports_the_same_content(
     demo: Demo, tmp_path: Path
 ) -> None:
     first = _export("demo", tmp_path / "demo")
+    _from_another_installation(demo.clinic)
     copy = _new_clinic()
     result = _run("import", str(tmp_path / "demo"), "--clinic", "copy")
     assert result.exit_code == 0, result.output
@@ -88,14 +98,63 @@ def test_an_export_imported_into_a_new_clinic_exports_the_same_content(
     assert len(fitzpatrick) > 0
     event = AuditEvent.objects.get(action="clinic.fhir_import")
     assert (event.clinic_id, event.actor_user_id) == (copy.pk, None)
-    assert event.detail["created"] == {"Device": lots, "Patient": patients}
+    staff = Staff.objects.filter(clinic=demo.clinic).count()
+    assert event.detail["created"] == {"Device": lots, "Patient": patients, "Practitioner": staff}
     assert event.detail["from"] == "demo"
+
+
+def test_practitioners_are_matched_by_licence_or_e_mail_else_created_unable_to_sign_in(
+    demo: Demo, tmp_path: Path
+) -> None:
+    _export("demo", tmp_path / "demo")
+    exported = {m.user.email: m for m in Staff.objects.filter(clinic=demo.clinic)}
+    practitioner, admin = demo.practitioner.user.staff, demo.admin.user.staff
+    _from_another_installation(demo.clinic)
+    copy = _new_clinic()
+    licensed = StaffFactory(
+        clinic=copy, role="practitioner", licence_number=practitioner.licence_number
+    )
+    same_email = StaffFactory(clinic=copy, role="clinic_admin", user__email=admin.user.email)
+    result = _run("import", str(tmp_path / "demo"), "--clinic", "copy")
+    assert result.exit_code == 0, result.output
+    for member in (practitioner, admin):
+        assert f"staff matched: Practitioner/staff-{member.pk} is the clinic's" in result.output
+    created = Staff.objects.filter(clinic=copy).exclude(pk__in=[licensed.pk, same_email.pk])
+    assert {m.user.email for m in created} == set(exported) - {
+        practitioner.user.email,
+        admin.user.email,
+    }
+    for member in created:
+        old = exported[member.user.email]
+        assert (member.role, member.profession, member.licence_number, member.user.full_name) == (
+            old.role, old.profession, old.licence_number, old.user.full_name
+        )  # fmt: skip
+        assert not member.user.has_usable_password()
+        assert f"staff created: {member.user.email} (cannot sign in" in result.output
+    event = AuditEvent.objects.get(action="clinic.fhir_import")
+    assert event.detail["staff_matched"] == 2
+    assert event.detail["created"]["Practitioner"] == created.count() > 0
+
+
+def test_a_practitioner_whose_e_mail_is_another_clinics_account_is_refused(
+    demo: Demo, tmp_path: Path
+) -> None:
+    _export("demo", tmp_path / "demo")
+    _new_clinic()
+    result = _run("import", str(tmp_path / "demo"), "--clinic", "copy")
+    assert result.exit_code == 2
+    assert re.search(
+        r"refused Practitioner/staff-\d+: Practitioner.telecom: \S+@demo.needlepoint.test is an "
+        r"account outside copy; match it by licence",
+        result.output,
+    ), result.output
 
 
 def test_new_patients_are_numbered_after_the_imported_ones_of_the_same_series(
     demo: Demo, tmp_path: Path
 ) -> None:
     _export("demo", tmp_path / "demo")
+    _from_another_installation(demo.clinic)
     copy = _new_clinic(prefix="DC")
     assert _run("import", str(tmp_path / "demo"), "--clinic", "copy").exit_code == 0
     admin = as_actor(StaffFactory(clinic=copy, role="clinic_admin"))
@@ -184,6 +243,7 @@ def test_a_second_import_and_two_clinics_in_one_folder_are_refused(
 ) -> None:
     folder = tmp_path / "demo"
     _export("demo", folder)
+    _from_another_installation(demo.clinic)
     copy = _new_clinic()
     assert _run("import", str(folder), "--clinic", "copy").exit_code == 0
     again = _run("import", str(folder), "--clinic", "copy")

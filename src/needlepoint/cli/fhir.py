@@ -133,6 +133,10 @@ def import_command(folder: Path, slug: str, data_dir: Path | None) -> None:
         ) from None
     created = ", ".join(f"{n} {kind}" for kind, n in sorted(imported.created.items()))
     click.echo(f"{clinic.name}: created {created or 'nothing'}")
+    for folder_id, member in sorted(imported.matched_staff.items()):
+        click.echo(f"  staff matched: {folder_id} is the clinic's {member}")
+    for email in imported.new_staff:
+        click.echo(f"  staff created: {email} (cannot sign in until given a password)")
     if imported.left_out:
         left = ", ".join(f"{n} {kind}" for kind, n in sorted(imported.left_out.items()))
         click.echo(

@@ -18,6 +18,41 @@ from needlepoint.domain.errors import InvalidInput, KnowledgeError
 from needlepoint.safety.audit import audit_record
 
 
+def staff_enrol(
+    clinic: Clinic,
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    password: str | None,
+    profession: str = "",
+    licence_number: str = "",
+) -> Staff:
+    """A new account and its staff membership in `clinic`, each checked as the app checks it;
+    with no password the account cannot sign in until it is given one. The caller audits."""
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise ValidationError({"email": "An account with this e-mail address already exists."})
+    user = User(email=email, full_name=full_name)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    staff = Staff(
+        user=user,
+        clinic=clinic,
+        role=role,
+        profession=profession,
+        licence_number=licence_number,
+    )
+    staff.full_clean()
+    staff.save()
+    return staff
+
+
 @transaction.atomic
 def staff_create(
     actor: Actor,
@@ -30,24 +65,17 @@ def staff_create(
     licence_number: str = "",
 ) -> Staff:
     actor.require(Permission.STAFF_MANAGE)
-    email = email.strip().lower()
-    if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": "An account with this e-mail address already exists."})
-    user = User(email=email, full_name=full_name)
-    validate_password(password, user)
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    staff = Staff(
-        user=user,
-        clinic=actor.clinic,
+    staff = staff_enrol(
+        actor.clinic,
+        email=email,
+        full_name=full_name,
         role=role,
+        password=password,
         profession=profession,
         licence_number=licence_number,
     )
-    staff.full_clean()
-    staff.save()
-    audit_record(actor, "staff.create", "staff", staff.pk, detail={"email": email, "role": role})
+    detail = {"email": staff.user.email, "role": staff.role}
+    audit_record(actor, "staff.create", "staff", staff.pk, detail=detail)
     return staff
 
 

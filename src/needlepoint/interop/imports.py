@@ -11,16 +11,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from needlepoint.clinics.models import Clinic
+from needlepoint.accounts.models import User
+from needlepoint.clinics.models import Clinic, Staff
 from needlepoint.fhir.errors import FhirMappingError
 from needlepoint.fhir.json import FHIR_ID, RESOURCE_TYPE, Resource
 from needlepoint.fhir.mappers import device, organization, patient
+from needlepoint.fhir.mappers.organization import StaffMember
 from needlepoint.fhir.mapping import from_resources
 from needlepoint.interop.sources import sources_of
 from needlepoint.patients.models import Patient
 
 # What this release creates; the folder's other resources are checked, then left out.
-IMPORTED_TYPES = ("Organization", "Device", "Patient")  # and the Patient's Fitzpatrick type
+IMPORTED_TYPES = ("Organization", "Practitioner", "PractitionerRole", "Device", "Patient")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class ImportPlan:
     """The records the folder holds for the target clinic, and what was refused."""
 
     organization: organization.Clinic | None = None
+    matched_staff: dict[str, Staff] = field(default_factory=dict)  # `Practitioner/id` -> member
+    new_staff: list[StaffMember] = field(default_factory=list)
     lots: list[device.Lot] = field(default_factory=list)
     patients: list[patient.Patient] = field(default_factory=list)
     left_out: Counter[str] = field(default_factory=Counter)
@@ -159,7 +163,12 @@ def import_plan(folder: Path, clinic: Clinic) -> ImportPlan:
     parts = set(skin_types.values())
     for key, resource in resources.items():
         kind = resource["resourceType"]
-        if kind == "Device":
+        if kind == "Practitioner":
+            role = resources.get(f"PractitionerRole/{resource['id']}")
+            member = _mapped(plan, key, StaffMember, [resource, *filter(None, [role])])
+            if isinstance(member, StaffMember):
+                plan.new_staff.append(member)
+        elif kind == "Device":
             lot = _mapped(plan, key, device.Lot, [resource])
             if isinstance(lot, device.Lot):
                 plan.lots.append(lot)
@@ -170,7 +179,36 @@ def import_plan(folder: Path, clinic: Clinic) -> ImportPlan:
                 _check_patient(plan, key, person, clinic)
         elif kind not in IMPORTED_TYPES and key not in parts:
             plan.left_out[kind] += 1
+    _match_staff(plan, clinic)
     return plan
+
+
+def _match_staff(plan: ImportPlan, clinic: Clinic) -> None:
+    """Each Practitioner is the target clinic's member with its licence number, else with its
+    e-mail; the others are to be created, unless their e-mail is another account's."""
+    members = list(Staff.objects.filter(clinic=clinic).select_related("user"))
+    by_licence = {m.licence_number: m for m in members if m.licence_number}
+    by_email = {m.user.email: m for m in members}
+    new = []
+    for member in plan.new_staff:
+        email = member.email.strip().lower()
+        found = by_licence.get(member.licence_number) if member.licence_number else None
+        found = found or by_email.get(email)
+        if found is not None:
+            plan.matched_staff[f"Practitioner/{member.id}"] = found
+        else:
+            new.append(member)
+    taken = set(
+        User.objects.filter(email__in=[m.email.strip().lower() for m in new]).values_list(
+            "email", flat=True
+        )
+    )
+    for member in new:
+        if member.email.strip().lower() in taken:
+            reason = f"{member.email} is an account outside {clinic.slug}; match it by licence"
+            key = f"Practitioner/{member.id}"
+            plan.refused.append(Refusal(key, "Practitioner.telecom", reason))
+    plan.new_staff = [m for m in new if m.email.strip().lower() not in taken]
 
 
 def _check_patient(plan: ImportPlan, key: str, person: patient.Patient, clinic: Clinic) -> None:

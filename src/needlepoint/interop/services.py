@@ -22,6 +22,7 @@ from django.utils import timezone
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.roles import Permission
+from needlepoint.clinics.services import staff_enrol
 from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import device, patient
 from needlepoint.interop.bulk import bulk_export_in_scope, remove_files
@@ -42,6 +43,8 @@ class ImportRefused(Exception):
 @dataclass(frozen=True)
 class Imported:
     created: Counter[str]  # resource type -> records created
+    matched_staff: dict[str, str]  # the folder's `Practitioner/id` -> the clinic's member
+    new_staff: list[str]  # the e-mail addresses of the members created
     left_out: Counter[str]  # resource type -> resources read but not imported by this release
     ids: dict[str, str]  # the folder's `Type/id` -> the new record's
 
@@ -76,10 +79,38 @@ def _patient(clinic: Clinic, person: patient.Patient) -> Patient:
     )
 
 
+def _refuse(plan: ImportPlan, key: str, error: ValidationError) -> None:
+    for name, messages in error.message_dict.items():
+        plan.refused.append(Refusal(key, name, " ".join(messages)))
+
+
+def _staff(plan: ImportPlan, clinic: Clinic) -> dict[str, str]:
+    """The folder's Practitioners as the clinic's members: those matched, and those created
+    with an account that cannot sign in until it is given a password (ADR 28)."""
+    made = {key: f"Practitioner/{ids.of('staff', m.pk)}" for key, m in plan.matched_staff.items()}
+    for member in plan.new_staff:
+        key = f"Practitioner/{member.id}"
+        try:
+            staff = staff_enrol(
+                clinic,
+                email=member.email,
+                full_name=member.name,
+                role=member.role,
+                password=None,
+                profession=member.profession,
+                licence_number=member.licence_number,
+            )
+        except ValidationError as error:
+            _refuse(plan, key, error)
+            continue
+        made[key] = f"Practitioner/{ids.of('staff', staff.pk)}"
+    return made
+
+
 def _create(plan: ImportPlan, clinic: Clinic) -> dict[str, str]:
     """Every record of the plan saved, each checked as the app checks it; the refusals of
     those it does not pass are added to the plan."""
-    made: dict[str, str] = {}
+    made = _staff(plan, clinic)
     rows = [
         *((f"Device/{lot.id}", _lot(clinic, lot)) for lot in plan.lots),
         *((f"Patient/{person.id}", _patient(clinic, person)) for person in plan.patients),
@@ -88,8 +119,7 @@ def _create(plan: ImportPlan, clinic: Clinic) -> dict[str, str]:
         try:
             row.full_clean()
         except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                plan.refused.append(Refusal(key, name, " ".join(messages)))
+            _refuse(plan, key, error)
             continue
         row.save()
         kind = key.partition("/")[0]
@@ -122,7 +152,9 @@ def clinic_import(clinic: Clinic, folder: Path) -> Imported:
     if plan.refused:
         raise ImportRefused(plan.refused)  # which rolls back what was saved
     _continue_record_numbers(clinic, plan.patients)
-    created = Counter(key.partition("/")[0] for key in made)
+    matched = {key: made[key] for key in plan.matched_staff}
+    created = Counter(key.partition("/")[0] for key in made if key not in matched)
+    new_staff = [member.email for member in plan.new_staff]
     audit_record(
         None,
         "clinic.fhir_import",
@@ -132,10 +164,11 @@ def clinic_import(clinic: Clinic, folder: Path) -> Imported:
         detail={
             "from": plan.organization.slug if plan.organization else None,
             "created": dict(created),
+            "staff_matched": len(matched),
             "left_out": dict(plan.left_out),
         },
     )
-    return Imported(created, plan.left_out, made)
+    return Imported(created, matched, new_staff, plan.left_out, made)
 
 
 def bulk_export_start(
