@@ -86,7 +86,7 @@ def _refuse(plan: ImportPlan, key: str, error: ValidationError) -> None:
 
 def _staff(plan: ImportPlan, clinic: Clinic) -> dict[str, str]:
     """The folder's Practitioners as the clinic's members: those matched, and those created
-    with an account that cannot sign in until it is given a password (ADR 28)."""
+    with an account that cannot sign in until it is given a password (ADR 29)."""
     made = {key: f"Practitioner/{ids.of('staff', m.pk)}" for key, m in plan.matched_staff.items()}
     for member in plan.new_staff:
         key = f"Practitioner/{member.id}"
