@@ -1,5 +1,5 @@
 """The timeline a page at a time: paging through a long history shows every entry once, in
-order (ties at one instant too), and a page reads the same queries however long it is."""
+order (ties at one instant too), and a page reads no more queries however long it is."""
 
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ def test_a_malformed_cursor_is_a_bad_request(practitioner, patient, before):  # 
     assert response.status_code == 400
 
 
-def test_a_page_reads_the_same_queries_for_20_or_200_sessions(practitioner):  # type: ignore[no-untyped-def]
+def test_a_page_of_200_sessions_reads_no_more_queries_than_one_of_20(practitioner):  # type: ignore[no-untyped-def]
     client = signed_in(practitioner)
 
     def queries(patient: Any, query: str = "") -> int:
@@ -143,10 +143,11 @@ def test_a_page_reads_the_same_queries_for_20_or_200_sessions(practitioner):  # 
 
     short, long = _long_history(practitioner, 20), _long_history(practitioner, 200)
     queries(short)  # warm caches (sessions, knowledge)
-    assert queries(long) == queries(short)
+    # The short history's page shows every kind of entry, each kind read in two queries.
+    assert queries(long) <= queries(short)
     middle = access_timeline(as_actor(practitioner), long.pk).earlier
     assert middle is not None
-    assert queries(long, f"?{middle.query()}") == queries(short)
+    assert queries(long, f"?{middle.query()}") <= queries(short)
 
 
 def test_the_cursor_round_trips_through_its_address() -> None:

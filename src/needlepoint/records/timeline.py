@@ -1,8 +1,9 @@
 """A patient's history in order, a page at a time: intakes and verdicts, assessments, plans,
 sessions, addenda, aftercare, consents, check-ins, adverse events, lot recalls and photos.
 
-Each kind of entry comes from one query on its own time column, cut at the page's cursor and
-limited to one page, so a page costs the same however long the patient's history is."""
+Each kind of entry's times and keys come from one query on its own time column, cut at the
+page's cursor and limited to one page; then only the rows the page shows are read and built.
+A page costs the same however long the patient's history is."""
 
 from __future__ import annotations
 
@@ -98,14 +99,20 @@ class _Scope:
     cursor: Cursor | None
     size: int
 
-    def window(self, rows: QuerySet[M], source: str, at: str | Combinable) -> QuerySet[Any, M]:
-        """The rows of one source that can still show on this page: before the cursor, newest
-        first, one more than a page (to tell whether an earlier page exists)."""
+    def window(
+        self, rows: QuerySet[Any], source: str, at: str | Combinable
+    ) -> QuerySet[Any, tuple[datetime, Any]]:
+        """The times and keys of one source's rows that can still show on this page: before
+        the cursor, newest first, one more than a page (to tell whether an earlier page
+        exists)."""
         timed = rows.annotate(entry_at=F(at) if isinstance(at, str) else at)
         timed = timed.filter(entry_at__isnull=False)
         if self.cursor is not None:
             timed = timed.filter(self._before(source))
-        return timed.order_by("-entry_at", "-pk")[: self.size + 1]
+        keys: QuerySet[Any, tuple[datetime, Any]] = timed.order_by("-entry_at", "-pk").values_list(
+            "entry_at", "pk"
+        )
+        return keys[: self.size + 1]
 
     def _before(self, source: str) -> Q:
         cursor = self.cursor
@@ -117,10 +124,16 @@ class _Scope:
         return Q(entry_at__lt=cursor.at) | Q(entry_at=cursor.at, pk__lt=cursor.ref)
 
 
-def _screenings(scope: _Scope) -> list[Entry]:
-    rows = Screening.objects.filter(
-        clinic_id=scope.clinic_id, patient_id=scope.patient_id
-    ).select_related("intake", "override")
+def _of(model: type[M]) -> Callable[[_Scope], QuerySet[M]]:
+    """The patient's rows of a model that carries its clinic and patient."""
+
+    def rows(scope: _Scope) -> QuerySet[M]:
+        return model._default_manager.filter(clinic_id=scope.clinic_id, patient_id=scope.patient_id)
+
+    return rows
+
+
+def _screenings(scope: _Scope, rows: QuerySet[Screening]) -> list[Entry]:
     return [
         Entry(
             s.screened_at,
@@ -133,14 +146,13 @@ def _screenings(scope: _Scope) -> list[Entry]:
             source="screening",
             ref=str(s.pk),
         )
-        for s in scope.window(rows, "screening", "screened_at")
+        for s in rows.select_related("intake", "override")
     ]
 
 
-def _assessments(scope: _Scope) -> list[Entry]:
-    rows = Assessment.objects.filter(clinic_id=scope.clinic_id, patient_id=scope.patient_id)
+def _assessments(scope: _Scope, rows: QuerySet[Assessment]) -> list[Entry]:
     entries = []
-    for a in scope.window(rows, "assessment", "assessed_at"):
+    for a in rows:
         gb, ecca = a.scores.get("goodman_baron"), a.scores.get("ecca")
         parts = [f"grade {a.qualitative_grade}"]
         parts += [f"Goodman & Baron {gb['score']}"] if gb else []
@@ -159,8 +171,7 @@ def _assessments(scope: _Scope) -> list[Entry]:
     return entries
 
 
-def _courses(scope: _Scope) -> list[Entry]:
-    rows = Course.objects.filter(clinic_id=scope.clinic_id, patient_id=scope.patient_id)
+def _courses(scope: _Scope, rows: QuerySet[Course]) -> list[Entry]:
     return [
         Entry(
             c.created_at,
@@ -171,16 +182,11 @@ def _courses(scope: _Scope) -> list[Entry]:
             source="course",
             ref=str(c.pk),
         )
-        for c in scope.window(rows, "course", "created_at")
+        for c in rows
     ]
 
 
-def _sessions_of(scope: _Scope) -> QuerySet[Session]:
-    return Session.objects.filter(clinic_id=scope.clinic_id, patient_id=scope.patient_id)
-
-
-def _sessions(scope: _Scope) -> list[Entry]:
-    when = Coalesce("started_at", "scheduled_at")
+def _sessions(scope: _Scope, rows: QuerySet[Session]) -> list[Entry]:
     return [
         Entry(
             s.started_at or s.scheduled_at,
@@ -191,7 +197,7 @@ def _sessions(scope: _Scope) -> list[Entry]:
             source="session",
             ref=str(s.pk),
         )
-        for s in scope.window(_sessions_of(scope), "session", when)
+        for s in rows
     ]
 
 
@@ -202,10 +208,13 @@ def _chart_summary(s: Session) -> str:
     return f"{s.get_device_display()}; {zones}"
 
 
-def _addenda(scope: _Scope) -> list[Entry]:
-    rows = Addendum.objects.filter(
+def _addenda_of(scope: _Scope) -> QuerySet[Addendum]:
+    return Addendum.objects.filter(
         clinic_id=scope.clinic_id, session__patient_id=scope.patient_id, draft=False
-    ).select_related("session")
+    )
+
+
+def _addenda(scope: _Scope, rows: QuerySet[Addendum]) -> list[Entry]:
     return [
         Entry(
             a.at,
@@ -216,20 +225,23 @@ def _addenda(scope: _Scope) -> list[Entry]:
             source="addendum",
             ref=str(a.pk),
         )
-        for a in scope.window(rows, "addendum", "at")
+        for a in rows.select_related("session")
     ]
 
 
-def _aftercare(scope: _Scope) -> list[Entry]:
-    rows = _sessions_of(scope).filter(status=Session.Status.SIGNED).select_related("clinic")
-    sessions = list(scope.window(rows, "aftercare", "ended_at"))
+def _signed_sessions_of(scope: _Scope) -> QuerySet[Session]:
+    return _of(Session)(scope).filter(status=Session.Status.SIGNED)
+
+
+def _aftercare(scope: _Scope, rows: QuerySet[Session]) -> list[Entry]:
+    sessions = list(rows.select_related("clinic"))
     if not sessions:
         return []
     knowledge = clinic_knowledge(sessions[0].clinic)
     ends = course_ends(s.course_id for s in sessions)
     entries = []
     for s in sessions:
-        assert s.ended_at is not None  # the window keeps only sessions that ended
+        assert s.ended_at is not None  # the page keeps only sessions that ended
         items = session_aftercare(s, knowledge, ends).items
         last = max(item.ends_at for item in items)
         entries.append(
@@ -247,7 +259,7 @@ def _aftercare(scope: _Scope) -> list[Entry]:
 
 
 def _recall(lot: Lot | None, session: Session, source: str, ref: object) -> Entry:
-    assert lot is not None  # the window keeps sessions and uses of recalled lots only
+    assert lot is not None  # the page keeps sessions and uses of recalled lots only
     assert lot.recalled_at is not None
     return Entry(
         lot.recalled_at,
@@ -261,60 +273,58 @@ def _recall(lot: Lot | None, session: Session, source: str, ref: object) -> Entr
     )
 
 
-def _cartridge_recalls(scope: _Scope) -> list[Entry]:
-    rows = _sessions_of(scope).select_related("cartridge_lot")
+def _cartridge_recalls(scope: _Scope, rows: QuerySet[Session]) -> list[Entry]:
     return [
         _recall(s.cartridge_lot, s, "cartridge-recall", s.pk)
-        for s in scope.window(rows, "cartridge-recall", "cartridge_lot__recalled_at")
+        for s in rows.select_related("cartridge_lot")
     ]
 
 
-def _product_recalls(scope: _Scope) -> list[Entry]:
-    uses = Session.product_lots.through.objects.filter(
+_LotUse = Session.product_lots.through
+
+
+def _lot_uses_of(scope: _Scope) -> QuerySet[Any]:
+    return _LotUse.objects.filter(
         session__clinic_id=scope.clinic_id, session__patient_id=scope.patient_id
-    ).select_related("session", "lot")
+    )
+
+
+def _product_recalls(scope: _Scope, rows: QuerySet[Any]) -> list[Entry]:
     return [
         _recall(use.lot, use.session, "product-recall", use.pk)
-        for use in scope.window(uses, "product-recall", "lot__recalled_at")
+        for use in rows.select_related("session", "lot")
     ]
 
 
-def _consents(scope: _Scope) -> list[Entry]:
-    rows = Consent.objects.filter(
-        clinic_id=scope.clinic_id, patient_id=scope.patient_id
-    ).select_related("template")
+def _consents(scope: _Scope, rows: QuerySet[Consent]) -> list[Entry]:
     entries = []
-    for c in scope.window(rows, "consent", "signed_at"):
+    for c in rows.select_related("template"):
         uses = f" ({', '.join(c.photo_uses)})" if c.photo_uses else ""
         title = f"{c.template.title} v{c.template.version} signed{uses}"
         entries.append(Entry(c.signed_at, "consent", title, source="consent", ref=str(c.pk)))
     return entries
 
 
-def _revocations(scope: _Scope) -> list[Entry]:
-    rows = Consent.objects.filter(
-        clinic_id=scope.clinic_id, patient_id=scope.patient_id
-    ).select_related("template")
-    return [
-        Entry(
-            c.revoked_at,
-            "consent",
-            f"{c.template.title} revoked",
-            c.revoked_reason,
-            source="revocation",
-            ref=str(c.pk),
-        )
-        for c in scope.window(rows, "revocation", "revoked_at")
-        if c.revoked_at is not None
-    ]
-
-
-def _checkins(scope: _Scope) -> list[Entry]:
-    rows = CheckIn.objects.filter(
-        clinic_id=scope.clinic_id, patient_id=scope.patient_id
-    ).select_related("alert", "session")
+def _revocations(scope: _Scope, rows: QuerySet[Consent]) -> list[Entry]:
     entries = []
-    for c in scope.window(rows, "checkin", "reported_at"):
+    for c in rows.select_related("template"):
+        assert c.revoked_at is not None  # the page keeps revoked consents only
+        entries.append(
+            Entry(
+                c.revoked_at,
+                "consent",
+                f"{c.template.title} revoked",
+                c.revoked_reason,
+                source="revocation",
+                ref=str(c.pk),
+            )
+        )
+    return entries
+
+
+def _checkins(scope: _Scope, rows: QuerySet[CheckIn]) -> list[Entry]:
+    entries = []
+    for c in rows.select_related("alert", "session"):
         alert = getattr(c, "alert", None)
         entries.append(
             Entry(
@@ -331,10 +341,9 @@ def _checkins(scope: _Scope) -> list[Entry]:
     return entries
 
 
-def _adverse_events(scope: _Scope) -> list[Entry]:
-    rows = AdverseEvent.objects.filter(clinic_id=scope.clinic_id, patient_id=scope.patient_id)
+def _adverse_events(scope: _Scope, rows: QuerySet[AdverseEvent]) -> list[Entry]:
     entries = []
-    for e in scope.window(rows, "adverse-event", "recorded_at"):
+    for e in rows:
         serious = ", serious" if e.serious else ""
         entries.append(
             Entry(
@@ -352,15 +361,10 @@ def _adverse_events(scope: _Scope) -> list[Entry]:
     return entries
 
 
-def _photos(scope: _Scope) -> list[Entry]:
-    rows = (
-        Photo.objects.filter(clinic_id=scope.clinic_id, patient_id=scope.patient_id)
-        .select_related("session", "consent")
-        .prefetch_related("consent__revocations")
-    )
+def _photos(scope: _Scope, rows: QuerySet[Photo]) -> list[Entry]:
     compare = reverse("patient-photo-compare", args=[scope.patient_id])
     entries = []
-    for p in scope.window(rows, "photo", "captured_at"):
+    for p in rows.select_related("session", "consent").prefetch_related("consent__revocations"):
         pose = p.get_pose_display().lower() if p.pose else "pose unknown"
         where = f"session {p.session.number}" if p.session else "a check-in"
         notes = [] if p.quality_passed else ["kept although the quality check failed"]
@@ -380,41 +384,65 @@ def _photos(scope: _Scope) -> list[Entry]:
     return entries
 
 
+@dataclass(frozen=True)
+class _Source:
+    rows: Callable[[_Scope], QuerySet[Any]]  # the patient's rows of this kind
+    at: str | Combinable  # the time each row shows at
+    entries: Callable[[_Scope, QuerySet[Any]], list[Entry]]  # the page's rows as entries
+
+
 # The sources in tiebreak order: of entries at the same time, a later source's come first.
-_SOURCES: dict[str, Callable[[_Scope], list[Entry]]] = {
-    "screening": _screenings,
-    "assessment": _assessments,
-    "course": _courses,
-    "session": _sessions,
-    "addendum": _addenda,
-    "aftercare": _aftercare,
-    "cartridge-recall": _cartridge_recalls,
-    "product-recall": _product_recalls,
-    "consent": _consents,
-    "revocation": _revocations,
-    "checkin": _checkins,
-    "adverse-event": _adverse_events,
-    "photo": _photos,
+_SOURCES: dict[str, _Source] = {
+    "screening": _Source(_of(Screening), "screened_at", _screenings),
+    "assessment": _Source(_of(Assessment), "assessed_at", _assessments),
+    "course": _Source(_of(Course), "created_at", _courses),
+    "session": _Source(_of(Session), Coalesce("started_at", "scheduled_at"), _sessions),
+    "addendum": _Source(_addenda_of, "at", _addenda),
+    "aftercare": _Source(_signed_sessions_of, "ended_at", _aftercare),
+    "cartridge-recall": _Source(_of(Session), "cartridge_lot__recalled_at", _cartridge_recalls),
+    "product-recall": _Source(_lot_uses_of, "lot__recalled_at", _product_recalls),
+    "consent": _Source(_of(Consent), "signed_at", _consents),
+    "revocation": _Source(_of(Consent), "revoked_at", _revocations),
+    "checkin": _Source(_of(CheckIn), "reported_at", _checkins),
+    "adverse-event": _Source(_of(AdverseEvent), "recorded_at", _adverse_events),
+    "photo": _Source(_of(Photo), "captured_at", _photos),
 }
 _RANK = {source: rank for rank, source in enumerate(_SOURCES)}
 
 
-def _order(entry: Entry) -> tuple[datetime, int, int, str]:
+def _order(place: Cursor) -> tuple[datetime, int, int, str]:
     # Keys are integers or UUIDs as text; by length first, integers sort as numbers.
-    return entry.at, _RANK[entry.source], len(entry.ref), entry.ref
+    return place.at, _RANK[place.source], len(place.ref), place.ref
+
+
+def _places(scope: _Scope) -> list[Cursor]:
+    """Where the page's entries and the first of the next page are, newest first: each
+    source's times and keys only, one page of them each."""
+    places = [
+        Cursor(at, name, str(key))
+        for name, source in _SOURCES.items()
+        for at, key in scope.window(source.rows(scope), name, source.at)
+    ]
+    return sorted(places, key=_order, reverse=True)[: scope.size + 1]
 
 
 def access_timeline(
     actor: Actor, patient_id: UUID, before: Cursor | None = None, size: int = PAGE_SIZE
 ) -> Page:
-    """A page of everything that happened to the patient, newest first, from `before` on."""
+    """A page of everything that happened to the patient, newest first, from `before` on.
+
+    The page's places are read first, then only the rows shown, each source's in one query."""
     patient = patient_in_scope(actor, patient_id, Permission.CLINICAL_READ)
     scope = _Scope(patient.clinic_id, patient.pk, before, size)
-    entries = sorted(
-        (entry for source in _SOURCES.values() for entry in source(scope)),
-        key=_order,
-        reverse=True,
-    )
+    places = _places(scope)
+    keys: dict[str, list[str]] = {}
+    for place in places[:size]:
+        keys.setdefault(place.source, []).append(place.ref)
+    entries = [
+        entry
+        for name, refs in keys.items()
+        for entry in _SOURCES[name].entries(scope, _SOURCES[name].rows(scope).filter(pk__in=refs))
+    ]
+    entries.sort(key=lambda entry: _order(Cursor.of(entry)), reverse=True)
     audit_read(actor, "timeline.read", "patient", patient.pk)
-    shown = entries[:size]
-    return Page(shown, Cursor.of(shown[-1]) if len(entries) > size else None)
+    return Page(entries, Cursor.of(entries[-1]) if len(places) > size and entries else None)
