@@ -3,20 +3,26 @@ one resource a line, written as the resources come so memory stays flat."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
+
+import orjson
 
 from needlepoint.fhir.json import RESOURCE_TYPE, Resource
 
+# The Unicode line and paragraph separators in UTF-8, and as JSON escapes.
+_SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
 
-def ndjson_line(resource: Resource) -> str:
+
+def ndjson_line(resource: Resource) -> bytes:
     """The resource as one line of UTF-8 JSON; the Unicode line and paragraph separators
     (valid in JSON strings) escaped too, so no reader splits a resource in two."""
-    text = json.dumps(resource, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
+    line = orjson.dumps(resource)
+    for raw, escaped in _SEPARATORS:
+        line = line.replace(raw, escaped)
+    return line + b"\n"
 
 
 def write_ndjson(resources: Iterable[Resource], out_dir: Path) -> dict[str, int]:
@@ -24,7 +30,7 @@ def write_ndjson(resources: Iterable[Resource], out_dir: Path) -> dict[str, int]
     (never over an existing file); how many resources of each type were written."""
     counts: dict[str, int] = {}
     with ExitStack() as stack:
-        files: dict[str, TextIO] = {}
+        files: dict[str, BinaryIO] = {}
         for resource in resources:
             kind = resource["resourceType"]
             file = files.get(kind)
@@ -32,7 +38,7 @@ def write_ndjson(resources: Iterable[Resource], out_dir: Path) -> dict[str, int]
                 if not RESOURCE_TYPE.fullmatch(kind):
                     raise ValueError(f"not a resource type: {kind!r}")
                 path = out_dir / f"{kind}.ndjson"
-                file = files[kind] = stack.enter_context(path.open("x", encoding="utf-8"))
+                file = files[kind] = stack.enter_context(path.open("xb"))
                 counts[kind] = 0
             file.write(ndjson_line(resource))
             counts[kind] += 1

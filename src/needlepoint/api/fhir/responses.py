@@ -4,10 +4,10 @@ unknown URL, a method not allowed, a server error) into one."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,8 +36,8 @@ def base_url(request: HttpRequest) -> str:
 
 
 def fhir_response(body: Resource, status: int = 200) -> HttpResponse:
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return HttpResponse(content, status=status, content_type=f"{FHIR_JSON}; charset=utf-8")
+    content_type = f"{FHIR_JSON}; charset=utf-8"
+    return HttpResponse(orjson.dumps(body), status=status, content_type=content_type)
 
 
 def outcome(status: int, diagnostics: str, expression: str | None = None) -> HttpResponse:
