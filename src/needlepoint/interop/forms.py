@@ -62,7 +62,9 @@ def _answers(values: dict[str, Any]) -> dict[str, questionnaire.Answer]:
 
 
 def intake_rows(clinic: Clinic) -> QuerySet[Intake]:
-    return Intake.objects.filter(clinic=clinic).select_related(*related("recorded_by"))
+    # Not which answers were given when (`answers_given`): the response maps the answers.
+    rows = Intake.objects.filter(clinic=clinic).select_related(*related("recorded_by"))
+    return rows.defer("answers_given")
 
 
 def intake_inputs(record: Intake, clinic: Clinic) -> Iterator[object]:
