@@ -98,6 +98,21 @@ def _dated(model: type[Model], name: str, bound: DateBound, zone: tzinfo) -> Q:
     }[bound.prefix]
 
 
+def _updated(actor: Actor, source: Source, bound: DateBound) -> Q:
+    """The rows whose last update (the latest of their `changed` times) is in the period of
+    `bound` as its prefix asks."""
+    since_start = source.changed_since(actor.clinic, bound.start)
+    since_end = source.changed_since(actor.clinic, bound.end)
+    return {
+        "eq": since_start & ~since_end,
+        "ne": ~since_start | since_end,
+        "gt": since_end,
+        "lt": ~since_start,
+        "ge": since_start,
+        "le": ~since_end,
+    }[bound.prefix]
+
+
 def _patient_key(search: Search) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(search.patient))
@@ -119,9 +134,9 @@ def _where(actor: Actor, source: Source, made: Made, search: Search) -> Q | None
             return None
         where &= _dated(model, made.date, bound, actor.zone)
     for bound in search.updated:
-        if source.updated is None:
+        if not source.changed:
             return None
-        where &= _dated(model, source.updated, bound, actor.zone)
+        where &= _updated(actor, source, bound)
     if search.resource_type == "Patient":
         where &= Q(restricted_at__isnull=True)  # as the patient list: restricted records stay out
         for name in search.names:

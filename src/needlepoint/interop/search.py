@@ -1,8 +1,9 @@
 """The search parameters each resource type takes, and a search request read into them.
 
 Every type pages with `_count` (and the `_cursor` of a `next` link); a type made from a
-patient's records takes `patient`, and `date` on its natural time where it has one; Patient
-takes `name`, `identifier`, `birthdate` and `_lastUpdated`. An unknown parameter is ignored
+patient's records takes `patient`, `date` on its natural time where it has one, and
+`_lastUpdated` where its records keep the times of their changes; Patient takes `name`,
+`identifier`, `birthdate` and `_lastUpdated`. An unknown parameter is ignored
 (FHIR's lenient handling) unless the client asked for `Prefer: handling=strict`."""
 
 from __future__ import annotations
@@ -25,24 +26,30 @@ PATIENT_PARAMS = (
     SearchParam("name", "string", "Given or family name starts with (case-insensitive)"),
     SearchParam("identifier", "token", "The record number, as [system|]value"),
     SearchParam("birthdate", "date", "Date of birth, with eq/ne/gt/lt/ge/le prefixes"),
-    SearchParam("_lastUpdated", "date", "When the patient's details last changed"),
 )
 PATIENT = SearchParam("patient", "reference", "The patient's records: Patient/<id> or <id>")
 DATE = SearchParam(
     "date", "date", "The record's time (see docs/fhir.md), with eq/ne/gt/lt/ge/le prefixes"
 )
+LAST_UPDATED = SearchParam(
+    "_lastUpdated",
+    "date",
+    "When the record last changed, as far as it keeps the time (see docs/fhir.md), with "
+    "eq/ne/gt/lt/ge/le prefixes",
+)
 
 
 def search_params(resource_type: str) -> tuple[SearchParam, ...]:
     """The parameters a search of `resource_type` takes (paging aside)."""
-    if resource_type == "Patient":
-        return PATIENT_PARAMS
     sources = sources_of(resource_type)
-    params = []
-    if any(source.patient for source in sources):
-        params.append(PATIENT)
+    if resource_type == "Patient":
+        params = list(PATIENT_PARAMS)
+    else:
+        params = [PATIENT] if any(source.patient for source in sources) else []
     if any(source.makes[resource_type].date for source in sources):
         params.append(DATE)
+    if any(source.changed for source in sources):
+        params.append(LAST_UPDATED)
     return tuple(params)
 
 

@@ -48,8 +48,9 @@ class Source:
     makes: Mapping[str, Made]
     kind: str | None = None  # ids are `<kind>-<pk>…`; None: the row's uuid is the id
     patient: str | None = "patient_id"  # None: the clinic's own records, no patient's
-    updated: str | None = None  # the field `_lastUpdated` searches, if the row has one
-    changed: tuple[str, ...] = ()  # the times a change of the row leaves; none: always exported
+    # The times a change of the row leaves, the first always set; its last update is the
+    # latest of them. None: the row keeps no such time (always exported, no `_lastUpdated`).
+    changed: tuple[str, ...] = ()
     _id: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -66,8 +67,16 @@ class Source:
         rows = self.rows(clinic)
         if since is None or not self.changed:
             return rows
-        changed = reduce(or_, (Q(**{f"{name}__gte": since}) for name in self.changed))
-        return rows.filter(pk__in=rows.model.objects.filter(changed, clinic=clinic).values("pk"))
+        return rows.filter(self.changed_since(clinic, since))
+
+    def changed_since(self, clinic: Clinic, moment: datetime) -> Q:
+        """The rows last updated at or after `moment`: one of their `changed` times is. A time
+        of a related row is matched through a subquery, so a row is not repeated."""
+        changed = reduce(or_, (Q(**{f"{name}__gte": moment}) for name in self.changed))
+        if not any("__" in name for name in self.changed):
+            return changed
+        model = self.rows(clinic).model
+        return Q(pk__in=model.objects.filter(changed, clinic=clinic).values("pk"))
 
     def resources(self, row: Any, clinic: Clinic) -> Iterator[Resource]:
         for record in self.inputs(row, clinic):
@@ -124,7 +133,6 @@ SOURCES: tuple[Source, ...] = (
         people.patient_inputs,
         {"Patient": Made(), "Observation": Made(only=Q(fitzpatrick__isnull=False))},
         patient="pk",
-        updated="updated_at",
         changed=("updated_at",),
     ),
     Source(

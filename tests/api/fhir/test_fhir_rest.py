@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,10 +14,11 @@ import pytest
 
 from needlepoint.api.auth import THROTTLE
 from needlepoint.clinics.models import Clinic
+from needlepoint.courses.models import Course, Session
 from needlepoint.fhir.codes import CANONICAL
 from needlepoint.interop.export import clinic_resources
-from needlepoint.patients.models import Patient
-from needlepoint.safety.models import AuditEvent
+from needlepoint.patients.models import Consent, ConsentRevocation, Patient
+from needlepoint.safety.models import AuditEvent, Lot
 from needlepoint.safety.security import ACCESS_REFUSED
 from tests.api.fhir.conftest import Fhir
 from tests.interop.conftest import Demo
@@ -207,6 +209,63 @@ def test_date_searches_read_each_types_own_time(demo: Demo, fhir: Clients) -> No
     fitzpatrick = [r["id"] for r in _records(demo.clinic) if r["id"].endswith("-skin-type")]
     assert fitzpatrick
     assert not set(fitzpatrick) & set(_ids(_walk(practitioner, "Observation?date=ge2000")))
+
+
+def _at(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
+
+
+def test_last_updated_is_the_latest_time_a_records_changes_leave(demo: Demo, fhir: Clients) -> None:
+    practitioner = fhir("practitioner")
+
+    def found(resource_type: str, *bounds: str) -> set[str]:
+        query = "&".join(f"_lastUpdated={bound}" for bound in bounds)
+        return set(_ids(_walk(practitioner, f"{resource_type}?{query}")))
+
+    # A recalled lot: created in 2020, recalled on 2021-06-01.
+    lot = Lot.objects.filter(clinic=demo.clinic, recalled_at__isnull=False).first()
+    assert lot is not None
+    Lot.objects.filter(pk=lot.pk).update(
+        created_at=_at("2020-01-10"), recalled_at=_at("2021-06-01")
+    )
+    device = f"lot-{lot.pk}"
+    assert device in found("Device", "ge2021-06-01")
+    assert device in found("Device", "le2021-06-01")
+    assert device in found("Device", "eq2021-06")
+    assert device not in found("Device", "gt2021-06-01")
+    assert device not in found("Device", "lt2021-06-01")
+    assert device not in found(
+        "Device", "ge2020-01-01", "lt2021"
+    )  # its creation is not its last change
+    # A signed session: its course planned in 2020, started on 2020-02-01, signed on 2020-03-05.
+    session = Session.objects.filter(clinic=demo.clinic, status=Session.Status.SIGNED).first()
+    assert session is not None
+    Course.objects.filter(pk=session.course_id).update(created_at=_at("2020-01-10"))
+    Session.objects.filter(pk=session.pk).update(
+        started_at=_at("2020-02-01"), ended_at=_at("2020-02-01"), signed_at=_at("2020-03-05")
+    )
+    procedure = f"session-{session.pk}"
+    assert procedure in found("Procedure", "ge2020-03-05", "lt2020-03-06")
+    assert procedure in found("Procedure", "gt2020-02")
+    assert procedure not in found("Procedure", "lt2020-03-05")
+    assert procedure not in found("Procedure", "gt2020-03-05")
+    # A consent signed in 2020 whose photo use was withdrawn on 2020-04-01: once, not per row.
+    revocation = ConsentRevocation.objects.filter(clinic=demo.clinic).first()
+    assert revocation is not None
+    Consent.objects.filter(pk=revocation.consent_id).update(signed_at=_at("2020-01-02"))
+    ConsentRevocation.objects.filter(pk=revocation.pk).update(revoked_at=_at("2020-04-01"))
+    consent = str(revocation.consent_id)
+    assert consent not in found("Consent", "lt2020-03")
+    assert consent in found("Consent", "le2020-04-01")
+    assert consent in found("Consent", "ge2020-04", "lt2020-05")
+    assert consent not in found("Consent", "ne2020-04-01")
+    pages = _walk(practitioner, "Consent?_lastUpdated=ge2020")
+    assert len(_ids(pages)) == len(set(_ids(pages)))
+    # The clinic's staff keep no time of their changes: not a parameter of theirs.
+    strict = practitioner.read(
+        "Practitioner?_lastUpdated=ge2020", 400, HTTP_PREFER="handling=strict"
+    )
+    _outcome(strict, "invalid")
 
 
 def test_unknown_parameters_are_ignored_unless_handling_is_strict(

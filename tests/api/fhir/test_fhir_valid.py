@@ -45,7 +45,14 @@ def test_metadata_lists_what_the_server_answers(
     assert statement["instantiates"] == [
         "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"
     ]
-    assert {p["name"] for p in served["Procedure"]["searchParam"]} == {"patient", "date"}
+    assert {p["name"] for p in served["Procedure"]["searchParam"]} == {
+        "patient",
+        "date",
+        "_lastUpdated",
+    }
+    assert {p["name"] for p in served["Device"]["searchParam"]} == {"_lastUpdated"}
+    # The clinic's and its staff's rows keep no time of their changes.
+    assert "searchParam" not in served["Practitioner"]
     assert {p["name"] for p in served["Observation"]["searchParam"]} == {
         p.name for p in search_params("Observation")
     }
