@@ -6,6 +6,10 @@ send are the side effect checked.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,6 +21,7 @@ from django.core import mail
 from huey import RedisHuey, SqliteHuey
 from huey.storage import RedisStorage, SqliteStorage
 
+import needlepoint
 from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.notify import jobs, outbox
 from needlepoint.notify.models import MailKind, OutboxMessage
@@ -142,3 +147,44 @@ def test_worker_command_runs_the_consumer_with_periodic_tasks(monkeypatch):
     result = CliRunner().invoke(cli, ["worker", "--workers", "3"])
     assert result.exit_code == 0, result.output
     assert started == [{"workers": 3, "worker_type": "thread", "periodic": True}]
+
+
+# The worker's own entry point in a fresh interpreter, with a consumer that prints the names of
+# the tasks registered on the queue it is given instead of running them.
+_WORKER_TASKS = """
+import sys
+from unittest import mock
+from click.testing import CliRunner
+
+class Listing:
+    def __init__(self, huey, **options):
+        self.huey = huey
+
+    def run(self):
+        print("\\n".join(sorted(self.huey._registry._registry)))
+
+with mock.patch("huey.consumer.Consumer", Listing), mock.patch(
+    "needlepoint.cli.worker.pending_migrations", lambda: False
+):
+    from needlepoint.cli.main import cli
+    result = CliRunner().invoke(cli, ["worker", "--data-dir", sys.argv[1]])
+sys.stdout.write(result.output)
+sys.exit(result.exit_code)
+"""
+
+
+def test_the_worker_process_registers_every_task_the_app_defines(tmp_path):
+    for module in pkgutil.walk_packages(needlepoint.__path__, "needlepoint."):
+        if module.name.endswith(".jobs"):
+            importlib.import_module(module.name)
+    defined = set(jobs.huey._registry._registry)
+    assert "needlepoint.interop.jobs.bulk_export_job" in defined
+    worker = subprocess.run(
+        [sys.executable, "-c", _WORKER_TASKS, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr
+    registered = set(worker.stdout.splitlines()[1:])  # after the worker's own first line
+    assert defined <= registered, defined - registered

@@ -1,5 +1,5 @@
 """`needlepoint worker`: the background-job consumer (reminders, check-in prompts, aftercare
-updates, alert escalations), with its periodic tasks."""
+updates, alert escalations, Bulk Data exports), with its periodic tasks."""
 
 from __future__ import annotations
 
