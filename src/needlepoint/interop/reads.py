@@ -31,6 +31,9 @@ from needlepoint.safety.audit import audit_read
 # own right for devices, and the clinical record's for the rest.
 REGISTRY_TYPES = ("Patient", "Organization", "Practitioner", "PractitionerRole")
 LOT_TYPES = ("Device",)
+# A restricted record is left out of searches across patients, as out of the patient list and
+# the clinic's lists, except its safety reports: a restriction never hides those from the clinic.
+SAFETY_REPORTS = ("checkin", "adverse_event")
 
 
 def _require(actor: Actor, resource_type: str) -> None:
@@ -120,6 +123,14 @@ def _patient_key(search: Search) -> uuid.UUID | None:
         return None
 
 
+def _unrestricted(source: Source) -> Q:
+    """The rows of patients whose record is not restricted (all of the clinic's own)."""
+    if source.patient is None:
+        return Q()
+    patient = "" if source.patient == "pk" else f"{source.patient.removesuffix('_id')}__"
+    return Q(**{f"{patient}restricted_at__isnull": True})
+
+
 def _where(actor: Actor, source: Source, made: Made, search: Search) -> Q | None:
     """The rows of `source` that answer `search`, or None when none can."""
     model = source.rows(actor.clinic).model
@@ -129,6 +140,8 @@ def _where(actor: Actor, source: Source, made: Made, search: Search) -> Q | None
         if key is None or source.patient is None:
             return None
         where &= Q(**{source.patient: key})
+    elif actor.role is not Role.PATIENT and source.name not in SAFETY_REPORTS:
+        where &= _unrestricted(source)
     for bound in search.dates:
         if made.date is None:
             return None
@@ -138,7 +151,6 @@ def _where(actor: Actor, source: Source, made: Made, search: Search) -> Q | None
             return None
         where &= _updated(actor, source, bound)
     if search.resource_type == "Patient":
-        where &= Q(restricted_at__isnull=True)  # as the patient list: restricted records stay out
         for name in search.names:
             where &= Q(given_name__istartswith=name) | Q(family_name__istartswith=name)
         for system, value in search.identifiers:

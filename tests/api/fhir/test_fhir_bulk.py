@@ -23,6 +23,8 @@ from needlepoint.interop.export import EXPORT_TYPES, clinic_resources
 from needlepoint.interop.models import BulkExport
 from needlepoint.interop.sources import PATIENT_TYPES
 from needlepoint.notify.jobs import huey
+from needlepoint.patients.models import Patient
+from needlepoint.patients.services import patient_restrict
 from needlepoint.safety.models import AuditEvent
 from tests.api.fhir.conftest import BASE, Fhir
 from tests.factories import StaffFactory
@@ -141,6 +143,17 @@ def test_type_since_and_the_patient_level_narrow_the_export(
     assert set(patients) <= set(PATIENT_TYPES)
     assert {"Patient", "Procedure", "Consent"} <= set(patients)
     assert types("Patient/$export?_type=Consent") == {"Consent": patients["Consent"]}
+
+
+def test_a_restricted_record_is_exported_as_the_data_rights_export_keeps_it(
+    demo: Demo, manager: Fhir, run_jobs: Callable[..., Any]
+) -> None:
+    maya = Patient.objects.get(clinic=demo.clinic, given_name="Maya")
+    patient_restrict(demo.admin, maya.pk, "Contests the record.")
+    manifest = _manifest(manager, _status_path(run_jobs(manager, "Patient/$export")))
+    exported = {o["type"]: _lines(manager, o["url"]) for o in manifest["output"]}
+    assert str(maya.pk) in {r["id"] for r in exported["Patient"]}
+    assert f"Patient/{maya.pk}" in {r["subject"]["reference"] for r in exported["Procedure"]}
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from needlepoint.courses.models import Course, Session
 from needlepoint.fhir.codes import CANONICAL
 from needlepoint.interop.export import clinic_resources
 from needlepoint.patients.models import Consent, ConsentRevocation, Patient
+from needlepoint.patients.services import patient_restrict
 from needlepoint.safety.models import AuditEvent, Lot
 from needlepoint.safety.security import ACCESS_REFUSED
 from tests.api.fhir.conftest import Fhir
@@ -209,6 +210,55 @@ def test_date_searches_read_each_types_own_time(demo: Demo, fhir: Clients) -> No
     fitzpatrick = [r["id"] for r in _records(demo.clinic) if r["id"].endswith("-skin-type")]
     assert fitzpatrick
     assert not set(fitzpatrick) & set(_ids(_walk(practitioner, "Observation?date=ge2000")))
+
+
+def test_a_restricted_record_is_read_as_by_api_v1_and_left_out_of_searches_across_patients(
+    demo: Demo, fhir: Clients
+) -> None:
+    maya = patient_restrict(
+        demo.admin,
+        Patient.objects.get(clinic=demo.clinic, given_name="Maya").pk,
+        "Contests the record.",
+    )
+    practitioner = fhir("practitioner")
+    own = [
+        r
+        for r in _records(demo.clinic)
+        if r.get("subject", r.get("patient", {})).get("reference") == f"Patient/{maya.pk}"
+    ]
+    mine = {r["id"] for r in own}
+    # Out of every search that does not name her, as out of the patient list of /api/v1 ...
+    listed = practitioner.client.get("/api/v1/patients?q=maya").json()
+    assert listed["items"] == []
+    assert _ids(_walk(practitioner, "Patient?name=maya")) == []
+    assert _ids(_walk(practitioner, f"Patient?identifier={maya.record_number}")) == []
+    for resource_type in ("Procedure", "Consent", "Observation", "Media"):
+        assert any(r["resourceType"] == resource_type for r in own)
+        assert not set(_ids(_walk(practitioner, resource_type))) & mine, resource_type
+    assert _ids(_walk(practitioner, "Procedure"))  # the others' stay
+    # ... except her safety reports, as on /api/v1/adverse-events.
+    events = set(_ids(_walk(practitioner, "AdverseEvent")))
+    assert events & mine
+    assert {str(e["id"]) for e in practitioner.client.get("/api/v1/adverse-events").json()} >= {
+        event.removeprefix("adverse-event-") for event in events & mine
+    }
+    # Her record is read as /api/v1 reads it: by id, searched by her, whole; each audited.
+    assert practitioner.client.get(f"/api/v1/patients/{maya.pk}").status_code == 200
+    last = AuditEvent.objects.latest("pk").pk
+    assert practitioner.read(f"Patient/{maya.pk}")["id"] == str(maya.pk)
+    procedures = set(_ids(_walk(practitioner, f"Procedure?patient={maya.pk}")))
+    assert procedures
+    assert procedures <= mine
+    everything = practitioner.read(f"Patient/{maya.pk}/$everything")
+    assert mine <= {e["resource"]["id"] for e in everything["entry"]}
+    events_written = AuditEvent.objects.filter(pk__gt=last).order_by("pk")
+    assert [(e.action, e.object_id) for e in events_written] == [
+        ("fhir.read", str(maya.pk)),
+        ("fhir.search", str(maya.pk)),
+        ("patient.fhir_everything", str(maya.pk)),
+    ]
+    # In the portal she still finds her own record.
+    assert _ids(_walk(fhir("maya"), "Patient")) == [str(maya.pk)]
 
 
 def _at(day: str) -> datetime:
