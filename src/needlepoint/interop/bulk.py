@@ -1,5 +1,6 @@
 """Bulk Data `$export` (HL7 FHIR Bulk Data Access v2): what an export request asks for, the
-background job that writes its NDJSON files, and where they are.
+background job that writes its NDJSON files, and where they are. An export holds the whole
+clinic, every patient's records or a Group's patients' records (`interop.groups`).
 
 An export is a row (`BulkExport`) and a directory of its own under `BULK_EXPORT_DIR` (0700,
 files 0600). The job claims a queued export, streams the clinic's resources into one
@@ -27,6 +28,7 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.fhir.json import Resource
 from needlepoint.fhir.search import FhirSearchError
 from needlepoint.interop.export import EXPORT_TYPES, clinic_resources
+from needlepoint.interop.groups import group_key, group_patients
 from needlepoint.interop.models import BulkExport
 from needlepoint.interop.ndjson import write_ndjson
 from needlepoint.interop.sources import PATIENT_TYPES
@@ -39,6 +41,7 @@ UNSUPPORTED = ("_elements", "_typeFilter", "patient", "includeAssociatedData")
 LEVEL_TYPES = {
     BulkExport.Level.SYSTEM: frozenset(EXPORT_TYPES),
     BulkExport.Level.PATIENT: frozenset(PATIENT_TYPES),
+    BulkExport.Level.GROUP: frozenset(PATIENT_TYPES),
 }
 PROGRESS_EVERY = 1000  # resources written between two progress notes (and cancel checks)
 KEPT_FOR = timedelta(days=7)  # a finished export's files are removed after this
@@ -92,7 +95,10 @@ def remove_files(export_id: object) -> None:
 def _resources(export: BulkExport) -> Iterator[Resource]:
     level_types = LEVEL_TYPES[BulkExport.Level(export.level)]
     types = export.types or (None if export.level == BulkExport.Level.SYSTEM else level_types)
-    return clinic_resources(export.clinic, types, export.since)
+    patients = None
+    if export.level == BulkExport.Level.GROUP:  # its members as the job runs
+        patients = group_patients(export.clinic, group_key(export.clinic, export.group))
+    return clinic_resources(export.clinic, types, export.since, patients)
 
 
 def _watched(export_id: uuid.UUID, resources: Iterable[Resource]) -> Iterator[Resource]:

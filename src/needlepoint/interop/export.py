@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
@@ -20,24 +23,31 @@ from needlepoint.patients.models import Patient
 from needlepoint.safety.audit import audit_read
 
 
-def clinic_inputs(clinic: Clinic, since: datetime | None = None) -> Iterator[object]:
+def clinic_inputs(
+    clinic: Clinic, since: datetime | None = None, patients: QuerySet[Any] | None = None
+) -> Iterator[object]:
     """Every mapper input of the clinic: its forms, then each source's records in turn (only
-    those changed at or after `since`, when given)."""
+    those changed at or after `since`, when given; only those of `patients`, a query of
+    their keys, when given)."""
     yield from forms(clinic_knowledge(clinic))
     for source in SOURCES:
-        yield from source.records(clinic, since)
+        yield from source.records(clinic, since, patients)
 
 
 def clinic_resources(
-    clinic: Clinic, types: Collection[str] | None = None, since: datetime | None = None
+    clinic: Clinic,
+    types: Collection[str] | None = None,
+    since: datetime | None = None,
+    patients: QuerySet[Any] | None = None,
 ) -> Iterator[Resource]:
     """The CodeSystems, then every resource of the clinic (only `types`, when given; only
-    the records changed at or after `since`, when given: the definitions always)."""
+    the records changed at or after `since`, when given: the definitions always; only the
+    records of `patients`, when given)."""
     wanted = (lambda resource: resource["resourceType"] in types) if types else None
     for code_system in code_systems(clinic_knowledge(clinic)):
         if wanted is None or wanted(code_system):
             yield code_system
-    for record in clinic_inputs(clinic, since):
+    for record in clinic_inputs(clinic, since, patients):
         for resource in to_resources(record):
             if wanted is None or wanted(resource):
                 yield resource

@@ -15,6 +15,7 @@ class BulkExport(models.Model):
     class Level(models.TextChoices):
         SYSTEM = "system", "The whole clinic"
         PATIENT = "patient", "Every patient's records"
+        GROUP = "group", "The records of a Group's patients"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -32,6 +33,7 @@ class BulkExport(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     level = models.CharField(max_length=10, choices=Level.choices)
+    group = models.CharField(max_length=64, blank=True)  # the Group's id, at the group level
     types = models.JSONField(default=list)  # the types asked for; empty: every type
     since = models.DateTimeField(null=True, blank=True)
     request_url = models.TextField()

@@ -28,9 +28,11 @@ from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.safety.audit import audit_read
 
 # What a type needs beyond the clinic: the registry (every role) for who is who, the lots'
-# own right for devices, and the clinical record's for the rest.
+# own right for devices, the staff's clinical record for lists of patients, and the clinical
+# record's for the rest (a patient reads their own).
 REGISTRY_TYPES = ("Patient", "Organization", "Practitioner", "PractitionerRole")
 LOT_TYPES = ("Device",)
+PATIENT_LIST_TYPES = ("Group",)
 # A restricted record is left out of searches across patients, as out of the patient list and
 # the clinic's lists, except its safety reports: a restriction never hides those from the clinic.
 SAFETY_REPORTS = ("checkin", "adverse_event")
@@ -41,6 +43,8 @@ def _require(actor: Actor, resource_type: str) -> None:
         actor.require(Permission.PATIENT_READ)
     elif resource_type in LOT_TYPES:
         actor.require(Permission.LOT_READ)
+    elif resource_type in PATIENT_LIST_TYPES:
+        actor.require(Permission.CLINICAL_READ)
     else:
         actor.require(actor.record_permission(Permission.CLINICAL_READ))
 
@@ -52,9 +56,16 @@ def _rows(actor: Actor, source: Source) -> QuerySet[Any]:
     return rows
 
 
+def _patients_named(resource: Resource) -> list[str]:
+    """The patients a resource of the clinic's own names (a Group its members)."""
+    return sorted(
+        {ref.partition("/")[2] for ref in references(resource) if ref.startswith("Patient/")}
+    )
+
+
 def access_resource(actor: Actor, resource_type: str, resource_id: str) -> Resource:
     """One resource of the actor's clinic by type and id; 404 outside it. Audited when it is
-    part of a patient's record."""
+    part of a patient's record or names patients (a Group)."""
     _require(actor, resource_type)
     for source in sources_of(resource_type):
         key = source.key(resource_id)
@@ -63,10 +74,12 @@ def access_resource(actor: Actor, resource_type: str, resource_id: str) -> Resou
             continue
         for resource in source.resources(row, actor.clinic):
             if resource["resourceType"] == resource_type and resource["id"] == resource_id:
-                patient = source.patient_of(row)
+                patient, read = source.patient_of(row), f"{resource_type}/{resource_id}"
                 if patient is not None:
-                    reference = f"{resource_type}/{resource_id}"
-                    audit_read(actor, "fhir.read", "patient", patient, detail={"read": reference})
+                    audit_read(actor, "fhir.read", "patient", patient, detail={"read": read})
+                elif named := _patients_named(resource):
+                    detail = {"read": read, "patients": named}
+                    audit_read(actor, "fhir.read", "clinic", actor.clinic.pk, detail=detail)
                 return resource
     raise OutOfScope(resource_type, resource_id, object_type=resource_type)
 
@@ -203,7 +216,12 @@ def access_resource_search(actor: Actor, search: Search) -> SearchPage:
     one audit event naming the resources and patients shown."""
     _require(actor, search.resource_type)
     found, following = _page(actor, search)
-    if any(source.patient for source in sources_of(search.resource_type)):
+    patients = {
+        named
+        for resource, patient in found
+        for named in ([patient] if patient else _patients_named(resource))
+    }
+    if patients or any(source.patient for source in sources_of(search.resource_type)):
         audit_read(
             actor,
             "fhir.search",
@@ -213,7 +231,7 @@ def access_resource_search(actor: Actor, search: Search) -> SearchPage:
                 "type": search.resource_type,
                 "query": [f"{name}={value}" for name, value in search.applied],
                 "ids": [resource["id"] for resource, _ in found],
-                "patients": sorted({patient for _, patient in found if patient}),
+                "patients": sorted(patients),
             },
         )
     return SearchPage([resource for resource, _ in found], following)

@@ -21,11 +21,13 @@ from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Clinic
+from needlepoint.clinics.records import OutOfScope
 from needlepoint.clinics.roles import Permission
 from needlepoint.clinics.services import staff_enrol
 from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import device, patient
 from needlepoint.interop.bulk import bulk_export_in_scope, remove_files
+from needlepoint.interop.groups import group_key
 from needlepoint.interop.imports import ImportPlan, Refusal, import_plan
 from needlepoint.interop.jobs import bulk_export_job
 from needlepoint.interop.models import BulkExport
@@ -177,14 +179,19 @@ def bulk_export_start(
     types: Sequence[str],
     since: datetime | None,
     request_url: str,
+    group: str = "",
 ) -> BulkExport:
-    """Queue an export of the actor's clinic (a clinic admin's, as the whole export is)."""
+    """Queue an export of the actor's clinic (a clinic admin's, as the whole export is); at
+    the group level, of Group `group` of the clinic (404 when it has none by that id)."""
     actor.require(Permission.PATIENT_DATA_RIGHTS)
+    if level == BulkExport.Level.GROUP and group_key(actor.clinic, group) is None:
+        raise OutOfScope("Group", group, object_type="Group")
     with transaction.atomic():
         export = BulkExport.objects.create(
             clinic=actor.clinic,
             requested_by=actor.user,
             level=level,
+            group=group,
             types=list(types),
             since=since,
             request_url=request_url,
@@ -192,6 +199,7 @@ def bulk_export_start(
         detail = {
             "export": str(export.pk),
             "level": level.value,
+            **({"group": group} if group else {}),
             "types": list(types) or "all",
             "since": since.isoformat() if since else None,
         }

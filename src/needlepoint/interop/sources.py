@@ -22,7 +22,7 @@ from needlepoint.clinics.streaming import in_order
 from needlepoint.courses.models import Session
 from needlepoint.fhir.json import Resource
 from needlepoint.fhir.mapping import to_resources
-from needlepoint.interop import clinical, forms, people, photos
+from needlepoint.interop import clinical, forms, groups, people, photos
 from needlepoint.interop.refs import CHUNK
 
 UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -57,8 +57,17 @@ class Source:
         key = rf"{re.escape(self.kind)}-(\d{{1,19}})" if self.kind else f"({UUID})"
         object.__setattr__(self, "_id", re.compile(rf"{key}(?:-[A-Za-z0-9.\-]+)?"))
 
-    def records(self, clinic: Clinic, since: datetime | None = None) -> Iterator[object]:
-        for row in in_order(self.rows_since(clinic, since), chunk=CHUNK):
+    def records(
+        self, clinic: Clinic, since: datetime | None = None, patients: QuerySet[Any] | None = None
+    ) -> Iterator[object]:
+        """The mapper inputs of the rows changed since `since`, of `patients` (a query of their
+        keys) only when given: then a source of the clinic's own records yields none."""
+        rows = self.rows_since(clinic, since)
+        if patients is not None:
+            if self.patient is None:
+                return
+            rows = rows.filter(**{f"{self.patient}__in": patients})
+        for row in in_order(rows, chunk=CHUNK):
             yield from self.inputs(row, clinic)
 
     def rows_since(self, clinic: Clinic, since: datetime | None) -> QuerySet[Any]:
@@ -134,6 +143,14 @@ SOURCES: tuple[Source, ...] = (
         {"Patient": Made(), "Observation": Made(only=Q(fitzpatrick__isnull=False))},
         patient="pk",
         changed=("updated_at",),
+    ),
+    Source(
+        "group",
+        groups.group_rows,
+        groups.group_inputs,
+        {"Group": Made()},
+        kind="staff",
+        patient=None,
     ),
     Source(
         "consent",

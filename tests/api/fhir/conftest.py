@@ -11,6 +11,10 @@ from django.test import Client
 
 from needlepoint.accounts.models import User
 from needlepoint.accounts.tokens import token_create
+from needlepoint.clinics.models import Staff
+from needlepoint.courses.models import Course
+from needlepoint.patients.models import Patient
+from tests.factories import StaffFactory
 from tests.interop.conftest import Demo, demo  # noqa: F401 (the fixture)
 
 BASE = "/fhir/R4"
@@ -49,3 +53,12 @@ def fhir(demo: Demo) -> Callable[[str | None], Fhir]:  # noqa: F811
         "maya": "patient@demo.needlepoint.test",  # Maya's portal account
     }
     return lambda who: Fhir(None if who is None else emails[who])
+
+
+def patients_moved_to_a_new_practitioner(demo: Demo, *given_names: str) -> Staff:  # noqa: F811
+    """A second practitioner of the demo clinic, now the planner of these patients' courses."""
+    staff = StaffFactory(clinic=demo.clinic, role="practitioner", licence_number="GMC-7700")
+    patients = Patient.objects.filter(clinic=demo.clinic, given_name__in=given_names)
+    assert patients.count() == len(given_names)
+    assert Course.objects.filter(patient__in=patients).update(planned_by=staff)
+    return staff

@@ -26,7 +26,7 @@ from needlepoint.notify.jobs import huey
 from needlepoint.patients.models import Patient
 from needlepoint.patients.services import patient_restrict
 from needlepoint.safety.models import AuditEvent
-from tests.api.fhir.conftest import BASE, Fhir
+from tests.api.fhir.conftest import BASE, Fhir, patients_moved_to_a_new_practitioner
 from tests.factories import StaffFactory
 from tests.fhir.validator import validate
 from tests.interop.conftest import Demo
@@ -154,6 +154,46 @@ def test_a_restricted_record_is_exported_as_the_data_rights_export_keeps_it(
     exported = {o["type"]: _lines(manager, o["url"]) for o in manifest["output"]}
     assert str(maya.pk) in {r["id"] for r in exported["Patient"]}
     assert f"Patient/{maya.pk}" in {r["subject"]["reference"] for r in exported["Procedure"]}
+
+
+def test_a_group_export_holds_its_patients_records_only(
+    demo: Demo, manager: Fhir, run_jobs: Callable[..., Any], fhir: Callable[[str | None], Fhir]
+) -> None:
+    newcomer = patients_moved_to_a_new_practitioner(demo, "Maya")
+    maya = Patient.objects.get(clinic=demo.clinic, given_name="Maya")
+    group = f"Group/staff-{newcomer.pk}-patients"
+    last = AuditEvent.objects.latest("pk").pk
+    manifest = _manifest(manager, _status_path(run_jobs(manager, f"{group}/$export")))
+    assert manifest["request"] == f"http://testserver{BASE}/{group}/$export"
+    exported = [r for o in manifest["output"] for r in _lines(manager, o["url"])]
+    assert {r["resourceType"] for r in exported} <= set(PATIENT_TYPES)
+    assert {"Patient", "Procedure", "Consent", "AdverseEvent"} <= {
+        r["resourceType"] for r in exported
+    }
+    everything = fhir("admin").read(f"Patient/{maya.pk}/$everything")
+    own = {
+        (e["resource"]["resourceType"], e["resource"]["id"])
+        for e in everything["entry"]
+        if e["resource"]["resourceType"] in PATIENT_TYPES
+    }
+    assert {(r["resourceType"], r["id"]) for r in exported} == own
+    kick_off = AuditEvent.objects.filter(pk__gt=last, action="clinic.fhir_bulk_export").get()
+    assert kick_off.detail["group"] == f"staff-{newcomer.pk}-patients"
+    narrowed = _manifest(manager, _status_path(run_jobs(manager, f"{group}/$export?_type=Patient")))
+    assert [(o["type"], o["count"]) for o in narrowed["output"]] == [("Patient", 1)]
+
+
+def test_another_clinics_or_no_group_is_a_404_and_only_a_clinic_admin_exports_one(
+    demo: Demo, manager: Fhir, fhir: Callable[[str | None], Fhir]
+) -> None:
+    northside = Clinic.objects.get(slug="northside").staff.get(role="practitioner")
+    for group in (f"staff-{northside.pk}-patients", "staff-99999-patients", "nobody"):
+        response = manager.get(f"Group/{group}/$export", **ASYNC)
+        assert response.status_code == 404, group
+        assert response.json()["issue"][0]["code"] == "not-found"
+    own = f"Group/staff-{demo.practitioner.user.staff.pk}-patients/$export"
+    assert fhir("practitioner").get(own, **ASYNC).status_code == 403
+    assert not BulkExport.objects.exists()
 
 
 @pytest.mark.parametrize(

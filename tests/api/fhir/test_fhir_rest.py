@@ -21,7 +21,7 @@ from needlepoint.patients.models import Consent, ConsentRevocation, Patient
 from needlepoint.patients.services import patient_restrict
 from needlepoint.safety.models import AuditEvent, Lot
 from needlepoint.safety.security import ACCESS_REFUSED
-from tests.api.fhir.conftest import Fhir
+from tests.api.fhir.conftest import Fhir, patients_moved_to_a_new_practitioner
 from tests.interop.conftest import Demo
 
 Clients = Callable[[str | None], Fhir]
@@ -259,6 +259,46 @@ def test_a_restricted_record_is_read_as_by_api_v1_and_left_out_of_searches_acros
     ]
     # In the portal she still finds her own record.
     assert _ids(_walk(fhir("maya"), "Patient")) == [str(maya.pk)]
+
+
+def test_a_practitioners_patients_are_a_group_read_and_searched_with_the_clinical_record(
+    demo: Demo, fhir: Clients
+) -> None:
+    newcomer = patients_moved_to_a_new_practitioner(demo, "Maya")
+    maya = Patient.objects.get(clinic=demo.clinic, given_name="Maya")
+    practitioner = fhir("practitioner")
+    group = practitioner.read(f"Group/staff-{newcomer.pk}-patients")
+    assert group["type"] == "person"
+    assert group["actual"] is True
+    assert group["managingEntity"] == {"reference": f"Practitioner/staff-{newcomer.pk}"}
+    assert group["member"] == [{"entity": {"reference": f"Patient/{maya.pk}"}}]
+    assert group["quantity"] == 1
+    event = AuditEvent.objects.latest("pk")
+    assert (event.action, event.object_type) == ("fhir.read", "clinic")
+    assert event.detail["patients"] == [str(maya.pk)]
+    groups = {e["resource"]["id"]: e["resource"] for e in practitioner.read("Group")["entry"]}
+    shah = demo.practitioner.user.staff.pk
+    assert set(groups) == {f"staff-{shah}-patients", f"staff-{newcomer.pk}-patients"}
+    planned = {
+        f"Patient/{course.patient_id}"
+        for course in Course.objects.filter(clinic=demo.clinic, planned_by_id=shah)
+    }
+    assert planned
+    assert f"Patient/{maya.pk}" not in planned
+    members = groups[f"staff-{shah}-patients"]["member"]
+    assert {m["entity"]["reference"] for m in members} == planned
+    assert set(AuditEvent.objects.latest("pk").detail["patients"]) == {
+        str(maya.pk),
+        *(reference.removeprefix("Patient/") for reference in planned),
+    }
+    _outcome(fhir("front_desk").read(f"Group/staff-{shah}-patients", 403), "forbidden")
+    _outcome(fhir("maya").read(f"Group/staff-{newcomer.pk}-patients", 403), "forbidden")
+    _outcome(fhir("maya").read("Group", 403), "forbidden")
+    _outcome(fhir("northside").read(f"Group/staff-{shah}-patients", 404), "not-found")
+    _outcome(practitioner.read(f"Group/staff-{shah}", 404), "not-found")
+    _outcome(
+        practitioner.read(f"Group/staff-{demo.admin.user.staff.pk}-patients", 404), "not-found"
+    )
 
 
 def _at(day: str) -> datetime:

@@ -41,6 +41,12 @@ def test_metadata_lists_what_the_server_answers(
         "_lastUpdated",
     }
     assert [op["name"] for op in patient["operation"]] == ["everything", "export"]
+    assert served["Group"]["operation"] == [
+        {
+            "name": "export",
+            "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export",
+        }
+    ]
     assert [op["name"] for op in statement["rest"][0]["operation"]] == ["export"]
     assert statement["instantiates"] == [
         "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"

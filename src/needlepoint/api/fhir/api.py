@@ -16,6 +16,7 @@ from needlepoint.fhir.capability import (
     BULK_DATA,
     BULK_EXPORT,
     EVERYTHING,
+    GROUP_EXPORT,
     PATIENT_EXPORT,
     Supported,
     capability_statement,
@@ -30,7 +31,10 @@ SECURITY = (
     "may read; $export is a clinic admin's. metadata, CodeSystem and Questionnaire need no "
     "token."
 )
-PATIENT_OPERATIONS = (("everything", EVERYTHING), ("export", PATIENT_EXPORT))
+OPERATIONS = {
+    "Patient": (("everything", EVERYTHING), ("export", PATIENT_EXPORT)),
+    "Group": (("export", GROUP_EXPORT),),
+}
 
 api = NinjaAPI(
     title="Needlepoint FHIR R4",
@@ -50,7 +54,7 @@ def capability_read(request: HttpRequest) -> HttpResponse:
         Supported(
             resource_type,
             search=search_params(resource_type),
-            operations=PATIENT_OPERATIONS if resource_type == "Patient" else (),
+            operations=OPERATIONS.get(resource_type, ()),
         )
         for resource_type in RECORD_TYPES
     ]

@@ -1,7 +1,8 @@
 """Bulk Data `$export` (FHIR Bulk Data Access v2) for a clinic admin's token: the kick-off
-(`$export`, `Patient/$export`) answers 202 with the status URL in `Content-Location`; the
-status answers 202 with `X-Progress` while the job runs, then the manifest; each NDJSON file
-downloads with the same token; DELETE cancels the export and removes its files."""
+(`$export`, `Patient/$export`, `Group/<id>/$export`) answers 202 with the status URL in
+`Content-Location`; the status answers 202 with `X-Progress` while the job runs, then the
+manifest; each NDJSON file downloads with the same token; DELETE cancels the export and
+removes its files."""
 
 from __future__ import annotations
 
@@ -28,12 +29,13 @@ NDJSON = "application/fhir+ndjson"
 RETRY_AFTER = "5"  # seconds between polls of a running export
 
 
-def _kick_off(request: HttpRequest, level: BulkExport.Level) -> HttpResponse:
+def _kick_off(request: HttpRequest, level: BulkExport.Level, group: str = "") -> HttpResponse:
     if "respond-async" not in request.headers.get("Prefer", ""):
         raise HttpError(400, "An export runs in the background: send 'Prefer: respond-async'.")
     actor = request_actor(request)
     types, since = read_export_request(level, dict(request.GET.lists()))
-    export = bulk_export_start(actor, level, types, since, request.build_absolute_uri())
+    url = request.build_absolute_uri()
+    export = bulk_export_start(actor, level, types, since, url, group)
     response = HttpResponse(status=202)
     status = reverse("fhir-r4:bulk_export_status", args=[export.pk])
     response["Content-Location"] = request.build_absolute_uri(status)
@@ -50,6 +52,12 @@ def bulk_export_clinic(request: HttpRequest) -> HttpResponse:
 def bulk_export_patients(request: HttpRequest) -> HttpResponse:
     """Every patient's records (FHIR's Patient compartment; `_type`, `_since`)."""
     return _kick_off(request, BulkExport.Level.PATIENT)
+
+
+@router.get("/Group/{group_id}/$export")
+def bulk_export_group(request: HttpRequest, group_id: str) -> HttpResponse:
+    """The records of a Group's patients (a practitioner's; `_type`, `_since`)."""
+    return _kick_off(request, BulkExport.Level.GROUP, group_id)
 
 
 @router.get("/bulk/{export_id}", url_name="bulk_export_status")
