@@ -102,18 +102,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# On PostgreSQL, parameters bound by the server and a query run a few times on a connection
-# prepared, so its plan is reused (ADR 26): planning a select_related join costs more than
-# running it. DATABASE_PREPARE_THRESHOLD="" turns it off behind a pooler that cannot keep
-# prepared statements.
-_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
-POSTGRES_OPTIONS = {
-    "server_side_binding": True,
-    "prepare_threshold": int(_threshold) if _threshold else None,
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["OPTIONS"] = dict(POSTGRES_OPTIONS)
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue instead of failing; WAL lets readers run beside one writer.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -130,7 +119,6 @@ if os.environ.get("DATABASE_REPLICA_URL"):
             conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
             conn_health_checks=True,
         ),
-        "OPTIONS": dict(POSTGRES_OPTIONS),
         "TEST": {"MIRROR": "default"},
     }
 
