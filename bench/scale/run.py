@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import secrets
@@ -112,7 +113,8 @@ def measure(
             floor = wrk(base, files[FLOOR], args.connections, args.seconds)
             run = wrk(base, files[name], args.connections, args.seconds)
             run["floor_p95_ms"] = floor["p95_ms"]
-            run["ratio"] = run["p95_ms"] / floor["p95_ms"]
+            # No floor request finished in the run: the server was still busy with the last one.
+            run["ratio"] = run["p95_ms"] / floor["p95_ms"] if floor["p95_ms"] else math.inf
             runs[name].append(run)
     return {
         name: {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
@@ -175,6 +177,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict[int, dict[str, dict[st
         with serving(args.port, data_dir, probe) as base:
             results[size] = measure(base, files, args)
         print(f"measured {size} patients", file=sys.stderr)
+        if args.json:  # what is measured so far, should a later size fail
+            args.json.write_text(json.dumps(results, indent=2))
     return results
 
 
