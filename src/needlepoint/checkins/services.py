@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,30 +38,15 @@ def checkin_submit(actor: Actor, symptoms: rules.Symptoms, note: str = "") -> Ch
         raise ValidationError("There is no treatment session to report on yet.")
     if len(note) > MAX_NOTE:
         raise ValidationError({"note": f"Keep the note under {MAX_NOTE} characters."})
-    knowledge = clinic_knowledge(actor.clinic)
     now = timezone.now()
-    result = rules.triage(
-        rules.CheckIn(
-            performed_at=session.ended_at,
-            reported_at=now,
-            symptoms=symptoms,
-            previous=_previous_report(session, knowledge),
-            patient=patient_context(session.patient),
-        ),
-        knowledge,
+    checkin, result = checkin_create(
+        session,
+        now,
+        symptoms,
+        note.strip(),
+        clinic_knowledge(actor.clinic),
+        patient_context(session.patient),
     )
-    checkin = CheckIn.objects.create(
-        clinic=actor.clinic,
-        patient_id=actor.patient_id,
-        session=session,
-        reported_at=now,
-        symptoms=rules.symptoms_json(symptoms, knowledge),
-        note=note.strip(),
-        level=result.level.value,
-        triage=_stored_triage(result),
-    )
-    if checkin.level != Level.EXPECTED or result.anomalies:
-        Alert.objects.create(clinic=actor.clinic, patient_id=actor.patient_id, checkin=checkin)
     audit_record(
         actor,
         "checkin.submit",
@@ -74,6 +61,45 @@ def checkin_submit(actor: Actor, symptoms: rules.Symptoms, note: str = "") -> Ch
     return checkin
 
 
+def checkin_create(
+    session: Session,
+    reported_at: datetime,
+    symptoms: rules.Symptoms,
+    note: str,
+    knowledge: Knowledge,
+    patient: rules.PatientContext,
+) -> tuple[CheckIn, rules.Triage]:
+    """A check-in on a treated session triaged by the rules engine as it was reported (against
+    the session's end and the patient's last report on it), with an alert when it is above
+    `expected` or its times do not add up. The caller audits it."""
+    assert session.ended_at is not None
+    result = rules.triage(
+        rules.CheckIn(
+            performed_at=session.ended_at,
+            reported_at=reported_at,
+            symptoms=symptoms,
+            previous=_previous_report(session, reported_at, knowledge),
+            patient=patient,
+        ),
+        knowledge,
+    )
+    checkin = CheckIn.objects.create(
+        clinic_id=session.clinic_id,
+        patient_id=session.patient_id,
+        session=session,
+        reported_at=reported_at,
+        symptoms=rules.symptoms_json(symptoms, knowledge),
+        note=note,
+        level=result.level.value,
+        triage=_stored_triage(result),
+    )
+    if checkin.level != Level.EXPECTED or result.anomalies:
+        Alert.objects.create(
+            clinic_id=session.clinic_id, patient_id=session.patient_id, checkin=checkin
+        )
+    return checkin, result
+
+
 def _stored_triage(result: rules.Triage) -> dict[str, JsonValue]:
     """The triage as a check-in stores it: without its level, which is `CheckIn.level`."""
     stored = to_json(result)
@@ -82,10 +108,14 @@ def _stored_triage(result: rules.Triage) -> dict[str, JsonValue]:
     return stored
 
 
-def _previous_report(session: Session, knowledge: Knowledge) -> rules.PreviousReport | None:
-    """The patient's last check-in on the session, to compare with; one whose symptoms the
-    knowledge no longer reads (a symptom since removed) is left out rather than refused."""
-    previous = CheckIn.objects.filter(session=session).order_by("-reported_at").first()
+def _previous_report(
+    session: Session, reported_at: datetime, knowledge: Knowledge
+) -> rules.PreviousReport | None:
+    """The patient's last check-in on the session before this one, to compare with; one whose
+    symptoms the knowledge no longer reads (a symptom since removed) is left out rather than
+    refused."""
+    earlier = CheckIn.objects.filter(session=session, reported_at__lt=reported_at)
+    previous = earlier.order_by("-reported_at").first()
     if previous is None:
         return None
     try:

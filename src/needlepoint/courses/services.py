@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -74,6 +74,14 @@ def course_plan(actor: Actor, assessment: Assessment) -> CoursePlan:
     """The rules engine's plan for an assessment, within the clinic's prices and limits, for
     the patient's skin type and latest screening findings. An unrecorded skin type is asked
     for (a validation error on `fitzpatrick`), never assumed."""
+    findings = latest_findings(actor, assessment.patient_id)
+    return assessment_plan(clinic_knowledge(actor.clinic), assessment, findings)
+
+
+def assessment_plan(
+    knowledge: Knowledge, assessment: Assessment, findings: Iterable[str]
+) -> CoursePlan:
+    """`course_plan` for the clinic's `knowledge` and the screening findings given."""
     patient = assessment.patient
     if patient.fitzpatrick is None:
         raise ValidationError({"fitzpatrick": FITZPATRICK_NEEDED})
@@ -82,12 +90,12 @@ def course_plan(actor: Actor, assessment: Assessment) -> CoursePlan:
         qualitative_grade=assessment.qualitative_grade,
         fitzpatrick=patient.fitzpatrick,
         zones=tuple(sorted(assessment.zones)) or UNASSESSED_ZONES,
-        findings=tuple(sorted(latest_findings(actor, patient.pk))),
+        findings=tuple(sorted(findings)),
     )
-    return plan_course(request, clinic_knowledge(actor.clinic))
+    return plan_course(request, knowledge)
 
 
-def _check_plan(
+def check_course_plan(
     knowledge: Knowledge,
     plan: CoursePlan,
     sessions: int,
@@ -143,7 +151,7 @@ def course_create(
     if not plan.suitable:
         reasons = " ".join(reason.text for reason in plan.reasons)
         raise ValidationError(f"Microneedling is not suitable for this assessment: {reasons}")
-    _check_plan(knowledge, plan, sessions_planned, interval_weeks, zones)
+    check_course_plan(knowledge, plan, sessions_planned, interval_weeks, zones)
     known_adjuncts = {rule.code for rule in knowledge.adjuncts}
     if set(adjuncts) - known_adjuncts:
         raise ValidationError({"adjuncts": f"Choose from: {', '.join(sorted(known_adjuncts))}."})

@@ -70,7 +70,7 @@ def _refuse(refusals: Sequence[charting.Refusal]) -> None:
         raise ValidationError(errors)
 
 
-def _gate_chart(session: Session, product_lots: Sequence[Lot], **changes: Any) -> charting.Chart:
+def gate_chart(session: Session, product_lots: Sequence[Lot], **changes: Any) -> charting.Chart:
     """The chart as it will stand once `changes` are applied to the session."""
 
     def value(name: str) -> Any:
@@ -136,7 +136,7 @@ def _chart_save(
     if session.revision != revision:
         raise ChartConflict(session)
     _check_lots_belong(session, chart.get("cartridge_lot", session.cartridge_lot), product_lots)
-    gate = _gate_chart(session, product_lots, **chart)
+    gate = gate_chart(session, product_lots, **chart)
     knowledge = clinic_knowledge(actor.clinic)
     _refuse(
         charting.chart_refusals(
@@ -230,7 +230,7 @@ def session_sign(actor: Actor, session_id: object, revision: int) -> Session:
         raise ValidationError("This chart is already signed.")
     if session.revision != revision:
         raise ChartConflict(session)
-    gate = _gate_chart(session, list(session.product_lots.all()))
+    gate = gate_chart(session, list(session.product_lots.all()))
     knowledge = clinic_knowledge(actor.clinic)
     now = timezone.now()
     _refuse(

@@ -140,8 +140,15 @@ def chart_refusals(
     now: datetime,
 ) -> tuple[Refusal, ...]:
     """What stops this chart from being saved: the screening, depths, passes, lots, times."""
+    return (*_screening_refusals(screening), *record_refusals(chart, knowledge, tz, now))
+
+
+def record_refusals(
+    chart: Chart, knowledge: Knowledge, tz: tzinfo, now: datetime
+) -> tuple[Refusal, ...]:
+    """What no chart may hold, however the patient was screened: depths and passes beyond
+    the zone's limits, unusable lots, times in the future or out of order."""
     return (
-        *_screening_refusals(screening),
         *_zone_refusals(chart, knowledge),
         *_lot_refusals(chart, tz, chart.started_at or now),
         *_time_refusals(chart, knowledge, now),
@@ -156,12 +163,22 @@ def sign_refusals(
     now: datetime,
 ) -> tuple[Refusal, ...]:
     """What stops this chart from being signed: all that stops saving, and missing fields."""
+    return (
+        *chart_refusals(chart, screening, knowledge, tz, now),
+        *incomplete_refusals(chart, knowledge),
+    )
+
+
+def incomplete_refusals(chart: Chart, knowledge: Knowledge) -> tuple[Refusal, ...]:
+    """The fields a signed chart must have and this one lacks, as one refusal."""
     rules = knowledge.charting
     missing = [name for name in rules.required_to_sign if not getattr(chart, name)]
     needs_cartridge = chart.device and chart.device not in rules.cartridge_lot_not_required_for
     if needs_cartridge and chart.cartridge_lot is None:
         missing.append("cartridge_lot")
-    incomplete = (
+    if not missing:
+        return ()
+    return (
         Refusal(
             "",
             "chart_incomplete",
@@ -169,7 +186,6 @@ def sign_refusals(
             rules.sources,
         ),
     )
-    return (*chart_refusals(chart, screening, knowledge, tz, now), *(incomplete if missing else ()))
 
 
 def _screening_refusals(screening: ScreeningState | None) -> tuple[Refusal, ...]:

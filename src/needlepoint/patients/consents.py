@@ -189,7 +189,7 @@ def consent_sign(
     return consent
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     """A name compared as a person reads it: case, accents, spacing and punctuation aside."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
@@ -202,11 +202,11 @@ def _signer_problems(
     if signer not in Consent.Signer.values:
         return {"signer": "Choose who signs: the patient or their representative."}
     if signer == Consent.Signer.PATIENT:
-        if _name_key(signed_name) != _name_key(patient.full_name):
+        if name_key(signed_name) != name_key(patient.full_name):
             return {"signed_name": f"Type the patient's full name, {patient.full_name}, to sign."}
         return {}
     problems = {}
-    if len(_name_key(signed_name).split()) < 2:
+    if len(name_key(signed_name).split()) < 2:
         problems["signed_name"] = "Type the representative's full name (given and family name)."
     if not relationship:
         problems["signer_relationship"] = "Say how the representative is related to the patient."
