@@ -5,6 +5,7 @@ the element and the reason, and nothing is written."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -15,16 +16,23 @@ import pytest
 from click.testing import CliRunner, Result
 
 from needlepoint.accounts.models import User
+from needlepoint.adverse_events.models import AdverseEvent
+from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.cli.main import cli
 from needlepoint.clinics.models import Clinic, Staff
-from needlepoint.patients.models import Patient
+from needlepoint.courses.models import Assessment, Course, Session
+from needlepoint.intakes.models import Intake, Screening
+from needlepoint.patients.models import Consent, ConsentRevocation, ConsentTemplate, Patient
 from needlepoint.patients.services import patient_create
 from needlepoint.safety.models import AuditEvent, Lot
 from tests.conftest import as_actor
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.interop.conftest import Demo
 
-IMPORTED = ("Device", "Patient", "Observation")
+# What an export holds and an import leaves out: the photos (their Media, their measures and
+# who took them), and the clinic's own Organization, which the target clinic already is.
+PHOTO = re.compile(r'"(?:Media/[^"]+)"')
+REFERENCE = re.compile(r'"reference": "([^"]+)"')
 
 
 def _run(*args: str) -> Result:
@@ -40,23 +48,39 @@ def _export(slug: str, out: Path) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _text(resource: dict[str, Any], labels: dict[str, str]) -> str:
+    """The resource without its id, each reference as the label of what it names, the clinic
+    named by a placeholder."""
+    text = json.dumps({k: v for k, v in resource.items() if k != "id"}, sort_keys=True)
+    text = REFERENCE.sub(lambda m: f'"reference": "{labels[m[1]]}"', text)
+    return re.sub(r"identifier/clinic/[a-z0-9-]+/", "identifier/clinic/-/", text)
+
+
 def _normalised(files: dict[str, list[dict[str, Any]]]) -> list[str]:
-    """The imported types' resources without their ids, a patient named by record number,
-    the clinic by a placeholder."""
-    numbers = {f"Patient/{p['id']}": p["identifier"][0]["value"] for p in files["Patient"]}
-    own = [
-        resource
-        for kind in IMPORTED
-        for resource in files.get(kind, [])
-        if kind != "Observation" or resource["code"]["coding"][0]["code"] == "fitzpatrick-skin-type"
-    ]
-    texts = []
-    for resource in own:
-        text = json.dumps({k: v for k, v in resource.items() if k != "id"}, sort_keys=True)
-        text = re.sub(r'"Patient/[^"]+"', lambda m: f'"{numbers[m.group(0)[1:-1]]}"', text)
-        text = re.sub(r"Organization/clinic-\d+", "Organization", text)
-        texts.append(re.sub(r"identifier/clinic/[a-z0-9-]+/", "identifier/clinic/-/", text))
-    return sorted(texts)
+    """Every resource but the clinic's Organization and the photos', as `_text`: a record is
+    named by its content (and what it refers to), never by its id, so the same records in two
+    clinics read the same."""
+    resources = {
+        f"{r['resourceType']}/{r['id']}": r
+        for rs in files.values()
+        for r in rs
+        if r["resourceType"] not in ("Organization", "Media") and not PHOTO.search(json.dumps(r))
+    }
+    labels = {f"Organization/{r['id']}": "Organization" for r in files["Organization"]}
+    pending = dict(resources)
+    while pending:
+        ready = [
+            key
+            for key, resource in pending.items()
+            if all(
+                ref in labels for ref in re.findall(r'"reference": "([^"]+)"', json.dumps(resource))
+            )
+        ]
+        assert ready, sorted(pending)
+        for key in ready:
+            digest = hashlib.sha256(_text(pending.pop(key), labels).encode()).hexdigest()[:16]
+            labels[key] = f"{key.partition('/')[0]}:{digest}"
+    return sorted(_text(resource, labels) for resource in resources.values())
 
 
 def _new_clinic(slug: str = "copy", prefix: str = "CP") -> Clinic:
@@ -65,7 +89,25 @@ def _new_clinic(slug: str = "copy", prefix: str = "CP") -> Clinic:
               "America/New_York", "--record-prefix", prefix],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    return Clinic.objects.get(slug=slug)
+    clinic = Clinic.objects.get(slug=slug)
+    _same_consent_forms(clinic)
+    return clinic
+
+
+def _same_consent_forms(clinic: Clinic) -> None:
+    """The demo's consent forms, every version, as the clinic published them: a consent is
+    imported onto the clinic's own version of the text signed."""
+    author = UserFactory()
+    for form in ConsentTemplate.objects.filter(clinic__slug="demo").order_by("kind", "version"):
+        ConsentTemplate.objects.create(
+            clinic=clinic,
+            kind=form.kind,
+            version=form.version,
+            title=form.title,
+            body=form.body,
+            created_by=author,
+            active=form.active,
+        )
 
 
 def _from_another_installation(clinic: Clinic) -> None:
@@ -81,26 +123,51 @@ def test_an_export_imported_into_a_new_clinic_exports_the_same_content(
 ) -> None:
     first = _export("demo", tmp_path / "demo")
     _from_another_installation(demo.clinic)
-    copy = _new_clinic()
+    _new_clinic()
     result = _run("import", str(tmp_path / "demo"), "--clinic", "copy")
     assert result.exit_code == 0, result.output
-    patients = Patient.objects.filter(clinic=demo.clinic).count()
-    lots = Lot.objects.filter(clinic=demo.clinic).count()
-    assert f"created {lots} Device, {patients} Patient" in result.output
-    assert "left out" in result.output
-    assert "Procedure" in result.output
     again = _export("copy", tmp_path / "copy")
     assert _normalised(again) == _normalised(first)
-    fitzpatrick = [r for r in again["Observation"] if r["id"].endswith("fitzpatrick-skin-type")]
-    assert (
-        len(fitzpatrick) == Patient.objects.filter(clinic=copy, fitzpatrick__isnull=False).count()
+    assert len(_normalised(first)) == sum(map(len, first.values())) - 1 - 8  # clinic, photo
+    kinds = ("Consent", "QuestionnaireResponse", "Condition", "CarePlan", "Procedure")
+    assert all(len(again[kind]) == len(first[kind]) > 0 for kind in kinds)
+    assert "Media" not in again
+    assert "left out: 1 Media, 6 Observation, 1 Provenance (photos: " in result.output
+    assert "1 AdverseEvent, 11 Appointment, 3 CarePlan, 3 Condition, 7 Consent" in result.output
+
+
+def test_an_imported_check_in_keeps_its_triage_and_alert_and_the_trail_verifies(
+    demo: Demo, tmp_path: Path
+) -> None:
+    _export("demo", tmp_path / "demo")
+    _from_another_installation(demo.clinic)
+    copy = _new_clinic()
+    assert _run("import", str(tmp_path / "demo"), "--clinic", "copy").exit_code == 0
+    source = CheckIn.objects.get(clinic=demo.clinic)
+    imported = CheckIn.objects.get(clinic=copy)
+    assert (imported.level, imported.symptoms, imported.reported_at) == (
+        source.level, source.symptoms, source.reported_at
+    )  # fmt: skip
+    assert imported.level != "expected"
+    assert imported.alert.status == Alert.Status.OPEN
+    assert imported.triage["reasons"] == source.triage["reasons"]
+    withdrawn = ConsentRevocation.objects.filter(clinic=copy).values_list("uses", flat=True)
+    assert sorted(map(tuple, withdrawn)) == sorted(
+        map(
+            tuple,
+            ConsentRevocation.objects.filter(clinic=demo.clinic).values_list("uses", flat=True),
+        )
     )
-    assert len(fitzpatrick) > 0
     event = AuditEvent.objects.get(action="clinic.fhir_import")
     assert (event.clinic_id, event.actor_user_id) == (copy.pk, None)
-    staff = Staff.objects.filter(clinic=demo.clinic).count()
-    assert event.detail["created"] == {"Device": lots, "Patient": patients, "Practitioner": staff}
     assert event.detail["from"] == "demo"
+    assert event.detail["created"]["Patient"] == demo.clinic.patients.count()
+    maya = Patient.objects.get(clinic=copy, given_name="Maya")
+    about_maya = AuditEvent.objects.get(action="patient.fhir_import", object_id=str(maya.pk))
+    assert about_maya.detail["created"]["Appointment"] == maya.sessions.count() > 0
+    assert about_maya.detail["created"]["QuestionnaireResponse"] == maya.intakes.count() + 1
+    assert AuditEvent.objects.filter(action="patient.fhir_import").count() == copy.patients.count()
+    assert CliRunner().invoke(cli, ["audit", "verify"]).exit_code == 0
 
 
 def test_practitioners_are_matched_by_licence_or_e_mail_else_created_unable_to_sign_in(
@@ -182,6 +249,19 @@ def _first_only(change: Any) -> Any:
     return once
 
 
+def _first_only_with(text: str, change: Any) -> Any:
+    """`change` on the first line holding `text`."""
+    done = []
+
+    def once(line: str) -> str | None:
+        if text in line and not done:
+            done.append(line)
+            return change(line)
+        return line
+
+    return once
+
+
 def _patient_field(name: str, value: Any) -> Any:
     def change(line: str) -> str:
         return json.dumps({**json.loads(line), name: value})
@@ -213,6 +293,32 @@ CASES = {
         r"Patient/[0-9a-f-]+: Patient.identifier\[0\].system: names clinic elsewhere, not the "
         r"folder's demo",
     ),
+    "a procedure on a care plan not in the folder": (
+        "Procedure", _first_only(lambda line: re.sub(r"CarePlan/[\w-]+", "CarePlan/gone", line)),
+        r"Procedure/session-\d+: Procedure.basedOn\[0\]: CarePlan/gone is neither in the "
+        r"folder nor in copy",
+    ),
+    "a zone charted deeper than its limit": (
+        "Observation", _first_only_with("treated-zone", lambda line: re.sub(
+            r'"valueQuantity":\{"value":[0-9.]+', '"valueQuantity":{"value":9.0', line)),
+        r"Procedure/session-\d+: Procedure.bodySite: .+: 9 mm is refused; charted depth must be "
+        r"above 0 and at most",
+    ),
+    "a signed chart without who signed it": (
+        "Provenance", lambda line: None if '"attester"' in line else line,
+        r"Procedure/session-\d+: Provenance: needs the Provenance of Procedure/session-\d+ naming "
+        r"its attester",
+    ),
+    "a consent on a form version the clinic does not have": (
+        "Consent", _first_only(lambda line: re.sub(r"(consent-form/\w+)-v1", r"\1-v7", line)),
+        r"Consent/[0-9a-f-]+: Consent.policy\[0\].uri: copy has no version 7 of its \w+ consent "
+        r"form; publish the text the patient signed first",
+    ),
+    "a check-in on no session": (
+        "QuestionnaireResponse", lambda line: re.sub(r',"partOf":\[[^]]*\]', "", line),
+        r"QuestionnaireResponse/checkin-\d+: QuestionnaireResponse.partOf: names the session "
+        r"\(Procedure\) it follows",
+    ),
     "a resource in another type's file": (
         "Device", _first_only(lambda line: line.replace('"Device"', '"Patient"', 1)),
         r"Device.ndjson:1: resourceType: must be Device",
@@ -227,15 +333,47 @@ def test_a_folder_with_anything_wrong_is_refused_whole(
     kind, change, refusal = CASES[case]
     folder = tmp_path / "demo"
     _export("demo", folder)
+    _from_another_installation(demo.clinic)
     _edit(folder, kind, change)
     copy = _new_clinic()
     result = _run("import", str(folder), "--clinic", "copy")
     assert result.exit_code == 2
     assert re.search(rf"refused {refusal}", result.output), result.output
     assert result.output.strip().endswith("refused; nothing was imported into copy")
-    assert not Patient.objects.filter(clinic=copy).exists()
-    assert not Lot.objects.filter(clinic=copy).exists()
-    assert not AuditEvent.objects.filter(action="clinic.fhir_import").exists()
+    _nothing_written(copy)
+
+
+def _nothing_written(clinic: Clinic) -> None:
+    for model in (Patient, Lot, Consent, Intake, Screening, Assessment, Course, Session, CheckIn,
+                  Alert, AdverseEvent):  # fmt: skip
+        assert not model.objects.filter(clinic=clinic).exists(), model
+    assert not Staff.objects.filter(clinic=clinic).exists()
+    assert not AuditEvent.objects.filter(action__endswith="fhir_import").exists()
+
+
+def test_a_procedure_about_another_patient_than_its_care_plan_is_refused(
+    demo: Demo, tmp_path: Path
+) -> None:
+    folder = tmp_path / "demo"
+    _export("demo", folder)
+    _from_another_installation(demo.clinic)
+    procedure = json.loads((folder / "Procedure.ndjson").read_text().splitlines()[0])
+    planned_for = procedure["subject"]["reference"]
+    other = next(
+        f"Patient/{json.loads(line)['id']}"
+        for line in (folder / "Patient.ndjson").read_text().splitlines()
+        if f"Patient/{json.loads(line)['id']}" != planned_for
+    )
+    _edit(folder, "Procedure", _first_only(lambda line: line.replace(planned_for, other)))
+    copy = _new_clinic()
+    result = _run("import", str(folder), "--clinic", "copy")
+    assert result.exit_code == 2
+    care_plan = procedure["basedOn"][0]["reference"]
+    assert (
+        f"refused Procedure/{procedure['id']}: Procedure.subject: {other} is not the patient of "
+        f"{care_plan} ({planned_for})"
+    ) in result.output
+    _nothing_written(copy)
 
 
 def test_a_second_import_and_two_clinics_in_one_folder_are_refused(

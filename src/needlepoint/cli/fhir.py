@@ -119,7 +119,6 @@ def import_command(folder: Path, slug: str, data_dir: Path | None) -> None:
     """Create the records of a folder of <Type>.ndjson in a clinic, in one transaction: every
     resource is checked first, and anything refused is listed and nothing is written."""
     start_django(data_dir)
-    from needlepoint.interop.imports import IMPORTED_TYPES
     from needlepoint.interop.services import ImportRefused, clinic_import
 
     clinic = clinic_by_slug(slug)
@@ -137,12 +136,9 @@ def import_command(folder: Path, slug: str, data_dir: Path | None) -> None:
         click.echo(f"  staff matched: {folder_id} is the clinic's {member}")
     for email in imported.new_staff:
         click.echo(f"  staff created: {email} (cannot sign in until given a password)")
-    if imported.left_out:
-        left = ", ".join(f"{n} {kind}" for kind, n in sorted(imported.left_out.items()))
-        click.echo(
-            f"left out (this release imports {', '.join(IMPORTED_TYPES)} and the Patient's "
-            f"Fitzpatrick Observation): {left}"
-        )
+    for reason, counts in imported.left_out.items():
+        left = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        click.echo(f"  left out: {left} ({reason})")
 
 
 COMMANDS = [fhir]

@@ -6,7 +6,7 @@ records mapped back with the `fhir` mappers. Nothing is written here; each probl
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,14 +15,15 @@ from needlepoint.accounts.models import User
 from needlepoint.clinics.models import Clinic, Staff
 from needlepoint.fhir.errors import FhirMappingError
 from needlepoint.fhir.json import FHIR_ID, RESOURCE_TYPE, Resource
-from needlepoint.fhir.mappers import device, organization, patient
+from needlepoint.fhir.mappers import device, organization, patient, provenance
 from needlepoint.fhir.mappers.organization import StaffMember
 from needlepoint.fhir.mapping import from_resources
+from needlepoint.interop.import_groups import CLINICAL_INPUTS, clinical_records
 from needlepoint.interop.sources import sources_of
 from needlepoint.patients.models import Patient
 
-# What this release creates; the folder's other resources are checked, then left out.
-IMPORTED_TYPES = ("Organization", "Practitioner", "PractitionerRole", "Device", "Patient")
+# The records whose Provenance says who signed them (the others' is made again on export).
+SIGNED_TYPES = ("Consent", "Procedure")
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,15 @@ class Refusal:
 class ImportPlan:
     """The records the folder holds for the target clinic, and what was refused."""
 
+    folder: set[str] = field(default_factory=set)  # every `Type/id` the folder holds
     organization: organization.Clinic | None = None
     matched_staff: dict[str, Staff] = field(default_factory=dict)  # `Practitioner/id` -> member
     new_staff: list[StaffMember] = field(default_factory=list)
     lots: list[device.Lot] = field(default_factory=list)
     patients: list[patient.Patient] = field(default_factory=list)
-    left_out: Counter[str] = field(default_factory=Counter)
+    records: dict[str, object] = field(default_factory=dict)  # `Type/id` -> a clinical input
+    signatures: dict[str, provenance.Record] = field(default_factory=dict)  # by target
+    left_out: dict[str, Counter[str]] = field(default_factory=dict)  # reason -> types
     refused: list[Refusal] = field(default_factory=list)
 
 
@@ -150,7 +154,8 @@ def _fitzpatrick(resources: dict[str, Resource]) -> dict[str, str]:
 def import_plan(folder: Path, clinic: Clinic) -> ImportPlan:
     """What importing `folder` into `clinic` would create, or why it is refused."""
     resources, refused = read_folder(folder)
-    plan = ImportPlan(refused=refused + dangling_references(resources, clinic))
+    refused += dangling_references(resources, clinic) + other_patients(resources)
+    plan = ImportPlan(set(resources), refused=refused)
     organizations = [key for key in resources if key.startswith("Organization/")]
     if len(organizations) > 1:
         plan.refused.append(
@@ -160,7 +165,6 @@ def import_plan(folder: Path, clinic: Clinic) -> ImportPlan:
         made = _mapped(plan, key, organization.Clinic, [resources[key]])
         plan.organization = made if isinstance(made, organization.Clinic) else None
     skin_types = _fitzpatrick(resources)
-    parts = set(skin_types.values())
     for key, resource in resources.items():
         kind = resource["resourceType"]
         if kind == "Practitioner":
@@ -177,10 +181,62 @@ def import_plan(folder: Path, clinic: Clinic) -> ImportPlan:
             person = _mapped(plan, key, patient.Patient, [resource, *found])
             if isinstance(person, patient.Patient):
                 _check_patient(plan, key, person, clinic)
-        elif kind not in IMPORTED_TYPES and key not in parts:
-            plan.left_out[kind] += 1
+    _plan_clinical(plan, resources, set(skin_types.values()))
     _match_staff(plan, clinic)
     return plan
+
+
+def _plan_clinical(plan: ImportPlan, resources: dict[str, Resource], taken: set[str]) -> None:
+    """Each clinical record mapped back from its resources, and the signatures on them."""
+    people = ("Organization", "Practitioner", "PractitionerRole", "Device", "Patient")
+    taken |= {key for key, resource in resources.items() if resource["resourceType"] in people}
+    found = clinical_records(resources, taken)
+    for key, parts in found.records.items():
+        record = _mapped(plan, key, CLINICAL_INPUTS[key.partition("/")[0]], parts)
+        treated = [part for part in parts if part["resourceType"] == "Procedure"]
+        if record is not None:  # a session is named by its Procedure once it has one
+            plan.records[f"Procedure/{treated[0]['id']}" if treated else key] = record
+    for key in found.orphans:
+        reason = "a session's Procedure has the id of its Appointment, and there is none"
+        plan.refused.append(Refusal(key, "Procedure.id", reason))
+    for target, resource in found.provenance.items():
+        if target.partition("/")[0] in SIGNED_TYPES:
+            key = f"Provenance/{resource['id']}"
+            signature = _mapped(plan, key, provenance.Record, [resource])
+            if isinstance(signature, provenance.Record):
+                plan.signatures[target] = signature
+    plan.left_out = dict(found.left_out)
+
+
+# Where each type names its patient (where not `subject`).
+_PATIENT = defaultdict(lambda: "subject", {"Consent": "patient", "Appointment": "participant"})
+
+
+def _patient_of(resource: Resource) -> str | None:
+    """The Patient a resource is about (an Appointment's: its participant's)."""
+    for name in ("subject", "patient", "participant"):
+        for _, reference in _references(resource.get(name), name):
+            if reference.startswith("Patient/"):
+                return reference
+    return None
+
+
+def other_patients(resources: dict[str, Resource]) -> list[Refusal]:
+    """Each record about a patient that refers to another patient's record (a Procedure on
+    one patient's CarePlan about another)."""
+    refused = []
+    for key, resource in resources.items():
+        patient, kind = _patient_of(resource), resource["resourceType"]
+        if patient is None:
+            continue
+        for _, reference in _references(resource, kind):
+            other = resources.get(reference)
+            if other is None or other["resourceType"] == "Patient":
+                continue
+            if (theirs := _patient_of(other)) not in (None, patient):
+                reason = f"{patient} is not the patient of {reference} ({theirs})"
+                refused.append(Refusal(key, f"{kind}.{_PATIENT[kind]}", reason))
+    return refused
 
 
 def _match_staff(plan: ImportPlan, clinic: Clinic) -> None:

@@ -1,7 +1,8 @@
 """interop's writes, each audited in the clinic's trail.
 
 The import: a folder of `<Type>.ndjson` created in a clinic in one transaction, or nothing
-at all when anything is refused; an operator's run on the host (no actor), audited once.
+at all when anything is refused; an operator's run on the host (no actor), audited once for the
+run and once per patient.
 
 Bulk Data exports asked for and deleted: the request is the clinic's records leaving, so one
 event names what was asked for; the job then runs on the queue after the request's
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,8 +26,11 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.clinics.services import staff_enrol
 from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import device, patient
+from needlepoint.fhir.mappers.organization import StaffMember
 from needlepoint.interop.bulk import bulk_export_in_scope, remove_files
+from needlepoint.interop.clinical_import import import_clinical
 from needlepoint.interop.groups import group_key
+from needlepoint.interop.import_target import Target
 from needlepoint.interop.imports import ImportPlan, Refusal, import_plan
 from needlepoint.interop.jobs import bulk_export_job
 from needlepoint.interop.models import BulkExport
@@ -47,7 +50,7 @@ class Imported:
     created: Counter[str]  # resource type -> records created
     matched_staff: dict[str, str]  # the folder's `Practitioner/id` -> the clinic's member
     new_staff: list[str]  # the e-mail addresses of the members created
-    left_out: Counter[str]  # resource type -> resources read but not imported by this release
+    left_out: dict[str, Counter[str]]  # why -> resource type -> resources read, not imported
     ids: dict[str, str]  # the folder's `Type/id` -> the new record's
 
 
@@ -81,52 +84,44 @@ def _patient(clinic: Clinic, person: patient.Patient) -> Patient:
     )
 
 
-def _refuse(plan: ImportPlan, key: str, error: ValidationError) -> None:
-    for name, messages in error.message_dict.items():
-        plan.refused.append(Refusal(key, name, " ".join(messages)))
-
-
-def _staff(plan: ImportPlan, clinic: Clinic) -> dict[str, str]:
+def _staff(target: Target, plan: ImportPlan) -> None:
     """The folder's Practitioners as the clinic's members: those matched, and those created
     with an account that cannot sign in until it is given a password (ADR 29)."""
-    made = {key: f"Practitioner/{ids.of('staff', m.pk)}" for key, m in plan.matched_staff.items()}
-    for member in plan.new_staff:
-        key = f"Practitioner/{member.id}"
-        try:
-            staff = staff_enrol(
-                clinic,
-                email=member.email,
-                full_name=member.name,
-                role=member.role,
-                password=None,
-                profession=member.profession,
-                licence_number=member.licence_number,
-            )
-        except ValidationError as error:
-            _refuse(plan, key, error)
-            continue
-        made[key] = f"Practitioner/{ids.of('staff', staff.pk)}"
-    return made
+    for key, member in plan.matched_staff.items():
+        target.rows[key], target.ids[key] = member, f"Practitioner/{ids.of('staff', member.pk)}"
+    target.each([(f"Practitioner/{m.id}", m) for m in plan.new_staff], _enrolled)
 
 
-def _create(plan: ImportPlan, clinic: Clinic) -> dict[str, str]:
+def _enrolled(target: Target, key: str, member: StaffMember) -> None:
+    staff = staff_enrol(
+        target.clinic,
+        email=member.email,
+        full_name=member.name,
+        role=member.role,
+        password=None,
+        profession=member.profession,
+        licence_number=member.licence_number,
+    )
+    target.made(key, staff)
+
+
+def _saved(target: Target, key: str, row: Lot | Patient) -> None:
+    row.full_clean()
+    row.save()
+    target.made(key, row, row.pk if isinstance(row, Patient) else None)
+
+
+def _create(plan: ImportPlan, target: Target) -> None:
     """Every record of the plan saved, each checked as the app checks it; the refusals of
-    those it does not pass are added to the plan."""
-    made = _staff(plan, clinic)
-    rows = [
+    those it does not pass are gathered in the target."""
+    clinic = target.clinic
+    _staff(target, plan)
+    rows: list[tuple[str, Lot | Patient]] = [
         *((f"Device/{lot.id}", _lot(clinic, lot)) for lot in plan.lots),
         *((f"Patient/{person.id}", _patient(clinic, person)) for person in plan.patients),
     ]
-    for key, row in rows:
-        try:
-            row.full_clean()
-        except ValidationError as error:
-            _refuse(plan, key, error)
-            continue
-        row.save()
-        kind = key.partition("/")[0]
-        made[key] = f"{kind}/{row.pk if kind == 'Patient' else ids.of('lot', row.pk)}"
-    return made
+    target.each(rows, _saved)
+    import_clinical(target, plan.records)
 
 
 def _continue_record_numbers(clinic: Clinic, patients: list[patient.Patient]) -> None:
@@ -150,13 +145,21 @@ def clinic_import(clinic: Clinic, folder: Path) -> Imported:
     """Create the folder's records in `clinic`; `ImportRefused` (and nothing written) when
     any resource is refused."""
     plan = import_plan(folder, clinic)
-    made = {} if plan.refused else _create(plan, clinic)
     if plan.refused:
-        raise ImportRefused(plan.refused)  # which rolls back what was saved
+        raise ImportRefused(plan.refused)
+    target = Target(clinic, plan.folder, plan.signatures)
+    _create(plan, target)
+    if target.refused:
+        raise ImportRefused(target.refused)  # which rolls back what was saved
     _continue_record_numbers(clinic, plan.patients)
-    matched = {key: made[key] for key in plan.matched_staff}
-    created = Counter(key.partition("/")[0] for key in made if key not in matched)
-    new_staff = [member.email for member in plan.new_staff]
+    matched = {key: target.ids[key] for key in plan.matched_staff}
+    created = Counter(key.partition("/")[0] for key in target.ids if key not in matched)
+    source = plan.organization.slug if plan.organization else None
+    for patient_id, records in target.by_patient.items():
+        detail = {"from": source, "created": dict(records)}
+        audit_record(
+            None, "patient.fhir_import", "patient", patient_id, clinic_id=clinic.pk, detail=detail
+        )
     audit_record(
         None,
         "clinic.fhir_import",
@@ -164,13 +167,14 @@ def clinic_import(clinic: Clinic, folder: Path) -> Imported:
         clinic.pk,
         clinic_id=clinic.pk,
         detail={
-            "from": plan.organization.slug if plan.organization else None,
+            "from": source,
             "created": dict(created),
             "staff_matched": len(matched),
-            "left_out": dict(plan.left_out),
+            "left_out": {reason: dict(counts) for reason, counts in plan.left_out.items()},
         },
     )
-    return Imported(created, matched, new_staff, plan.left_out, made)
+    new_staff = [member.email for member in plan.new_staff]
+    return Imported(created, matched, new_staff, plan.left_out, dict(target.ids))
 
 
 def bulk_export_start(
