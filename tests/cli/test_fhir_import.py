@@ -53,7 +53,12 @@ def _text(resource: dict[str, Any], labels: dict[str, str]) -> str:
     named by a placeholder."""
     text = json.dumps({k: v for k, v in resource.items() if k != "id"}, sort_keys=True)
     text = REFERENCE.sub(lambda m: f'"reference": "{labels[m[1]]}"', text)
-    return re.sub(r"identifier/clinic/[a-z0-9-]+/", "identifier/clinic/-/", text)
+    text = re.sub(r"identifier/clinic/[a-z0-9-]+/", "identifier/clinic/-/", text)
+    if resource["resourceType"] != "Group":
+        return text
+    group = json.loads(text)  # its members in no order of their own
+    group["member"] = sorted(group["member"], key=json.dumps)
+    return json.dumps(group, sort_keys=True)
 
 
 def _normalised(files: dict[str, list[dict[str, Any]]]) -> list[str]:

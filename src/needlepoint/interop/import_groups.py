@@ -33,6 +33,7 @@ CLINICAL_INPUTS: dict[str, type] = {
 PART_TYPES = ("Procedure", "Observation", "MedicationAdministration")
 PHOTOS = "photos: a photo is kept with its image, which an export does not hold"
 DEFINITIONS = "Needlepoint's own forms and code systems, not a clinic's records"
+DERIVED = "made from the records imported (a practitioner's patients: their courses)"
 UNMAPPED = "not one of the records Needlepoint maps"
 
 
@@ -82,11 +83,13 @@ def clinical_records(resources: dict[str, Resource], taken: set[str]) -> Clinica
         if key in taken or kind in CLINICAL_INPUTS:
             continue
         if kind == "Provenance":
-            _provenance(found, key, resource)
+            _provenance(found, resource)
         elif kind == "Media":
             found.left_out[PHOTOS][kind] += 1
         elif kind in ("Questionnaire", "CodeSystem"):
             found.left_out[DEFINITIONS][kind] += 1
+        elif kind == "Group":
+            found.left_out[DERIVED][kind] += 1
         elif kind in PART_TYPES and (owner := _owner(resource)) in found.records:
             found.records[owner].append(resource)
         elif kind in PART_TYPES and owner is not None and owner.startswith("Media/"):
@@ -98,7 +101,7 @@ def clinical_records(resources: dict[str, Resource], taken: set[str]) -> Clinica
     return found
 
 
-def _provenance(found: ClinicalRecords, key: str, resource: Resource) -> None:
+def _provenance(found: ClinicalRecords, resource: Resource) -> None:
     targets = _named(resource, "target")
     if any(target.startswith("Media/") for target in targets):
         found.left_out[PHOTOS]["Provenance"] += 1

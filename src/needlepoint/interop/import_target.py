@@ -81,16 +81,14 @@ class Target:
         if isinstance(made, model):
             return made
         if reference in self.folder:
-            raise Refused(
-                path, f"{reference} is not imported: it is refused or not a {_name(model)}"
-            )
+            raise Refused(path, f"{reference} is refused, or is no {_name(model)}")
         kind, _, resource_id = reference.partition("/")
         for source in sources_of(kind):
             rows = source.rows(self.clinic)
             key = source.key(resource_id)
             if rows.model is model and key is not None and (found := rows.filter(pk=key).first()):
                 return found  # type: ignore[no-any-return]
-        raise Refused(path, f"{reference} is not a {_name(model)} of {self.clinic.slug}")
+        raise Refused(path, f"{reference} is no {_name(model)} of {self.clinic.slug}")
 
     def staff(self, practitioner_id: str, path: str) -> Staff:
         return self.row(f"Practitioner/{practitioner_id}", Staff, path)
