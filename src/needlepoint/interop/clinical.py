@@ -14,7 +14,7 @@ from needlepoint.clinics.models import Clinic
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import adverse_event, assessment, careplan, provenance, session
-from needlepoint.interop.refs import person, related, staff_id
+from needlepoint.interop.refs import person, staff_id, with_person
 from needlepoint.safety.models import Lot
 
 # How long a booked session is taken to last until it is charted (the app books no length).
@@ -25,9 +25,10 @@ def session_id(pk: object) -> str:
     return ids.of("session", pk)
 
 
-def has_procedure(record: Session) -> bool:
-    """Whether the session maps to a Procedure (treatment began, or it was called off)."""
-    return record.status != Session.Status.SCHEDULED
+def has_procedure(status: str) -> bool:
+    """Whether a session of this status maps to a Procedure (treatment began, or it was
+    called off)."""
+    return status != Session.Status.SCHEDULED
 
 
 def _score(scores: dict[str, Any], name: str) -> assessment.ScaleScore | None:
@@ -141,14 +142,13 @@ def session_inputs(record: Session, clinic: Clinic) -> Iterator[object]:
 
 
 def adverse_event_rows(clinic: Clinic) -> QuerySet[AdverseEvent]:
-    return AdverseEvent.objects.filter(clinic=clinic).select_related(
-        "session", *related("recorded_by")
-    )
+    rows = AdverseEvent.objects.filter(clinic=clinic).select_related("session")
+    return with_person(rows, "recorded_by", clinic.pk)
 
 
 def adverse_event_inputs(record: AdverseEvent, clinic: Clinic) -> Iterator[object]:
     event_id = ids.of("adverse-event", record.pk)
-    recorder = person(record.recorded_by, clinic.pk)
+    recorder = person(record, "recorded_by")
     lot = record.session.cartridge_lot_id
     yield adverse_event.AdverseEvent(
         id=event_id,

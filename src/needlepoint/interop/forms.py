@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from needlepoint.checkins.models import CheckIn
 from needlepoint.clinics.models import Clinic
@@ -17,7 +17,7 @@ from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import provenance, questionnaire, screening
 from needlepoint.intakes.models import Intake, Screening
 from needlepoint.interop.clinical import has_procedure, session_id
-from needlepoint.interop.refs import person, related
+from needlepoint.interop.refs import person, with_person
 
 INTAKE_FORMS = {
     Intake.Context.INITIAL: ("intake", "Medical history"),
@@ -63,13 +63,13 @@ def _answers(values: dict[str, Any]) -> dict[str, questionnaire.Answer]:
 
 def intake_rows(clinic: Clinic) -> QuerySet[Intake]:
     # Not which answers were given when (`answers_given`): the response maps the answers.
-    rows = Intake.objects.filter(clinic=clinic).select_related(*related("recorded_by"))
-    return rows.defer("answers_given")
+    rows = Intake.objects.filter(clinic=clinic).defer("answers_given")
+    return with_person(rows, "recorded_by", clinic.pk)
 
 
 def intake_inputs(record: Intake, clinic: Clinic) -> Iterator[object]:
     intake_id = ids.of("intake", record.pk)
-    author = person(record.recorded_by, clinic.pk)
+    author = person(record, "recorded_by")
     yield questionnaire.FormResponse(
         id=intake_id,
         form=INTAKE_FORMS[Intake.Context(record.context)][0],
@@ -106,7 +106,10 @@ def screening_inputs(record: Screening, clinic: Clinic) -> Iterator[object]:
 
 
 def checkin_rows(clinic: Clinic) -> QuerySet[CheckIn]:
-    return CheckIn.objects.filter(clinic=clinic).select_related("session")
+    # The session's status, not its row; not the stored triage, which the response does not
+    # carry (an import triages the answers again, ADR 30).
+    rows = CheckIn.objects.filter(clinic=clinic).annotate(session_status=F("session__status"))
+    return rows.defer("triage")
 
 
 def checkin_inputs(record: CheckIn, clinic: Clinic) -> Iterator[object]:
@@ -119,5 +122,7 @@ def checkin_inputs(record: CheckIn, clinic: Clinic) -> Iterator[object]:
         author=("Patient", str(record.patient_id)),
         authored=record.reported_at,
         answers=_answers(answers),
-        procedure_id=session_id(record.session_id) if has_procedure(record.session) else None,
+        procedure_id=session_id(record.session_id)
+        if has_procedure(record.session_status)  # type: ignore[attr-defined]  # checkin_rows
+        else None,
     )

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from needlepoint.clinics.models import Clinic, Staff
 from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import consent, device, organization, patient, provenance
-from needlepoint.interop.refs import person, related, staff_id
+from needlepoint.interop.refs import person, staff_id, with_person
 from needlepoint.patients.models import Consent, Patient
 from needlepoint.safety.models import Lot
 
@@ -93,11 +93,8 @@ def patient_inputs(record: Patient, clinic: Clinic) -> Iterator[object]:
 
 
 def consent_rows(clinic: Clinic) -> QuerySet[Consent]:
-    return (
-        Consent.objects.filter(clinic=clinic)
-        .select_related("template", *related("recorded_by"))
-        .prefetch_related("revocations")
-    )
+    rows = Consent.objects.filter(clinic=clinic).select_related("template")
+    return with_person(rows.prefetch_related("revocations"), "recorded_by", clinic.pk)
 
 
 def consent_inputs(record: Consent, clinic: Clinic) -> Iterator[object]:
@@ -124,5 +121,5 @@ def consent_inputs(record: Consent, clinic: Clinic) -> Iterator[object]:
         id=ids.part(consent_id, "provenance"),
         targets=(("Consent", consent_id),),
         recorded=record.signed_at,
-        agents=(provenance.Agent("enterer", person(record.recorded_by, clinic.pk)),),
+        agents=(provenance.Agent("enterer", person(record, "recorded_by")),),
     )

@@ -13,7 +13,7 @@ from needlepoint.clinics.models import Clinic
 from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import photo, provenance
 from needlepoint.interop.clinical import has_procedure, session_id
-from needlepoint.interop.refs import person, related
+from needlepoint.interop.refs import person, with_person
 from needlepoint.photos.models import Photo
 
 
@@ -34,18 +34,19 @@ def _zones(analysis: dict[str, Any]) -> tuple[photo.ZoneMeasure, ...]:
 
 def _part_of(record: Photo) -> tuple[str, str]:
     if record.session is not None:
-        kind = "Procedure" if has_procedure(record.session) else "Appointment"
+        kind = "Procedure" if has_procedure(record.session.status) else "Appointment"
         return kind, session_id(record.session_id)
     return "QuestionnaireResponse", ids.of("checkin", record.checkin_id)
 
 
 def photo_rows(clinic: Clinic) -> QuerySet[Photo]:
-    return Photo.objects.filter(clinic=clinic).select_related("session", *related("uploaded_by"))
+    rows = Photo.objects.filter(clinic=clinic).select_related("session")
+    return with_person(rows, "uploaded_by", clinic.pk)
 
 
 def photo_inputs(record: Photo, clinic: Clinic) -> Iterator[object]:
     photo_id = str(record.pk)
-    operator = person(record.uploaded_by, clinic.pk)
+    operator = person(record, "uploaded_by")
     yield photo.Photo(
         id=photo_id,
         patient_id=str(record.patient_id),
