@@ -93,8 +93,10 @@ def patient_inputs(record: Patient, clinic: Clinic) -> Iterator[object]:
 
 
 def consent_rows(clinic: Clinic) -> QuerySet[Consent]:
+    # Not the drawn signature nor the form's text: the Consent names the form's version.
     rows = Consent.objects.filter(clinic=clinic).select_related("template")
-    return with_person(rows.prefetch_related("revocations"), "recorded_by", clinic.pk)
+    rows = rows.defer("signature_drawing", "template__body").prefetch_related("revocations")
+    return with_person(rows, "recorded_by", clinic.pk)
 
 
 def consent_inputs(record: Consent, clinic: Clinic) -> Iterator[object]:
