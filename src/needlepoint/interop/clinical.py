@@ -88,7 +88,7 @@ def course_inputs(record: Course, clinic: Clinic) -> Iterator[object]:
     yield _authored("CarePlan", course_id, record.created_at, author)
 
 
-def _zones(record: Session) -> tuple[session.TreatedZone, ...]:
+def _zones(record: Any) -> tuple[session.TreatedZone, ...]:
     return tuple(
         session.TreatedZone(
             zone,
@@ -110,21 +110,33 @@ class _Keys(Aggregate):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def session_rows(clinic: Clinic) -> QuerySet[Session]:
+# What a session's resources map, read as named tuples: a clinic has more sessions than any
+# other record, and building a model instance for each was a fifth of the export's time.
+_SESSION_FIELDS = (
+    *("pk", "patient_id", "course_id", "number", "status", "device", "anaesthetic", "endpoint"),
+    *("scheduled_at", "started_at", "ended_at", "numbing_applied_at", "numbing_removed_at"),
+    *("practitioner_id", "cartridge_lot_id", "signed_at", "signed_by_id"),
+    *("zones", "adjuncts", "immediate_reactions"),
+)
+
+
+def session_rows(clinic: Clinic) -> QuerySet[Session, Any]:
     # The product lots' keys in the session's own row: no lot rows, no second query.
     uses = Session.product_lots.through.objects.filter(session=OuterRef("pk"))
     keys = uses.values("session").annotate(keys=_Keys("lot_id")).values("keys")  # type: ignore[misc]
-    return Session.objects.filter(clinic=clinic).annotate(product_lot_keys=Subquery(keys))
+    rows = Session.objects.filter(clinic=clinic).annotate(product_lot_keys=Subquery(keys))
+    return rows.values_list(*_SESSION_FIELDS, "product_lot_keys", named=True)
 
 
-def _product_lots(record: Session) -> tuple[str, ...]:
-    keys: str | None = record.product_lot_keys  # type: ignore[attr-defined]  # session_rows
+def _product_lots(record: Any) -> tuple[str, ...]:
+    keys: str | None = record.product_lot_keys
     return tuple(
         ids.of("lot", key) for key in sorted(int(key) for key in (keys or "").split(",") if key)
     )
 
 
-def session_inputs(record: Session, clinic: Clinic) -> Iterator[object]:
+def session_inputs(record: Any, clinic: Clinic) -> Iterator[object]:
+    """The mapper inputs of a session's row (a named tuple of `session_rows`)."""
     record_id = session_id(record.pk)
     booked_end = record.scheduled_at + BOOKED_LENGTH
     yield session.Session(

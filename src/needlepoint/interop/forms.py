@@ -17,7 +17,7 @@ from needlepoint.fhir import ids
 from needlepoint.fhir.mappers import provenance, questionnaire, screening
 from needlepoint.intakes.models import Intake, Screening
 from needlepoint.interop.clinical import has_procedure, session_id
-from needlepoint.interop.refs import person, with_person
+from needlepoint.interop.refs import USER_ROLES, person, with_person
 
 INTAKE_FORMS = {
     Intake.Context.INITIAL: ("intake", "Medical history"),
@@ -61,13 +61,16 @@ def _answers(values: dict[str, Any]) -> dict[str, questionnaire.Answer]:
     return {name: value for name, value in values.items() if value is not None}
 
 
-def intake_rows(clinic: Clinic) -> QuerySet[Intake]:
-    # Not which answers were given when (`answers_given`): the response maps the answers.
-    rows = Intake.objects.filter(clinic=clinic).defer("answers_given")
-    return with_person(rows, "recorded_by", clinic.pk)
+# Intakes and screenings are read as named tuples of what their resources map (not, e.g.,
+# which answers were given when): after sessions they are a clinic's most numerous records.
+def intake_rows(clinic: Clinic) -> QuerySet[Intake, Any]:
+    rows = with_person(Intake.objects.filter(clinic=clinic), "recorded_by", clinic.pk)
+    fields = ("pk", "patient_id", "context", "version", "recorded_at", "answers")
+    people = ("recorded_by_id", *(f"recorded_by_{role}" for role in USER_ROLES))
+    return rows.values_list(*fields, *people, named=True)
 
 
-def intake_inputs(record: Intake, clinic: Clinic) -> Iterator[object]:
+def intake_inputs(record: Any, clinic: Clinic) -> Iterator[object]:
     intake_id = ids.of("intake", record.pk)
     author = person(record, "recorded_by")
     yield questionnaire.FormResponse(
@@ -87,11 +90,12 @@ def intake_inputs(record: Intake, clinic: Clinic) -> Iterator[object]:
     )
 
 
-def screening_rows(clinic: Clinic) -> QuerySet[Screening]:
-    return Screening.objects.filter(clinic=clinic)
+def screening_rows(clinic: Clinic) -> QuerySet[Screening, Any]:
+    fields = ("pk", "patient_id", "intake_id", "screened_at", "verdict", "findings")
+    return Screening.objects.filter(clinic=clinic).values_list(*fields, named=True)
 
 
-def screening_inputs(record: Screening, clinic: Clinic) -> Iterator[object]:
+def screening_inputs(record: Any, clinic: Clinic) -> Iterator[object]:
     yield screening.Screening(
         id=ids.of("screening", record.pk),
         patient_id=str(record.patient_id),
