@@ -414,3 +414,23 @@ def test_an_empty_folder_and_an_unknown_clinic_are_refused(demo: Demo, tmp_path:
     unknown = _run("import", str(tmp_path), "--clinic", "nowhere")
     assert unknown.exit_code == 2
     assert "no clinic with slug 'nowhere'" in unknown.output
+
+
+def test_a_check_in_on_a_session_the_clinic_already_has_is_triaged_on_that_session(
+    demo: Demo, tmp_path: Path
+) -> None:
+    """References may name the target clinic's own records (read as the model, whichever way
+    the export reads their rows)."""
+    exported = _export("demo", tmp_path / "demo")
+    checkin = next(
+        r for r in exported["QuestionnaireResponse"] if r["questionnaire"].endswith("/checkin")
+    )
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "QuestionnaireResponse.ndjson").write_text(json.dumps(checkin) + "\n")
+    source = CheckIn.objects.get(clinic=demo.clinic)
+    result = _run("import", str(folder), "--clinic", "demo")
+    assert result.exit_code == 0, result.output
+    again = CheckIn.objects.exclude(pk=source.pk).get(session=source.session)
+    assert (again.clinic_id, again.patient_id) == (demo.clinic.pk, source.patient_id)
+    assert again.alert.status == Alert.Status.OPEN

@@ -84,10 +84,11 @@ class Target:
             raise Refused(path, f"{reference} is refused, or is no {_name(model)}")
         kind, _, resource_id = reference.partition("/")
         for source in sources_of(kind):
+            # A source may read its rows as tuples: the record itself is read by its key.
             rows = source.rows(self.clinic)
             key = source.key(resource_id)
-            if rows.model is model and key is not None and (found := rows.filter(pk=key).first()):
-                return found  # type: ignore[no-any-return]
+            if rows.model is model and key is not None and rows.filter(pk=key).exists():
+                return model._default_manager.get(pk=key)
         raise Refused(path, f"{reference} is no {_name(model)} of {self.clinic.slug}")
 
     def staff(self, practitioner_id: str, path: str) -> Staff:
