@@ -75,17 +75,21 @@ def test_a_session_that_changed_is_written(practitioner: Any) -> None:
 @pytest.fixture
 def redis_sessions(settings: Any) -> None:
     require(reachable("127.0.0.1", 6379), "Redis at 127.0.0.1:6379")
+    prefix = f"needlepoint-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS,
-            "KEY_PREFIX": f"needlepoint-test-{uuid.uuid4().hex}",
+            "KEY_PREFIX": prefix,
         },
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     yield
-    caches["default"].clear()
+    # Only this test's keys: another run may be using the same Redis database.
+    client = caches["default"]._cache.get_client(write=True)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
 
 
 @pytest.mark.redis
