@@ -12,13 +12,13 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import SimpleRateThrottle
 
 from needlepoint.accounts.tokens import token_user
-from needlepoint.clinics.actors import ACTOR_RELATED, Actor, actor_for
+from needlepoint.clinics.actors import STAFF_RELATED, Actor, actor_for
 from needlepoint.clinics.two_factor import session_verified, two_factor_step
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_user(token, related=ACTOR_RELATED)
+        user = token_user(token, related=STAFF_RELATED)
         if user is not None:
             request.user = user
         return user
