@@ -25,6 +25,7 @@ def test_patients_read_their_record_and_report_on_themselves_only():
         Permission.INTAKE_RECORD,
         Permission.CONSENT_RECORD,
         Permission.CHECKIN_SUBMIT,
+        Permission.QUOTE_ACCEPT,
     }
 
 

@@ -37,6 +37,10 @@ class Permission(StrEnum):
     ALERT_MANAGE = "alert.manage"  # acknowledge, contact, resolve; record adverse events
     PHOTO_RECORD = "photo.record"  # session photos; a patient's check-in photo is CHECKIN_SUBMIT
     PATIENT_DATA_RIGHTS = "patient.data_rights"  # export a whole record, erase it
+    BILLING_READ = "billing.read"  # quotes, packages, payments, invoices; a patient their own
+    BILLING_RECORD = "billing.record"  # quote, record payments and refunds, invoice
+    BILLING_REPORT = "billing.report"  # revenue and outstanding balances of the clinic
+    QUOTE_ACCEPT = "quote.accept"  # a patient accepting their own quote
 
 
 STAFF_ROLES = (Role.CLINIC_ADMIN, Role.PRACTITIONER, Role.FRONT_DESK)
@@ -68,6 +72,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         Permission.CONSENT_TEMPLATE_MANAGE,
         Permission.CONSENT_RECORD,
         Permission.PATIENT_DATA_RIGHTS,
+        Permission.BILLING_READ,
+        Permission.BILLING_RECORD,
+        Permission.BILLING_REPORT,
     },
     Role.PRACTITIONER: REGISTRY
     | CLINICAL
@@ -77,8 +84,15 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         Permission.CONSENT_COUNTERSIGN,
         Permission.ALERT_MANAGE,
         Permission.PHOTO_RECORD,
+        Permission.BILLING_READ,
     },
-    Role.FRONT_DESK: REGISTRY | {Permission.LOT_READ, Permission.CONSENT_RECORD},
+    Role.FRONT_DESK: REGISTRY
+    | {
+        Permission.LOT_READ,
+        Permission.CONSENT_RECORD,
+        Permission.BILLING_READ,
+        Permission.BILLING_RECORD,
+    },
     # A patient reads their own record, fills in their own intake and signs their own
     # consents; the access functions do the scoping.
     Role.PATIENT: frozenset(
@@ -87,6 +101,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.INTAKE_RECORD,
             Permission.CONSENT_RECORD,
             Permission.CHECKIN_SUBMIT,
+            Permission.QUOTE_ACCEPT,
         }
     ),
 }

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "needlepoint.courses",
     "needlepoint.checkins",
     "needlepoint.adverse_events",
+    "needlepoint.billing",
     "needlepoint.notify",
     "needlepoint.photos",
     "needlepoint.records",

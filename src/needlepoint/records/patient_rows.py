@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from django.db import models
 
 from needlepoint.adverse_events.models import AdverseEvent
+from needlepoint.billing.models import Invoice, Package, Payment, Quote
 from needlepoint.checkins.models import Alert, AlertAction, CheckIn
 from needlepoint.courses.models import Addendum, Assessment, Course, Session
 from needlepoint.intakes.models import Acknowledgement, Intake, Override, Screening
@@ -28,6 +29,10 @@ PATIENT_ROWS: tuple[tuple[type[models.Model], str], ...] = (
     (Assessment, "patient"),
     (Course, "patient"),
     (Session, "patient"),
+    (Quote, "patient"),
+    (Package, "patient"),
+    (Payment, "patient"),
+    (Invoice, "patient"),
     (Addendum, "session__patient"),
     (CheckIn, "patient"),
     (Alert, "patient"),
