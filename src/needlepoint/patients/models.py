@@ -80,6 +80,12 @@ class Patient(models.Model):
         help_text="The patient's portal account, if invited.",
     )
     archived = models.BooleanField(default=False)
+    prospect = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Asked for a consultation on the clinic's public booking page; the front "
+        "desk confirms their details before their first visit.",
+    )
     restricted_at = models.DateTimeField(
         null=True,
         blank=True,

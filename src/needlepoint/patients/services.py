@@ -11,7 +11,7 @@ from django.utils import timezone
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.roles import Permission
-from needlepoint.patients.models import RESTRICTION_FIELDS, Patient
+from needlepoint.patients.models import RESTRICTION_FIELDS, Patient, Sex
 from needlepoint.patients.selectors import (
     patient_in_scope,
 )
@@ -88,6 +88,46 @@ def patient_restriction_lift(actor: Actor, patient_id: object) -> Patient:
     patient.restricted_at, patient.restriction_reason = None, ""
     patient.save(update_fields=sorted(RESTRICTION_FIELDS))
     audit_record(actor, "patient.restriction_lift", "patient", patient.pk)
+    return patient
+
+
+PROSPECT_FIELDS = ("given_name", "family_name", "date_of_birth", "email", "phone")
+
+
+@transaction.atomic
+def prospect_register(clinic: Clinic, **fields: Any) -> Patient:
+    """A new patient from the clinic's public booking page, marked a prospect until the front
+    desk confirms their details. Someone the clinic already knows (the same e-mail address
+    and date of birth) is not registered twice, and what a stranger typed never changes
+    their record: the request is theirs, the record stays as it was."""
+    unknown = sorted(set(fields) - set(PROSPECT_FIELDS))
+    if unknown:
+        raise ValueError(f"not prospect fields: {', '.join(unknown)}")
+    email, born = fields.get("email", ""), fields.get("date_of_birth")
+    if not email:
+        raise ValidationError({"email": "Give an e-mail address the clinic can answer."})
+    known = Patient.objects.filter(
+        clinic=clinic, email__iexact=email, date_of_birth=born, archived=False
+    ).first()
+    if known is not None:
+        audit_record(None, "patient.prospect_known", "patient", known.pk, clinic_id=clinic.pk)
+        return known
+    patient = Patient(clinic=clinic, prospect=True, sex=Sex.UNKNOWN, **fields)
+    patient.full_clean(exclude=["record_number"])
+    patient.record_number = _next_record_number(clinic)
+    patient.save()
+    audit_record(None, "patient.prospect", "patient", patient.pk, clinic_id=clinic.pk)
+    return patient
+
+
+@transaction.atomic
+def prospect_confirm(actor: Actor, patient_id: object) -> Patient:
+    """The front desk has checked a prospect's details: they are a patient like any other."""
+    patient = patient_in_scope(actor, patient_id, Permission.PATIENT_UPDATE)
+    if patient.prospect:
+        patient.prospect = False
+        patient.save(update_fields=["prospect", "updated_at"])
+        audit_record(actor, "patient.prospect_confirm", "patient", patient.pk)
     return patient
 
 

@@ -48,6 +48,7 @@ urlpatterns = [
     path("patients/new/", patients.patient_create, name="patient-create"),
     path("patients/<str:patient_id>/", patients.patient_detail, name="patient-detail"),
     path("patients/<str:patient_id>/edit/", patients.patient_edit, name="patient-edit"),
+    path("patients/<str:patient_id>/confirm/", patients.patient_confirm, name="patient-confirm"),
     path("patients/<str:patient_id>/export.zip", data_rights.patient_export, name="patient-export"),
     path("patients/<str:patient_id>/erase/", data_rights.patient_erase_page, name="patient-erase"),
     path(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from needlepoint.clinics.roles import Permission, allows
 from needlepoint.courses.selectors import access_clinical_summary
@@ -73,3 +74,11 @@ def patient_edit(request: HttpRequest, actor: Actor, patient_id: str) -> HttpRes
             return redirect("patient-detail", patient_id=patient.pk)
     context = {"form": form, "title": f"Edit {patient.full_name}", "patient": patient}
     return render(request, "patients/form.html", context)
+
+
+@require_POST
+@with_actor(Permission.PATIENT_UPDATE)
+def patient_confirm(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
+    services.prospect_confirm(actor, patient_id)
+    messages.success(request, "Details confirmed: no longer a prospect.")
+    return redirect("patient-detail", patient_id=patient_id)
