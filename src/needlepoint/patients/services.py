@@ -106,6 +106,8 @@ def prospect_register(clinic: Clinic, **fields: Any) -> Patient:
     email, born = fields.get("email", ""), fields.get("date_of_birth")
     if not email:
         raise ValidationError({"email": "Give an e-mail address the clinic can answer."})
+    if born is None:
+        raise ValidationError({"date_of_birth": "Give your date of birth."})
     known = Patient.objects.filter(
         clinic=clinic, email__iexact=email, date_of_birth=born, archived=False
     ).first()
