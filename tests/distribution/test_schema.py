@@ -30,6 +30,7 @@ UNIQUE_FIELDS = {
     ("notify.MailPreference", "patient"): "its primary key is the patient's",
     ("notify.OutboxMessage", "key"): "a random idempotency key",
     ("notify.CalendarFeed", "token_digest"): "found by the feed's secret address alone",
+    ("scheduling.StaffCalendarFeed", "token_digest"): "found by the feed's secret address alone",
     ("photos.Photo", "file_name"): "a random internal name",
     ("safety.AuditEvent", "hash"): "a MAC; unique by construction",
 }

@@ -41,6 +41,9 @@ class Permission(StrEnum):
     BILLING_RECORD = "billing.record"  # quote, record payments and refunds, invoice
     BILLING_REPORT = "billing.report"  # revenue and outstanding balances of the clinic
     QUOTE_ACCEPT = "quote.accept"  # a patient accepting their own quote
+    CALENDAR_READ = "calendar.read"  # the clinic's appointment calendar
+    APPOINTMENT_BOOK = "appointment.book"  # book, move, cancel; arrivals and no-shows
+    SCHEDULE_MANAGE = "schedule.manage"  # rooms, appointment types, hours and closures
 
 
 STAFF_ROLES = (Role.CLINIC_ADMIN, Role.PRACTITIONER, Role.FRONT_DESK)
@@ -59,13 +62,16 @@ CLINICAL = frozenset(
     }
 )
 LOTS = frozenset({Permission.LOT_READ, Permission.LOT_MANAGE})
+CALENDAR = frozenset({Permission.CALENDAR_READ, Permission.APPOINTMENT_BOOK})
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     # Clinical decisions and charting belong to licensed practitioners only; admins read
     # clinical records, manage staff, lots and consent forms.
     Role.CLINIC_ADMIN: REGISTRY
     | LOTS
+    | CALENDAR
     | {
+        Permission.SCHEDULE_MANAGE,
         Permission.STAFF_MANAGE,
         Permission.AUDIT_READ,
         Permission.CLINICAL_READ,
@@ -79,6 +85,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.PRACTITIONER: REGISTRY
     | CLINICAL
     | LOTS
+    | CALENDAR
     | {
         Permission.CONSENT_RECORD,
         Permission.CONSENT_COUNTERSIGN,
@@ -87,6 +94,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         Permission.BILLING_READ,
     },
     Role.FRONT_DESK: REGISTRY
+    | CALENDAR
     | {
         Permission.LOT_READ,
         Permission.CONSENT_RECORD,

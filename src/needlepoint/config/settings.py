@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "needlepoint.adverse_events",
     "needlepoint.billing",
     "needlepoint.notify",
+    "needlepoint.scheduling",
     "needlepoint.photos",
     "needlepoint.records",
     "needlepoint.interop",

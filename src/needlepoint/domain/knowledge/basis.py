@@ -475,6 +475,38 @@ def _charting(knowledge: Knowledge) -> str:
             "",
             f"Confidence: {rules.confidence}. Sources: {_cite(rules.sources)}."
             f" {rules.note or ''}".rstrip(),
+            "",
+            _appointment_times(knowledge),
+        ]
+    )
+
+
+def _appointment_times(knowledge: Knowledge) -> str:
+    times = knowledge.appointment_times
+    return "\n".join(
+        [
+            "## A session's time on the calendar",
+            "",
+            "A microneedling appointment (`domain/scheduling.py`) reserves the numbing before"
+            " the procedure (in the treatment room or a numbing chair; the practitioner is free"
+            " meanwhile) and then the procedure (practitioner and treatment room). A course's"
+            " session moved closer to the one before or after it than the course's shortest"
+            " interval (see the course above) is refused; outside its planned interval it is"
+            " booked with a warning.",
+            "",
+            _table(
+                ["Rule", "Value"],
+                [
+                    ("Numbing before the procedure", f"{times.numbing_minutes} min"),
+                    (
+                        "Procedure",
+                        f"{times.procedure_minutes.min}-{times.procedure_minutes.max} min",
+                    ),
+                ],
+            ),
+            "",
+            f"Confidence: {times.confidence}. Sources: {_cite(times.sources)}."
+            f" {times.note or ''}".rstrip(),
         ]
     )
 

@@ -18,7 +18,7 @@ from needlepoint.domain.errors import InvalidInput, KnowledgeError
 from needlepoint.domain.knowledge.model import Knowledge
 from needlepoint.domain.knowledge.model.planning import CLINIC_PRICE_SOURCE
 from needlepoint.domain.knowledge.reading.aftercare import read_aftercare
-from needlepoint.domain.knowledge.reading.charting import read_charting
+from needlepoint.domain.knowledge.reading.charting import read_appointment_times, read_charting
 from needlepoint.domain.knowledge.reading.common import Document, Terms
 from needlepoint.domain.knowledge.reading.contraindications import read_screening
 from needlepoint.domain.knowledge.reading.outcomes import read_outcomes
@@ -84,6 +84,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         outcomes = read_outcomes(document, terms, cite)
     with _reading(documents, "charting.toml") as document:
         charting = read_charting(document, cite)
+        appointment_times = read_appointment_times(document, cite)
     return Knowledge(
         sources=sources,
         questions=questions,
@@ -105,6 +106,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         advice=advice,
         outcomes=outcomes,
         charting=charting,
+        appointment_times=appointment_times,
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from needlepoint.domain.knowledge.model.aftercare import AftercareInstruction, AfterSunset
-from needlepoint.domain.knowledge.model.charting import ChartRules
+from needlepoint.domain.knowledge.model.charting import AppointmentTimes, ChartRules
 from needlepoint.domain.knowledge.model.common import Source
 from needlepoint.domain.knowledge.model.contraindications import Question, ScreeningRule
 from needlepoint.domain.knowledge.model.outcomes import PublishedOutcome
@@ -46,3 +46,4 @@ class Knowledge:
     advice: Mapping[Level, Advice]
     outcomes: tuple[PublishedOutcome, ...]
     charting: ChartRules
+    appointment_times: AppointmentTimes

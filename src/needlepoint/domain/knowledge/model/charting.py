@@ -34,3 +34,15 @@ class ChartRules:
     sources: tuple[str, ...]
     confidence: Confidence
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class AppointmentTimes:
+    """What a microneedling appointment reserves: the numbing before the procedure and the
+    procedure's length (a clinic's appointment types choose within `procedure_minutes`)."""
+
+    numbing_minutes: int
+    procedure_minutes: Range[int]
+    sources: tuple[str, ...]
+    confidence: Confidence
+    note: str | None = None

@@ -1,8 +1,9 @@
-"""charting.toml: what a session's chart must hold to be saved and signed."""
+"""charting.toml: what a session's chart must hold to be saved and signed, and the time a
+microneedling appointment reserves."""
 
 from __future__ import annotations
 
-from needlepoint.domain.knowledge.model.charting import CHART_FIELDS, ChartRules
+from needlepoint.domain.knowledge.model.charting import CHART_FIELDS, AppointmentTimes, ChartRules
 from needlepoint.domain.knowledge.reading.common import (
     BASIS,
     Document,
@@ -13,10 +14,12 @@ from needlepoint.domain.knowledge.reading.common import (
 from needlepoint.domain.knowledge.reading.sources import Cite
 from needlepoint.domain.parsing import Fields, as_choice, as_int, as_str
 
+SECTIONS = ("chart", "appointment")
+
 
 def read_charting(document: Document, cite: Cite) -> ChartRules:
     fields = Fields(
-        Fields(document, "", required=("chart",)).values["chart"],
+        Fields(document, "", required=SECTIONS).values["chart"],
         "chart",
         required=(
             "clock_skew_minutes",
@@ -37,6 +40,27 @@ def read_charting(document: Document, cite: Cite) -> ChartRules:
         cartridge_lot_not_required_for=frozenset(
             fields.read("cartridge_lot_not_required_for", list_of, as_str)
         ),
+        sources=fields.read("sources", cite),
+        confidence=fields.read("confidence", as_confidence),
+        note=fields.maybe("note", as_str),
+    )
+
+
+def read_appointment_times(document: Document, cite: Cite) -> AppointmentTimes:
+    fields = Fields(
+        Fields(document, "", required=SECTIONS).values["appointment"],
+        "appointment",
+        required=("numbing_minutes", "procedure_minutes", *BASIS),
+        optional=("note",),
+    )
+    procedure = Fields(
+        fields.values["procedure_minutes"],
+        fields.path_of("procedure_minutes"),
+        required=("min", "max"),
+    )
+    return AppointmentTimes(
+        numbing_minutes=fields.read("numbing_minutes", as_int, 0, 120),
+        procedure_minutes=read_int_range(procedure, 5, 480),
         sources=fields.read("sources", cite),
         confidence=fields.read("confidence", as_confidence),
         note=fields.maybe("note", as_str),
