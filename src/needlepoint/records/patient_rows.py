@@ -16,6 +16,7 @@ from needlepoint.intakes.models import Acknowledgement, Intake, Override, Screen
 from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage
 from needlepoint.patients.models import Consent, ConsentRevocation, Patient
 from needlepoint.photos.models import Photo
+from needlepoint.scheduling.models import Appointment, Reservation
 
 # (model, the lookup from it to the patient's id)
 PATIENT_ROWS: tuple[tuple[type[models.Model], str], ...] = (
@@ -34,6 +35,8 @@ PATIENT_ROWS: tuple[tuple[type[models.Model], str], ...] = (
     (Payment, "patient"),
     (Invoice, "patient"),
     (Addendum, "session__patient"),
+    (Appointment, "patient"),
+    (Reservation, "appointment__patient"),
     (CheckIn, "patient"),
     (Alert, "patient"),
     (AlertAction, "alert__patient"),
