@@ -285,3 +285,41 @@ class PatientTombstone(models.Model):
 
     def __str__(self) -> str:
         return f"erased record {self.record_number}"
+
+
+class ConsultationRequest(models.Model):
+    """A new patient's request for a consultation, from the clinic's public booking page: a
+    preferred day and part of the day, for the front desk to book into the calendar. Requests
+    never hold a slot, so a flood of them cannot block the calendar."""
+
+    class Part(models.TextChoices):
+        ANY = "any", "Any time"
+        MORNING = "morning", "Morning"
+        AFTERNOON = "afternoon", "Afternoon"
+        EVENING = "evening", "Evening"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        BOOKED = "booked", "Booked"
+        DECLINED = "declined", "Declined"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="consultation_requests"
+    )
+    preferred_date = models.DateField()
+    preferred_part = models.CharField(max_length=10, choices=Part.choices, default=Part.ANY)
+    message = models.TextField(blank=True, max_length=1000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("created_at",)
+        indexes = [models.Index(fields=["clinic", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"consultation request of {self.patient_id} for {self.preferred_date}"

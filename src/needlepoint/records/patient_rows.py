@@ -14,13 +14,14 @@ from needlepoint.checkins.models import Alert, AlertAction, CheckIn
 from needlepoint.courses.models import Addendum, Assessment, Course, Session
 from needlepoint.intakes.models import Acknowledgement, Intake, Override, Screening
 from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage
-from needlepoint.patients.models import Consent, ConsentRevocation, Patient
+from needlepoint.patients.models import Consent, ConsentRevocation, ConsultationRequest, Patient
 from needlepoint.photos.models import Photo
 from needlepoint.scheduling.models import Appointment, Reservation
 
 # (model, the lookup from it to the patient's id)
 PATIENT_ROWS: tuple[tuple[type[models.Model], str], ...] = (
     (Patient, "pk"),
+    (ConsultationRequest, "patient"),
     (Consent, "patient"),
     (ConsentRevocation, "consent__patient"),
     (Intake, "patient"),
