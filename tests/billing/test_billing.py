@@ -101,7 +101,7 @@ def test_payments_refunds_balance_and_receipts(front_desk, package):
     with pytest.raises(ValidationError, match="decimal places"):
         services.payment_record(desk, package.pk, amount=Decimal("1.005"), method="cash")
     services.refund_record(desk, package.pk, amount=Decimal(200), method="cash", note="Goodwill")
-    with pytest.raises(ValidationError, match=r"1300\.00 USD paid and not refunded"):
+    with pytest.raises(ValidationError, match=r"1,300\.00 USD paid and not refunded"):
         services.refund_record(desk, package.pk, amount=Decimal(1301), method="cash", note="x")
     current = selectors.package_balance(package)
     assert (current.paid, current.refunded, current.due) == (

@@ -72,8 +72,9 @@ def _adjunct_prices(clinic: Clinic, prices: dict[str, Any]) -> dict[str, dict[st
         if amount < 0:
             raise ValidationError({f"adjunct_prices.{code}": "A price cannot be below zero."})
         if billing.round_money(amount, clinic.currency) != amount:
+            places = billing.minor_unit(clinic.currency)
             raise ValidationError(
-                {f"adjunct_prices.{code}": f"Give the price in whole {clinic.currency} units."}
+                {f"adjunct_prices.{code}": f"{clinic.currency} prices have {places} decimals."}
             )
         tax = _checked(billing.check_percent, Decimal(str(price.get("tax_percent", 0))), code)
         cleaned[code] = {"amount": str(amount), "tax_percent": str(tax)}
@@ -371,18 +372,24 @@ def refund_record(
 
 
 def seller_details(clinic: Clinic) -> dict[str, str]:
-    """The clinic as an invoice names it; issuing needs its legal name and address."""
+    """The clinic as its documents name it: its legal name (else its name) and address."""
     profile = billing_profile(clinic)
-    if not profile.legal_name.strip() or not (profile.legal_address or clinic.address).strip():
+    return {
+        "legal_name": profile.legal_name or clinic.name,
+        "address": profile.legal_address or clinic.address,
+        "tax_id": profile.tax_id, "tax_label": profile.tax_label, "phone": clinic.phone,
+        "email": clinic.email, "footer": profile.invoice_footer,
+    }  # fmt: skip
+
+
+def _invoice_seller(clinic: Clinic) -> dict[str, str]:
+    """An invoice needs the clinic's legal name and address, entered for the purpose."""
+    if not billing_profile(clinic).legal_name.strip() or not seller_details(clinic)["address"]:
         raise ValidationError(
             "Fill in the clinic's legal name and address in the billing settings before "
             "issuing an invoice."
         )
-    return {
-        "legal_name": profile.legal_name, "address": profile.legal_address or clinic.address,
-        "tax_id": profile.tax_id, "tax_label": profile.tax_label, "phone": clinic.phone,
-        "email": clinic.email, "footer": profile.invoice_footer,
-    }  # fmt: skip
+    return seller_details(clinic)
 
 
 def _buyer(package: Package) -> dict[str, str]:
@@ -412,7 +419,7 @@ def invoice_issue(actor: Actor, package_id: object) -> Invoice:
         number=next_number(actor.clinic, DocumentCounter.Series.INVOICE),
         currency=package.currency, lines=quote.lines, gross=quote.gross,
         discount=quote.discount, tax=quote.tax, total=quote.total,
-        seller=seller_details(actor.clinic), buyer=_buyer(package),
+        seller=_invoice_seller(actor.clinic), buyer=_buyer(package),
         issued_at=timezone.now(), issued_by=actor.user,
     )  # fmt: skip
     audit_record(
@@ -448,7 +455,7 @@ def credit_note_issue(actor: Actor, invoice_id: object, *, reason: str) -> Invoi
         number=next_number(actor.clinic, DocumentCounter.Series.CREDIT_NOTE),
         currency=invoice.currency, lines=_negated(invoice.lines), gross=-invoice.gross,
         discount=-invoice.discount, tax=-invoice.tax, total=-invoice.total,
-        seller=seller_details(actor.clinic), buyer=invoice.buyer,
+        seller=_invoice_seller(actor.clinic), buyer=invoice.buyer,
         issued_at=timezone.now(), issued_by=actor.user,
     )  # fmt: skip
     audit_record(

@@ -40,8 +40,8 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 
 
 def format_money(amount: Decimal, currency: str) -> str:
-    """An amount as printed: rounded to the minor unit, with its currency."""
-    return f"{round_money(amount, currency)} {currency}"
+    """An amount as printed: rounded to the minor unit, thousands grouped, with its currency."""
+    return f"{round_money(amount, currency):,} {currency}"
 
 
 def check_amount(amount: Decimal, currency: str, field: str = "amount") -> Decimal:

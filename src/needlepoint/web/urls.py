@@ -2,10 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from needlepoint.reports.exports import TABLES
+from needlepoint.reports.revenue import BILLING_TABLES
 from needlepoint.web.views import (
     alerts,
     api_tokens,
     assessments,
+    billing,
     clinic,
     consents,
     consultations,
@@ -17,6 +19,7 @@ from needlepoint.web.views import (
     patients,
     portal,
     records,
+    revenue,
     screenings,
     sessions,
     two_factor,
@@ -72,6 +75,40 @@ urlpatterns = [
             f"clinic/exports/{kind}.csv", exports.clinic_export, {"kind": kind}, name=f"{kind}-csv"
         )
         for kind in TABLES
+    ),
+    path("clinic/billing/", billing.billing_settings, name="billing-settings"),
+    path("patients/<str:patient_id>/billing/", billing.patient_billing, name="patient-billing"),
+    path("courses/<int:course_id>/quote/", billing.quote_create, name="quote-create"),
+    path("packages/<int:package_id>/payments/", billing.payment_record, name="payment-record"),
+    path("packages/<int:package_id>/refunds/", billing.refund_record, name="refund-record"),
+    path("packages/<int:package_id>/invoice/", billing.invoice_issue, name="invoice-issue"),
+    path(
+        "invoices/<int:invoice_id>/credit-note/",
+        billing.credit_note_issue,
+        name="credit-note-issue",
+    ),
+    path("invoices/<int:invoice_id>.pdf", billing.invoice_pdf, name="invoice-pdf"),
+    path("receipts/<int:payment_id>.pdf", billing.receipt_pdf, name="receipt-pdf"),
+    path("clinic/revenue/", revenue.billing_report, name="billing-report"),
+    *(
+        path(f"clinic/revenue/{kind}.csv", revenue.billing_csv, {"kind": kind}, name=f"{kind}-csv")
+        for kind in BILLING_TABLES
+    ),
+    path("portal/billing/", billing.portal_billing, name="portal-billing"),
+    path(
+        "portal/quotes/<int:quote_id>/accept/",
+        billing.portal_quote_accept,
+        name="portal-quote-accept",
+    ),
+    path(
+        "portal/invoices/<int:invoice_id>.pdf",
+        billing.portal_invoice_pdf,
+        name="portal-invoice-pdf",
+    ),
+    path(
+        "portal/receipts/<int:payment_id>.pdf",
+        billing.portal_receipt_pdf,
+        name="portal-receipt-pdf",
     ),
     path("portal/", portal.portal, name="portal"),
     path("portal/sign-in/", portal.sign_in, name="portal-sign-in"),

@@ -25,6 +25,12 @@ def session_verified(request: HttpRequest) -> bool:
     return two_factor.session_verified(request.user)
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """Where a signature or an acceptance came from, as recorded with it. REMOTE_ADDR only:
+    behind a reverse proxy, the proxy must set it to the client's address."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def with_actor(
     permission: Permission | None = None,
     *,
@@ -63,4 +69,4 @@ def with_actor(
     return decorate
 
 
-__all__ = ["Actor", "session_verified", "with_actor"]
+__all__ = ["Actor", "client_ip", "session_verified", "with_actor"]

@@ -16,7 +16,7 @@ from needlepoint.clinics.roles import Permission, Role, allows
 from needlepoint.patients import consents, selectors
 from needlepoint.patients.models import Consent, ConsentKind, Patient, PhotoUse
 from needlepoint.web.forms.shared import submit
-from needlepoint.web.views.access import Actor, with_actor
+from needlepoint.web.views.access import Actor, client_ip, with_actor
 
 PHOTO_USE_HELP = {
     PhotoUse.CLINICAL_RECORD: "Kept in your record to follow your treatment; seen by the "
@@ -104,11 +104,6 @@ class ConsentRevokeForm(forms.Form):
         else:
             self.fields["reason"].label = "Reason, or how the patient asked"
             self.fields["reason"].help_text = "For example: asked by phone on 3 March."
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: behind a reverse proxy, the proxy must set it to the client's address.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _list_url(actor: Actor, patient: Patient) -> str:
@@ -209,7 +204,7 @@ def _consent_sign(
         consent = submit(
             form,
             lambda template_id, **data: consents.consent_sign(
-                actor, patient.pk, template_id, ip=_client_ip(request), **data
+                actor, patient.pk, template_id, ip=client_ip(request), **data
             ),
         )
         if consent is not None:

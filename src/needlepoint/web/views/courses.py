@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from needlepoint.billing.selectors import access_course_billing
 from needlepoint.clinics.knowledge import clinic_knowledge
-from needlepoint.clinics.roles import Permission
+from needlepoint.clinics.roles import Permission, allows
 from needlepoint.courses import selectors, services
 from needlepoint.courses.models import Assessment
 from needlepoint.courses.services import FITZPATRICK_NEEDED
@@ -103,5 +104,8 @@ def course_detail(request: HttpRequest, actor: Actor, course_id: int) -> HttpRes
             "total_sources": [CLINIC_PRICE_SOURCE],
             "sessions": course.sessions.all(),
             "zone_labels": {name: zone.label for name, zone in knowledge.zones.items()},
+            "billing": access_course_billing(actor, course.pk)
+            if allows(actor.role, Permission.BILLING_READ)
+            else None,
         },
     )
