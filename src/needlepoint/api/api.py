@@ -13,6 +13,7 @@ from needlepoint.api import (
     adverse_events,
     aftercare,
     assessments,
+    billing,
     checkins,
     consents,
     courses,
@@ -68,3 +69,4 @@ api.add_router("", checkins.router)
 api.add_router("", adverse_events.router)
 api.add_router("", aftercare.router)
 api.add_router("", photos.router)
+api.add_router("", billing.router)
