@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from needlepoint.billing.models import BillingProfile, Package, Payment, Quote
 from needlepoint.billing.selectors import billing_profile
-from tests.conftest import read_actions, signed_in
+from needlepoint.patients.consents import consent_template_publish
+from tests.conftest import as_actor, read_actions, signed_in
 
 
 def test_admin_sets_the_price_list_and_legal_details(admin, clinic):
@@ -102,3 +103,16 @@ def test_another_clinic_sees_none_of_it(other_practitioner, package, portal_pati
     client = signed_in(other_practitioner)
     assert client.get(f"/patients/{portal_patient.pk}/billing/").status_code == 404
     assert client.get(f"/courses/{package.course_id}/").status_code == 404
+
+
+def test_the_treatment_consent_shows_the_course_and_its_quoted_price(admin, portal_patient, quote):
+    consent_template_publish(as_actor(admin), "treatment", "Treatment", "I consent.")
+    page = signed_in(portal_patient).get("/portal/consents/sign/treatment/").content.decode()
+    assert "4 microneedling sessions, 6 weeks apart" in page
+    assert "left cheek 1.5 mm" in page
+    assert "350.00 USD a session" in page
+    assert "<strong>1,803.89 USD</strong>" in page
+    consent_template_publish(as_actor(admin), "photo", "Photos", "I consent to photos.")
+    photo = signed_in(admin).get(f"/patients/{portal_patient.pk}/consents/sign/photo/")
+    assert photo.status_code == 200
+    assert "data-course-terms" not in photo.content.decode()

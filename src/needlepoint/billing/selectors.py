@@ -184,3 +184,42 @@ def access_receipt(actor: Actor, payment_id: object) -> Payment:
     payment = payment_in_scope(actor, payment_id, Permission.BILLING_READ)
     audit_read(actor, "receipt.read", "patient", payment.patient_id, detail={"payment": payment.pk})
     return payment
+
+
+@dataclass(frozen=True)
+class CourseTerms:
+    """What a treatment consent is given for: the course and its price, as quoted."""
+
+    course: Course
+    quote: Quote | None  # the accepted quote, else the open one
+
+    @property
+    def total(self) -> Decimal:
+        """The quote's total, or sessions x price before one is made."""
+        if self.quote is not None:
+            return Decimal(self.quote.total)
+        return Decimal(self.course.sessions_planned * self.course.price_per_session)
+
+
+def access_course_terms(actor: Actor, patient_id: object) -> CourseTerms | None:
+    """The patient's latest course still planned or in progress, with its quote; None when
+    there is none."""
+    patient = patient_in_scope(actor, patient_id, actor.record_permission(Permission.BILLING_READ))
+    course = (
+        Course.objects.filter(
+            clinic_id=patient.clinic_id,
+            patient=patient,
+            status__in=[Course.Status.PLANNED, Course.Status.ACTIVE],
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if course is None:
+        return None
+    quotes = Quote.objects.filter(clinic_id=course.clinic_id, course=course)
+    quote = (
+        quotes.filter(status=Quote.Status.ACCEPTED).first()
+        or quotes.filter(status=Quote.Status.OPEN).first()
+    )
+    audit_read(actor, "course.terms", "patient", patient.pk, detail={"course": course.pk})
+    return CourseTerms(course, quote)

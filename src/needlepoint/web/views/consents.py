@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from needlepoint.billing.selectors import access_course_terms
 from needlepoint.clinics.roles import Permission, Role, allows
 from needlepoint.patients import consents, selectors
 from needlepoint.patients.models import Consent, ConsentKind, Patient, PhotoUse
@@ -222,6 +223,10 @@ def _consent_sign(
         "photo_uses": photo_uses,
         "portal": actor.role is Role.PATIENT,
         "list_url": list_url,
+        "terms": access_course_terms(actor, patient.pk)
+        if kind == ConsentKind.TREATMENT
+        and allows(actor.role, actor.record_permission(Permission.BILLING_READ))
+        else None,
     }
     return render(request, "consents/sign.html", context)
 
