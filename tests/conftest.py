@@ -10,12 +10,20 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from needlepoint.clinics.actors import Actor, actor_for
+from needlepoint.notify import sms
 from tests.factories import ClinicFactory, PatientFactory, StaffFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _texts_in_memory(settings):  # type: ignore[no-untyped-def]
+    """Text messages are kept in `needlepoint.notify.sms.outbox`, as e-mails in mail.outbox."""
+    settings.SMS_BACKEND = "needlepoint.notify.sms.MemoryBackend"
+    sms.outbox.clear()
 
 
 @pytest.fixture(autouse=True)

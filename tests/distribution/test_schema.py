@@ -28,7 +28,6 @@ UNIQUE_FIELDS = {
     ("intakes.Override", "screening"): "one-to-one with a row of the same clinic",
     ("checkins.Alert", "checkin"): "one-to-one with a row of the same clinic",
     ("notify.MailPreference", "patient"): "its primary key is the patient's",
-    ("notify.OutboxMessage", "key"): "a random idempotency key",
     ("notify.CalendarFeed", "token_digest"): "found by the feed's secret address alone",
     ("scheduling.StaffCalendarFeed", "token_digest"): "found by the feed's secret address alone",
     ("photos.Photo", "file_name"): "a random internal name",

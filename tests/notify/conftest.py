@@ -1,10 +1,12 @@
-"""A treated patient with an e-mail address, at a clinic with a phone and an address."""
+"""A treated patient with an e-mail address (and one who also takes texts), at a clinic with a
+phone and an address."""
 
 from __future__ import annotations
 
 import pytest
 
 from needlepoint.clinics.models import Clinic
+from needlepoint.notify.services import sms_consent_give
 from needlepoint.patients.models import Patient
 from tests.clinical_data import treated_session
 from tests.conftest import as_actor
@@ -31,3 +33,10 @@ def mailable(contactable, portal_patient):  # type: ignore[no-untyped-def]
 def treated(practitioner, mailable):  # type: ignore[no-untyped-def]
     """Session 1 of 3 signed two hours ago (sessions 2 and 3 booked four weeks apart)."""
     return treated_session(as_actor(practitioner), mailable.pk, hours_ago=2.5)
+
+
+@pytest.fixture
+def texted(front_desk, mailable):  # type: ignore[no-untyped-def]
+    """The mailable patient, who told the front desk they want texts at a New York mobile."""
+    sms_consent_give(as_actor(front_desk), mailable.pk, phone="(212) 555-0199", method="in_person")
+    return mailable

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.courses.models import Session
 from needlepoint.notify import services
-from needlepoint.notify.models import CalendarFeed, MailPreference
+from needlepoint.notify.models import CalendarFeed, MailPreference, MessageTemplate, SmsConsent
 from needlepoint.notify.selectors import access_calendar_feed_url
 from needlepoint.safety.models import AuditEvent
 from tests.conftest import as_actor, signed_in
@@ -173,3 +173,66 @@ def test_links_on_the_portal_and_the_session_page(treated, mailable, practitione
 def test_feed_url_is_none_without_a_feed(mailable, practitioner):
     assert access_calendar_feed_url(as_actor(mailable), mailable.pk) is None
     assert access_calendar_feed_url(as_actor(practitioner), mailable.pk, "https://x.test") is None
+
+
+def test_the_portal_takes_and_withdraws_consent_to_texts(mailable):
+    client = signed_in(mailable)
+    refused = client.post("/portal/mail/", {"action": "consent", "phone": "12", "agree": "on"})
+    assert "&#x27;12&#x27; is not a valid phone number." in refused.content.decode()
+    unagreed = client.post("/portal/mail/", {"action": "consent", "phone": "212 555 0188"})
+    assert unagreed.status_code == 200
+    assert not SmsConsent.objects.exists()
+    given = client.post(
+        "/portal/mail/", {"action": "consent", "phone": "212 555 0188", "agree": "on"}
+    )
+    assert given.status_code == 302
+    page = client.get("/portal/mail/").content.decode()
+    assert "+12125550188" in page
+    assert 'name="sms_reminders"' in page
+    assert (
+        client.post("/portal/mail/", {"action": "texts", "sms_reminders": "on"}).status_code == 302
+    )
+    preference = MailPreference.objects.get(patient=mailable)
+    assert (preference.sms_reminders, preference.sms_milestones, preference.reminders) == (
+        True,
+        False,
+        True,
+    )
+    assert client.post("/portal/mail/", {"action": "withdraw"}).status_code == 302
+    consent = SmsConsent.objects.get(patient=mailable)
+    assert (consent.given_by, consent.withdrawn_by) == ("portal", "portal")
+    assert "Get texts" in client.get("/portal/mail/").content.decode()
+
+
+def test_staff_record_consent_saying_how_and_see_the_texts(
+    mailable, front_desk, other_practitioner
+):
+    staff = signed_in(front_desk)
+    path = f"/patients/{mailable.pk}/notifications/"
+    assert "No consent to texts" in staff.get(path).content.decode()
+    form = {"action": "sms_consent", "phone": "+44 20 7946 0000", "method": "phone_call"}
+    assert "not a mobile number" in staff.post(path, form).content.decode()
+    assert staff.post(path, {**form, "phone": "+44 7911 123456"}).status_code == 302
+    page = staff.get(path).content.decode()
+    assert "+447911123456" in page
+    assert "(on the phone)" in page
+    assert signed_in(other_practitioner).post(path, form).status_code == 404
+    withdrawn = staff.post(path, {"action": "sms_withdraw", "method": "in_person"})
+    assert withdrawn.status_code == 302
+    assert SmsConsent.objects.get().withdrawn_by == "in_person"
+    assert AuditEvent.objects.filter(action="sms_consent.withdraw").count() == 1
+
+
+def test_a_clinic_admin_changes_a_message_text_checked_when_saved(admin, front_desk):
+    client = signed_in(admin)
+    page = client.get("/clinic/messages/").content.decode()
+    assert "Session reminder (text message)" in page
+    assert "{checkin_url}" in page
+    form = {"kind": "reminder", "channel": "sms", "text": "See you {when} at {room}"}
+    assert "Unknown placeholder {room}" in client.post("/clinic/messages/", form).content.decode()
+    form["text"] = "{clinic}: see you {when}."
+    assert client.post("/clinic/messages/", form).status_code == 302
+    assert "the clinic's own" in client.get("/clinic/messages/").content.decode()
+    assert client.post("/clinic/messages/", {**form, "action": "reset"}).status_code == 302
+    assert not MessageTemplate.objects.exists()
+    assert signed_in(front_desk).get("/clinic/messages/").status_code == 403

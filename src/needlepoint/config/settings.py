@@ -248,6 +248,22 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Needlepoint <no-reply@needlepoint.test>")
 
+# Text messages: Twilio's Messages API when TWILIO_ACCOUNT_SID is set, else one file per text
+# in the data directory; SMS_BACKEND names another (e.g. needlepoint.notify.sms.ConsoleBackend).
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_API_KEY = os.environ.get("TWILIO_API_KEY", "")  # an API key SID, else the account SID
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")  # the token, or the key's secret
+TWILIO_FROM = os.environ.get("TWILIO_FROM", "")  # the sending number, E.164
+TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+TWILIO_API_URL = os.environ.get("TWILIO_API_URL", "https://api.twilio.com")
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND",
+    "needlepoint.notify.sms.TwilioBackend"
+    if TWILIO_ACCOUNT_SID
+    else "needlepoint.notify.sms.FileBackend",
+)
+SMS_FILE_PATH = DATA_DIR / "sms"
+
 # Links in e-mails and calendar addresses are absolute: the address patients reach the app at.
 SITE_URL = os.environ.get("NEEDLEPOINT_SITE_URL", "http://127.0.0.1:8000")
 

@@ -2,7 +2,7 @@
 REDIS_URL is set. `needlepoint worker` runs the consumer, which also fires the periodic tasks.
 
 Every task is safe to run twice or at the same time as itself: the outbox's unique keys and
-claims (see `outbox`) make sure each e-mail goes out once.
+claims (see `outbox`) make sure each message goes out once per channel.
 """
 
 from __future__ import annotations

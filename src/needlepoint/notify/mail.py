@@ -1,8 +1,10 @@
-"""The e-mails' words and their delivery.
+"""The messages' words (e-mails and text messages) and the e-mails' delivery.
 
 Plain text in the patient's terms, with the clinic's name and phone and times in the clinic's
-zone. Clinical words come only from the knowledge (aftercare texts, warning signs, advice):
-nothing here reassures, and nothing is said about symptoms.
+zone; each message's own words are the clinic's (`texts`). Clinical words come only from the
+knowledge (aftercare texts, warning signs, advice): nothing here reassures, and nothing is
+said about symptoms. A text message says less than its e-mail: no instruction and no warning
+sign by name, only where to look and whom to contact, and what to do when it is urgent.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from django.urls import reverse
 
 from needlepoint.clinics.models import Clinic
 from needlepoint.domain.warning_signs import WarningSigns
+from needlepoint.notify.models import Channel, MailKind
+from needlepoint.notify.texts import ClinicTexts
 from needlepoint.notify.tokens import unsubscribe_token
 
 if TYPE_CHECKING:
@@ -81,32 +85,75 @@ def _patient_mail(patient: Patient, subject: str, paragraphs: list[str]) -> Comp
     return Composed(subject, body + "\n", url)
 
 
-def reminder(session: Session, local_start: datetime) -> Composed:
-    clinic, patient = session.clinic, session.patient
+def _text_message(words: str, *lines: str) -> Composed:
+    """A text: the clinic's words, what the app adds, and how to stop the texts."""
+    stop = f"Stop texts: {site_url(reverse('portal-mail-preferences'))}"
+    return Composed("", " ".join([words, *lines, stop]))
+
+
+def _when_worried(clinic: Clinic, signs: WarningSigns) -> str:
+    """A text's line for a patient after a session: never reassures, always says where to go."""
+    return (
+        f"Do not wait for a check-in if something worries you: contact {_contact(clinic)}. "
+        f"{signs.urgent_advice.text}"
+    )
+
+
+def _common(session: Session) -> dict[str, object]:
+    clinic = session.clinic
+    return {
+        "clinic": clinic.name,
+        "given_name": session.patient.given_name,
+        "contact": _contact(clinic),
+    }
+
+
+def reminder(session: Session, local_start: datetime, channel: str, texts: ClinicTexts) -> Composed:
+    clinic = session.clinic
+    words = texts.render(
+        clinic.pk,
+        MailKind.REMINDER,
+        channel,
+        **_common(session),
+        when=when(local_start),
+        day=day(local_start),
+        session_number=session.number,
+        sessions_planned=session.course.sessions_planned,
+    )
+    if channel == Channel.SMS:
+        return _text_message(words)
     return _patient_mail(
-        patient,
+        session.patient,
         f"Reminder: your session at {clinic.name} on {day(local_start)}",
-        [
-            f"This is a reminder of your microneedling session at {clinic.name}:\n\n"
-            f"    {when(local_start)}\n"
-            f"    Session {session.number} of {session.course.sessions_planned}",
-            f"If you cannot come, please call {_contact(clinic)}."
-            + (f"\n\nAddress: {clinic.address}" if clinic.address else ""),
-        ],
+        [words + (f"\n\nAddress: {clinic.address}" if clinic.address else "")],
     )
 
 
 def checkin_prompt(
-    session: Session, performed_at: datetime, prompt: Prompt, signs: WarningSigns
+    session: Session,
+    performed_at: datetime,
+    prompt: Prompt,
+    signs: WarningSigns,
+    channel: str,
+    texts: ClinicTexts,
 ) -> Composed:
-    clinic, patient = session.clinic, session.patient
-    days = f"{prompt.day} day{'s' if prompt.day != 1 else ''}"
+    clinic = session.clinic
+    words = texts.render(
+        clinic.pk,
+        MailKind.CHECKIN_PROMPT,
+        channel,
+        **_common(session),
+        days=f"{prompt.day} day{'s' if prompt.day != 1 else ''}",
+        session_day=day(performed_at),
+        checkin_url=site_url(reverse("portal")),
+    )
+    if channel == Channel.SMS:
+        return _text_message(words, _when_worried(clinic, signs))
     return _patient_mail(
-        patient,
+        session.patient,
         f"How is your skin? Check-in after your session at {clinic.name}",
         [
-            f"It is {days} since your session on {day(performed_at)}. Please tell the "
-            f"clinic how your skin is: {site_url(reverse('portal'))}",
+            words,
             "Do not wait for a check-in if something worries you.",
             _warning_footer(clinic, signs),
         ],
@@ -114,14 +161,27 @@ def checkin_prompt(
 
 
 def milestone(
-    session: Session, performed_at: datetime, step: Milestone, signs: WarningSigns
+    session: Session,
+    performed_at: datetime,
+    step: Milestone,
+    signs: WarningSigns,
+    channel: str,
+    texts: ClinicTexts,
 ) -> Composed:
-    clinic, patient = session.clinic, session.patient
+    clinic = session.clinic
+    words = texts.render(
+        clinic.pk,
+        MailKind.MILESTONE,
+        channel,
+        **_common(session),
+        session_day=day(performed_at),
+        ends_at=when(step.at),
+        aftercare_url=site_url(reverse("portal")),
+    )
+    if channel == Channel.SMS:
+        return _text_message(words, _when_worried(clinic, signs))
     ending = "\n".join(f"  - {item.title}: {item.text}" for item in step.ending)
-    paragraphs = [
-        f"After your session on {day(performed_at)}, these aftercare instructions end on "
-        f"{when(step.at)}:\n\n{ending}"
-    ]
+    paragraphs = [f"{words}\n\n{ending}"]
     if step.in_place:
         still = "\n".join(
             f"  - {item.title}: {item.text}"
@@ -133,7 +193,7 @@ def milestone(
         "If your practitioner gave you different instructions, follow theirs.",
         _warning_footer(clinic, signs),
     ]
-    return _patient_mail(patient, f"Aftercare update from {clinic.name}", paragraphs)
+    return _patient_mail(session.patient, f"Aftercare update from {clinic.name}", paragraphs)
 
 
 def escalation(alert: Alert, opened_minutes: int, raised_at: datetime) -> Composed:

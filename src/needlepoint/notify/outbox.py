@@ -1,30 +1,42 @@
-"""The outbox: one row per e-mail, added once and sent at most once.
+"""The outbox: one row per message and channel (e-mail, text message), added once and sent
+at most once.
 
-Mail goes out in two steps, each safe to repeat or to run twice at once:
+Messages go out in two steps, each safe to repeat or to run twice at once:
 
 1. The queueing jobs (`patient_mail`, `escalations`) work out what is due now and add one
-   row per message. Each row's key is unique (`reminder:session:42:20250304T1930Z`,
-   `checkin:session:42:day3`, `milestone:session:42:24h`, `escalation:alert:7`), so a
-   message already queued is never queued again.
+   row per message on each of the patient's channels (`patient_channels`: their choices, an
+   address, consent to texts). Each row's key and channel are unique together
+   (`reminder:session:42:20250304T1930Z`, `checkin:session:42:day3`,
+   `milestone:session:42:24h`, `escalation:alert:7`), so a message already queued on a
+   channel is never queued on it again.
 2. `mail_send_pending` claims each pending row with a conditional update (only one job wins
-   it), checks it is still wanted, sends it and marks it sent. A failed send goes back to
-   pending and is tried again later; a send interrupted half-way is not repeated (patient
-   mail) or is repeated (escalations, where one too many beats none).
+   it), checks it is still wanted, sends it (Django's e-mail backend, or the SMS backend) and
+   marks it sent. A failed send goes back to pending and is tried again later; a send
+   interrupted half-way is not repeated (patient messages) or is repeated (escalations, where
+   one too many beats none).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from needlepoint.checkins.models import Alert
 from needlepoint.courses.models import Session
-from needlepoint.notify import mail
-from needlepoint.notify.models import NON_ESSENTIAL, MailKind, MailPreference, OutboxMessage
+from needlepoint.notify import mail, sms
+from needlepoint.notify.models import (
+    NON_ESSENTIAL,
+    Channel,
+    MailKind,
+    MailPreference,
+    OutboxMessage,
+    SmsConsent,
+)
 from needlepoint.notify.selectors import open_alerts
 from needlepoint.patients.models import Patient
 from needlepoint.safety.audit import audit_record
@@ -32,21 +44,49 @@ from needlepoint.safety.audit import audit_record
 logger = logging.getLogger(__name__)
 
 STALE_CLAIM = timedelta(minutes=15)  # a send that took longer than this was interrupted
-MAX_ATTEMPTS = 5  # a patient e-mail that failed this often is given up
+MAX_ATTEMPTS = 5  # a patient message that failed this often is given up
 ESCALATION_ATTEMPTS = 60  # an escalation keeps trying for about an hour
 Status = OutboxMessage.Status
+# A patient's consent to texts, read with them (`sms_number`).
+ACTIVE_SMS_CONSENTS = Prefetch(
+    "patient__sms_consents",
+    queryset=SmsConsent.objects.filter(withdrawn_at__isnull=True),
+    to_attr="active_sms_consents",
+)
 
 
-def patient_wants(patient: Patient, kind: str) -> bool:
-    """Whether mail of `kind` may go to the patient (an address, not archived or restricted,
-    not turned off)."""
-    if patient.archived or patient.restricted_at is not None or not patient.email:
+def sms_number(patient: Patient) -> str:
+    """The number the patient consented to texts at, or "" (read from `active_sms_consents`
+    when the query prefetched them)."""
+    consents = getattr(patient, "active_sms_consents", None)
+    if consents is None:
+        consents = list(SmsConsent.objects.filter(patient=patient, withdrawn_at__isnull=True))
+    return consents[0].phone if consents else ""
+
+
+def _address(patient: Patient, channel: str) -> str:
+    return patient.email if channel == Channel.EMAIL else sms_number(patient)
+
+
+def patient_wants(patient: Patient, kind: str, channel: str = Channel.EMAIL) -> bool:
+    """Whether a message of `kind` may go to the patient on `channel` (an address, or consent
+    to texts; not archived or restricted; not turned off)."""
+    if patient.archived or patient.restricted_at is not None or not _address(patient, channel):
         return False
     try:
         preference = patient.mail_preference
     except MailPreference.DoesNotExist:
         return True
-    return preference.wants(kind)
+    return preference.wants(kind, channel)
+
+
+def patient_channels(patient: Patient, kind: str) -> list[tuple[str, str]]:
+    """The (channel, address) pairs a message of `kind` goes to the patient by."""
+    return [
+        (channel, _address(patient, channel))
+        for channel in Channel.values
+        if patient_wants(patient, kind, channel)
+    ]
 
 
 def _stamp(moment: datetime) -> str:
@@ -61,10 +101,15 @@ def reminder_key(session: Session) -> str:
 # Adding to the outbox.
 
 
-def message_queue(key: str, kind: str, composed: mail.Composed, **fields: Any) -> bool:
-    """Add one message unless its key is already there; True when it was added."""
+def message_queue(
+    key: str, kind: str, composed: mail.Composed, channel: str = Channel.EMAIL, **fields: Any
+) -> bool:
+    """Add one message unless its key is already there on `channel`; True when it was added."""
+    clinic = fields.pop("clinic")
     message, created = OutboxMessage.objects.get_or_create(
+        clinic=clinic,
         key=key,
+        channel=channel,
         defaults={
             "kind": kind,
             "subject": composed.subject[:200],
@@ -79,25 +124,34 @@ def message_queue(key: str, kind: str, composed: mail.Composed, **fields: Any) -
             "mail.queue",
             "patient",
             message.patient_id or "",
-            detail={"key": key, "kind": kind},
+            detail={"key": key, "kind": kind, "channel": channel},
             clinic_id=message.clinic_id,
         )
     return created
 
 
 def message_queue_to_patient(
-    session: Session, key: str, kind: str, composed: mail.Composed, due_at: datetime
-) -> bool:
-    """`message_queue` a message about `session` to its patient."""
-    return message_queue(
-        key,
-        kind,
-        composed,
-        clinic=session.clinic,
-        patient=session.patient,
-        session=session,
-        to=session.patient.email,
-        due_at=due_at,
+    session: Session,
+    key: str,
+    kind: str,
+    compose: Callable[[str], mail.Composed],
+    due_at: datetime,
+) -> int:
+    """`message_queue` a message about `session` on each of its patient's channels for `kind`
+    (`compose` words it for a channel); returns how many were added."""
+    return sum(
+        message_queue(
+            key,
+            kind,
+            compose(channel),
+            channel,
+            clinic=session.clinic,
+            patient=session.patient,
+            session=session,
+            to=to,
+            due_at=due_at,
+        )
+        for channel, to in patient_channels(session.patient, kind)
     )
 
 
@@ -108,8 +162,10 @@ def _hold_reason(message: OutboxMessage, now: datetime) -> str:
     """Why a queued message should no longer go out, or "" to send it."""
     if message.kind in NON_ESSENTIAL:
         assert message.patient is not None
-        if not patient_wants(message.patient, message.kind):
-            return "The patient turned this e-mail off."
+        if message.channel == Channel.SMS and sms_number(message.patient) != message.to:
+            return "The patient withdrew consent to texts at this number."
+        if not patient_wants(message.patient, message.kind, message.channel):
+            return f"The patient turned this {message.get_channel_display().lower()} off."
     session = message.session
     if message.kind == MailKind.REMINDER and session is not None:
         if session.status != Session.Status.SCHEDULED or reminder_key(session) != message.key:
@@ -124,6 +180,14 @@ def _hold_reason(message: OutboxMessage, now: datetime) -> str:
     return ""
 
 
+def _deliver(message: OutboxMessage) -> str:
+    """Send by the message's channel; the provider's id of a text ("" for an e-mail)."""
+    if message.channel == Channel.SMS:
+        return sms.backend().send(sms.Sms(message.key, message.to, message.body))[:64]
+    mail.deliver(message)
+    return ""
+
+
 def _recover_interrupted(now: datetime) -> None:
     stale = OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
     stale.filter(kind=MailKind.ESCALATION).update(status=Status.PENDING)
@@ -134,7 +198,8 @@ def _recover_interrupted(now: datetime) -> None:
 
 
 def mail_send_pending(now: datetime | None = None, limit: int = 200) -> int:
-    """Send the pending outbox messages, each at most once; returns how many were sent."""
+    """Send the pending outbox messages (every channel), each at most once; returns how many
+    were sent."""
     now = now or timezone.now()
     _recover_interrupted(now)
     pending = OutboxMessage.objects.filter(status=Status.PENDING).order_by("created_at", "pk")
@@ -145,16 +210,20 @@ def mail_send_pending(now: datetime | None = None, limit: int = 200) -> int:
         )
         if not claimed:
             continue  # another job has it
-        message = OutboxMessage.objects.select_related(
-            "clinic", "patient__mail_preference", "session", "alert"
-        ).get(pk=pk)
+        message = (
+            OutboxMessage.objects.select_related(
+                "clinic", "patient__mail_preference", "session", "alert"
+            )
+            .prefetch_related(ACTIVE_SMS_CONSENTS)
+            .get(pk=pk)
+        )
         this = OutboxMessage.objects.filter(pk=pk)
         reason = _hold_reason(message, now)
         if reason:
             this.update(status=Status.SKIPPED, last_error=reason)
             continue
         try:
-            mail.deliver(message)
+            provider_id = _deliver(message)
         except Exception as error:  # any transport failure: try again on a later run
             most = ESCALATION_ATTEMPTS if message.kind == MailKind.ESCALATION else MAX_ATTEMPTS
             retry = message.attempts < most
@@ -163,11 +232,15 @@ def mail_send_pending(now: datetime | None = None, limit: int = 200) -> int:
                 last_error=f"{type(error).__name__}: {error}"[:1000],
             )
             logger.warning(
-                "e-mail %s not sent (attempt %s): %s", message.key, message.attempts, error
+                "%s %s not sent (attempt %s): %s",
+                message.channel,
+                message.key,
+                message.attempts,
+                error,
             )
             continue
         sent_at = timezone.now()
-        this.update(status=Status.SENT, sent_at=sent_at, last_error="")
+        this.update(status=Status.SENT, sent_at=sent_at, last_error="", provider_id=provider_id)
         if message.alert_id is not None:
             Alert.objects.filter(pk=message.alert_id, escalated_at__isnull=True).update(
                 escalated_at=sent_at
@@ -177,7 +250,7 @@ def mail_send_pending(now: datetime | None = None, limit: int = 200) -> int:
             "mail.send",
             "patient",
             message.patient_id or "",
-            detail={"key": message.key, "kind": message.kind},
+            detail={"key": message.key, "kind": message.kind, "channel": message.channel},
             clinic_id=message.clinic_id,
         )
         sent += 1

@@ -1,14 +1,20 @@
-"""Queueing the patients' mail that is due now: session reminders, check-in prompts and
-aftercare milestones. When each is due is `domain.due`; `outbox` sends them."""
+"""Queueing the patients' messages that are due now, on each of their channels: session
+reminders, check-in prompts and aftercare milestones. When each is due is `domain.due`;
+`outbox` sends them.
+
+A new kind of reminder is a `MailKind`, its `texts.WORDINGS` and a queueing function here
+that finds what is due and calls `message_queue_to_patient` with a key naming it (e.g.
+`appointment:42:day-before:20250304T1930Z`) and a function wording it for a channel."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple, TypedDict, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from needlepoint.checkins.models import CheckIn
@@ -20,9 +26,14 @@ from needlepoint.domain.warning_signs import WarningSigns, warning_signs
 from needlepoint.intakes.selectors import patient_context
 from needlepoint.notify import mail
 from needlepoint.notify.aftercare import session_aftercare
-from needlepoint.notify.models import MailKind
-from needlepoint.notify.outbox import message_queue_to_patient, patient_wants, reminder_key
+from needlepoint.notify.models import MailKind, SmsConsent
+from needlepoint.notify.outbox import (
+    ACTIVE_SMS_CONSENTS,
+    message_queue_to_patient,
+    reminder_key,
+)
 from needlepoint.notify.selectors import open_alerts
+from needlepoint.notify.texts import ClinicTexts
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -30,8 +41,8 @@ if TYPE_CHECKING:
 PROMPT_HORIZON = timedelta(days=400)  # check-ins are asked for at most this long after
 MILESTONE_HORIZON = timedelta(days=90)  # longer than any aftercare window whose end is told
 
-# A message due about a session: its outbox key, what it says, when it became due.
-Due = tuple[str, mail.Composed, datetime]
+# A message due about a session: its outbox key, what it says on a channel, when it became due.
+Due = tuple[str, Callable[[str], mail.Composed], datetime]
 S = TypeVar("S", bound=Session)
 
 
@@ -66,35 +77,35 @@ class _PerformedSessions:
 
 
 def _patient_sessions() -> QuerySet[Session]:
+    """Sessions of patients with an address on some channel, read with what deciding their
+    channels needs."""
+    texted = SmsConsent.objects.filter(patient=OuterRef("patient"), withdrawn_at__isnull=True)
     return (
         Session.objects.filter(patient__archived=False)
-        .exclude(patient__email="")
+        .filter(~Q(patient__email="") | Exists(texted))
         .select_related("clinic", "course", "patient__clinic", "patient__mail_preference")
+        .prefetch_related(ACTIVE_SMS_CONSENTS)
     )
 
 
 def _queue_for_sessions(
     kind: MailKind, sessions: Iterable[S], due: Callable[[S], Iterable[Due]]
 ) -> int:
-    """Queue to the patient of each session, if they want mail of `kind`, what `due` finds."""
+    """Queue to the patient of each session, on each channel they want `kind` by, what `due`
+    finds."""
     queued = 0
     for session in sessions:
-        if patient_wants(session.patient, kind):
-            for key, composed, due_at in due(session):
-                queued += message_queue_to_patient(session, key, kind, composed, due_at)
+        for key, compose, due_at in due(session):
+            queued += message_queue_to_patient(session, key, kind, compose, due_at)
     return queued
 
 
-def _reminder(session: Session) -> Iterator[Due]:
-    local = session.scheduled_at.astimezone(ZoneInfo(session.clinic.time_zone))
-    yield (
-        reminder_key(session),
-        mail.reminder(session, local),
-        session.scheduled_at - REMINDER_BEFORE,
-    )
+def _queue_reminders(now: datetime, texts: ClinicTexts) -> int:
+    def reminder(session: Session) -> Iterator[Due]:
+        local = session.scheduled_at.astimezone(ZoneInfo(session.clinic.time_zone))
+        compose = partial(mail.reminder, session, local, texts=texts)
+        yield reminder_key(session), compose, session.scheduled_at - REMINDER_BEFORE
 
-
-def _queue_reminders(now: datetime) -> int:
     sessions = (
         _patient_sessions()
         .filter(
@@ -104,7 +115,7 @@ def _queue_reminders(now: datetime) -> int:
         )
         .exclude(course__status__in=[Course.Status.STOPPED, Course.Status.COMPLETED])
     )
-    return _queue_for_sessions(MailKind.REMINDER, sessions, _reminder)
+    return _queue_for_sessions(MailKind.REMINDER, sessions, reminder)
 
 
 def _performed(now: datetime, horizon: timedelta) -> QuerySet[Session]:
@@ -113,7 +124,7 @@ def _performed(now: datetime, horizon: timedelta) -> QuerySet[Session]:
     )
 
 
-def _queue_checkin_prompts(now: datetime, performed: _PerformedSessions) -> int:
+def _queue_checkin_prompts(now: datetime, performed: _PerformedSessions, texts: ClinicTexts) -> int:
     # Prompts run until the patient's next session (as the portal counts them).
     following = (
         Session.objects.filter(patient=OuterRef("patient"), scheduled_at__gt=OuterRef("ended_at"))
@@ -130,30 +141,32 @@ def _queue_checkin_prompts(now: datetime, performed: _PerformedSessions) -> int:
             ).exists()
             if not answered:
                 key = f"checkin:session:{session.pk}:day{prompt.day}"
-                yield key, mail.checkin_prompt(session, at, prompt, signs), prompt.at
+                compose = partial(mail.checkin_prompt, session, at, prompt, signs, texts=texts)
+                yield key, compose, prompt.at
 
     sessions = _performed(now, PROMPT_HORIZON).annotate(next_at=Subquery(following))
     return _queue_for_sessions(MailKind.CHECKIN_PROMPT, sessions, unanswered)
 
 
-def _queue_milestones(now: datetime, performed: _PerformedSessions) -> int:
+def _queue_milestones(now: datetime, performed: _PerformedSessions, texts: ClinicTexts) -> int:
     def reached(session: Session) -> Iterator[Due]:
         at, knowledge, signs = performed(session)
         steps = milestones_due(session_aftercare(session, knowledge), at, now)
         if steps and not open_alerts(session.patient_id):
             for step in steps:
                 key = f"milestone:session:{session.pk}:{step.label}"
-                yield key, mail.milestone(session, at, step, signs), step.at
+                yield key, partial(mail.milestone, session, at, step, signs, texts=texts), step.at
 
     return _queue_for_sessions(MailKind.MILESTONE, _performed(now, MILESTONE_HORIZON), reached)
 
 
 def mail_queue_due(now: datetime | None = None) -> int:
-    """Queue the patients' reminders, check-in prompts and aftercare updates due now."""
+    """Queue the patients' reminders, check-in prompts and aftercare updates due now, on
+    each of their channels."""
     now = now or timezone.now()
-    performed = _PerformedSessions()
+    performed, texts = _PerformedSessions(), ClinicTexts()
     return (
-        _queue_reminders(now)
-        + _queue_checkin_prompts(now, performed)
-        + _queue_milestones(now, performed)
+        _queue_reminders(now, texts)
+        + _queue_checkin_prompts(now, performed, texts)
+        + _queue_milestones(now, performed, texts)
     )

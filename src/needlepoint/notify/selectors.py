@@ -27,7 +27,15 @@ from needlepoint.domain.warning_signs import WarningSigns, warning_signs
 from needlepoint.intakes.selectors import patient_context
 from needlepoint.notify.aftercare import course_ends, session_aftercare
 from needlepoint.notify.calendar import CalendarAftercare, CalendarSession, patient_calendar
-from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage
+from needlepoint.notify.models import (
+    CalendarFeed,
+    Channel,
+    MailKind,
+    MailPreference,
+    OutboxMessage,
+    SmsConsent,
+)
+from needlepoint.notify.texts import WORDINGS, ClinicTexts, Wording
 from needlepoint.notify.tokens import feed_token, token_digest
 from needlepoint.patients.models import Patient
 from needlepoint.patients.selectors import patient_in_scope
@@ -92,10 +100,43 @@ def access_mail_preferences(actor: Actor, patient_id: object) -> MailPreference:
     return preference
 
 
+def access_sms_consents(actor: Actor, patient_id: object) -> list[SmsConsent]:
+    """The patient's consents to texts, the active one (if any) first; audited."""
+    patient = patient_in_scope(actor, _patient_key(patient_id), Permission.PATIENT_READ)
+    audit_read(actor, "sms_consent.read", "patient", patient.pk)
+    consents = SmsConsent.objects.filter(clinic=patient.clinic, patient=patient)
+    return sorted(consents, key=lambda c: (not c.active, -c.given_at.timestamp()))
+
+
+@dataclass(frozen=True)
+class MessageText:
+    kind: str
+    channel: str
+    text: str  # in use: the clinic's own, or the default
+    own: bool
+    wording: Wording
+
+    @property
+    def label(self) -> str:
+        return f"{MailKind(self.kind).label} ({Channel(self.channel).label.lower()})"
+
+
+def clinic_message_texts(actor: Actor) -> list[MessageText]:
+    """The texts of each kind and channel the clinic's messages use, for its admins."""
+    actor.require(Permission.STAFF_MANAGE)
+    texts = ClinicTexts()
+    rows = []
+    for kind, wording in WORDINGS.items():
+        for channel in Channel.values:
+            text = texts.template(actor.clinic.pk, kind, channel)
+            rows.append(MessageText(kind, channel, text, text != wording.default(channel), wording))
+    return rows
+
+
 def access_patient_mail(
     actor: Actor, patient_id: object, limit: int = 20
 ) -> QuerySet[OutboxMessage]:
-    """The latest e-mails to a patient, for staff; audited."""
+    """The latest messages (e-mails, texts) to a patient, for staff; audited."""
     patient = patient_in_scope(actor, _patient_key(patient_id), Permission.PATIENT_UPDATE)
     audit_read(actor, "mail.list", "patient", patient.pk)
     return OutboxMessage.objects.filter(clinic=actor.clinic, patient=patient)[:limit]

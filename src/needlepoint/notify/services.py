@@ -1,16 +1,26 @@
-"""Writes a patient or their clinic asks for: mail preferences, unsubscribing, calendar
-feeds. The mail jobs are `patient_mail`, `escalations` and `outbox`."""
+"""Writes a patient or their clinic asks for: message preferences, consent to texts,
+unsubscribing, calendar feeds, and a clinic's own message texts. The jobs sending messages
+are `patient_mail`, `escalations` and `outbox`."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.roles import Permission, Role
-from needlepoint.notify.models import CalendarFeed, MailPreference
+from needlepoint.notify.models import (
+    CalendarFeed,
+    Channel,
+    MailKind,
+    MailPreference,
+    MessageTemplate,
+    SmsConsent,
+)
+from needlepoint.notify.phones import PhoneNumberInvalid, mobile_e164, zone_region
+from needlepoint.notify.texts import MessageTemplateInvalid, check_template
 from needlepoint.notify.tokens import feed_token, new_nonce, token_digest, unsubscribe_patient_id
 from needlepoint.patients.models import Patient
 from needlepoint.patients.selectors import patient_in_scope
@@ -27,11 +37,13 @@ def _patient_to_change(actor: Actor, patient_id: object) -> Patient:
 
 
 @transaction.atomic
-def mail_preference_update(
-    actor: Actor, patient_id: object, *, reminders: bool, checkin_prompts: bool, milestones: bool
-) -> MailPreference:
+def mail_preference_update(actor: Actor, patient_id: object, **choices: bool) -> MailPreference:
+    """Set the patient's choices per channel and kind (`MailPreference.FIELDS`; those not
+    given keep their value)."""
     patient = _patient_to_change(actor, patient_id)
-    choices = {"reminders": reminders, "checkin_prompts": checkin_prompts, "milestones": milestones}
+    unknown = set(choices) - set(MailPreference.FIELDS.values())
+    if unknown:
+        raise ValidationError(f"Unknown message choices: {', '.join(sorted(unknown))}.")
     preference, _ = MailPreference.objects.update_or_create(
         patient=patient, defaults={"clinic": patient.clinic, **choices}
     )
@@ -50,7 +62,11 @@ def mail_unsubscribe(token: str) -> Patient:
     )
     if patient is None:
         raise Http404("This unsubscribe link is not valid.")
-    choices = {"reminders": False, "checkin_prompts": False, "milestones": False}
+    choices = {
+        field: False
+        for (channel, _), field in MailPreference.FIELDS.items()
+        if channel == Channel.EMAIL
+    }
     MailPreference.objects.update_or_create(
         patient=patient, defaults={"clinic": patient.clinic, **choices}
     )
@@ -58,6 +74,122 @@ def mail_unsubscribe(token: str) -> Patient:
         None, "mail.unsubscribe", "patient", patient.pk, detail=choices, clinic_id=patient.clinic_id
     )
     return patient
+
+
+# Consent to text messages.
+
+
+def _method(actor: Actor, method: str) -> str:
+    """How consent was given or withdrawn: in the portal by the patient; staff say how."""
+    if actor.role is Role.PATIENT:
+        return SmsConsent.Method.PORTAL
+    if method not in SmsConsent.Method.values or method == SmsConsent.Method.PORTAL:
+        raise ValidationError({"method": "Say how the patient told the clinic."})
+    return method
+
+
+@transaction.atomic
+def sms_consent_give(
+    actor: Actor, patient_id: object, *, phone: str, method: str = ""
+) -> SmsConsent:
+    """Record the patient's consent to texts at a mobile number (checked, kept as E.164); a
+    consent at another number before it is withdrawn. The patient, or staff saying how."""
+    patient = _patient_to_change(actor, patient_id)
+    method = _method(actor, method)
+    try:
+        number = mobile_e164(phone, zone_region(patient.clinic.time_zone))
+    except PhoneNumberInvalid as error:
+        raise ValidationError({"phone": str(error)}) from None
+    now = timezone.now()
+    current = (
+        SmsConsent.objects.select_for_update()
+        .filter(clinic=patient.clinic, patient=patient, withdrawn_at__isnull=True)
+        .first()
+    )
+    if current is not None and current.phone == number:
+        return current
+    if current is not None:
+        SmsConsent.objects.filter(pk=current.pk).update(
+            withdrawn_at=now, withdrawn_by=method, withdrawal_recorded_by=actor.user
+        )
+    consent = SmsConsent.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        phone=number,
+        given_at=now,
+        given_by=method,
+        recorded_by=actor.user,
+    )
+    audit_record(
+        actor,
+        "sms_consent.give",
+        "patient",
+        patient.pk,
+        detail={"consent": consent.pk, "by": method, "replaces": current.pk if current else None},
+    )
+    return consent
+
+
+@transaction.atomic
+def sms_consent_withdraw(actor: Actor, patient_id: object, *, method: str = "") -> int:
+    """No more texts to the patient: the patient in the portal, or staff saying how they were
+    told; messages already queued are not sent. Returns how many consents ended."""
+    patient = _patient_to_change(actor, patient_id)
+    method = _method(actor, method)
+    ended = SmsConsent.objects.filter(
+        clinic=patient.clinic, patient=patient, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now(), withdrawn_by=method, withdrawal_recorded_by=actor.user)
+    audit_record(
+        actor, "sms_consent.withdraw", "patient", patient.pk, detail={"by": method, "ended": ended}
+    )
+    return ended
+
+
+# A clinic's own message texts.
+
+
+@transaction.atomic
+def message_template_save(actor: Actor, *, kind: str, channel: str, text: str) -> MessageTemplate:
+    """A clinic admin's words for `kind` on `channel`, in place of the default; refused with
+    what to change when a placeholder is unknown or a required one is missing."""
+    actor.require(Permission.STAFF_MANAGE)
+    if kind not in MailKind.values or channel not in Channel.values:
+        raise ValidationError("No such kind of message or channel.")
+    try:
+        text = check_template(kind, channel, text)
+    except MessageTemplateInvalid as error:
+        raise ValidationError({"text": str(error)}) from None
+    template, _ = MessageTemplate.objects.update_or_create(
+        clinic=actor.clinic,
+        kind=kind,
+        channel=channel,
+        defaults={"text": text, "updated_by": actor.user},
+    )
+    audit_record(
+        actor,
+        "message_template.save",
+        "clinic",
+        actor.clinic.pk,
+        detail={"kind": kind, "channel": channel},
+    )
+    return template
+
+
+@transaction.atomic
+def message_template_reset(actor: Actor, *, kind: str, channel: str) -> int:
+    """Back to the default text for `kind` on `channel`; returns how many were removed."""
+    actor.require(Permission.STAFF_MANAGE)
+    removed, _ = MessageTemplate.objects.filter(
+        clinic=actor.clinic, kind=kind, channel=channel
+    ).delete()
+    audit_record(
+        actor,
+        "message_template.reset",
+        "clinic",
+        actor.clinic.pk,
+        detail={"kind": kind, "channel": channel},
+    )
+    return removed
 
 
 # Calendar feeds.

@@ -13,7 +13,7 @@ from needlepoint.billing.models import Invoice, Package, Payment, Quote
 from needlepoint.checkins.models import Alert, AlertAction, CheckIn
 from needlepoint.courses.models import Addendum, Assessment, Course, Session
 from needlepoint.intakes.models import Acknowledgement, Intake, Override, Screening
-from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage
+from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage, SmsConsent
 from needlepoint.patients.models import Consent, ConsentRevocation, ConsultationRequest, Patient
 from needlepoint.photos.models import Photo
 from needlepoint.scheduling.models import Appointment, Reservation
@@ -45,6 +45,7 @@ PATIENT_ROWS: tuple[tuple[type[models.Model], str], ...] = (
     (Photo, "patient"),
     (OutboxMessage, "patient"),
     (MailPreference, "patient"),
+    (SmsConsent, "patient"),
     (CalendarFeed, "patient"),
 )
 

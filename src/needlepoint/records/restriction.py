@@ -2,7 +2,8 @@
 whichever service or page attempts it, until a clinic admin lifts the restriction. The
 guard is a model signal on every row `patient_rows` lists, so a new write path cannot forget
 it. Two kinds of row are not guarded. The clinic's mail machinery (outbox, preferences,
-calendar addresses): no mail goes to a restricted patient (`notify.outbox.patient_wants`).
+consent to texts, calendar addresses): no message goes to a restricted patient
+(`notify.outbox.patient_wants`).
 And the patient's safety reports: a check-in is always accepted and triaged, its alert reaches
 the clinic, which can act on it and record an adverse event, restricted record or not."""
 
@@ -16,7 +17,7 @@ from django.db.models.signals import pre_delete, pre_save
 
 from needlepoint.adverse_events.models import AdverseEvent
 from needlepoint.checkins.models import Alert, AlertAction, CheckIn
-from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage
+from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage, SmsConsent
 from needlepoint.patients.models import RESTRICTION_FIELDS, Patient
 from needlepoint.records.patient_rows import PATIENT_ROWS
 
@@ -24,7 +25,7 @@ RESTRICTED = (
     "This patient's record is restricted: it is read-only until a clinic admin lifts the "
     "restriction."
 )
-_MAIL = {CalendarFeed, MailPreference, OutboxMessage}
+_MAIL = {CalendarFeed, MailPreference, OutboxMessage, SmsConsent}
 _SAFETY_REPORTS = {CheckIn, Alert, AlertAction, AdverseEvent}
 _UNGUARDED = _MAIL | _SAFETY_REPORTS
 

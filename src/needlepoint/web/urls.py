@@ -70,6 +70,7 @@ urlpatterns = [
     ),
     path("audit/", clinic.audit_list, name="audit-log"),
     path("clinic/settings/", clinic.clinic_settings, name="clinic-settings"),
+    path("clinic/messages/", notify.message_texts, name="message-texts"),
     *(
         path(
             f"clinic/exports/{kind}.csv", exports.clinic_export, {"kind": kind}, name=f"{kind}-csv"

@@ -1,11 +1,13 @@
 """Aftercare files (the .ics of a session, the printable handout), the patient's calendar
-feed and mail preferences, one-click unsubscribe, and the staff view of a patient's mail."""
+feed, message preferences and consent to texts, one-click unsubscribe, the staff view of a
+patient's messages, and a clinic's own message texts."""
 
 from __future__ import annotations
 
-from django import forms
+from functools import partial
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,23 +18,20 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.notify import selectors, services
 from needlepoint.notify.aftercare import AftercareNotReady
 from needlepoint.notify.calendar import aftercare_calendar
-from needlepoint.notify.models import MailPreference
+from needlepoint.notify.models import Channel, MailKind, SmsConsent
 from needlepoint.notify.tokens import unsubscribe_patient_id
 from needlepoint.patients.selectors import access_patient
 from needlepoint.reports.handouts import access_aftercare_handout
+from needlepoint.web.forms.notify import (
+    MailPreferenceForm,
+    MessageTemplateForm,
+    PortalSmsConsentForm,
+    SmsWithdrawalForm,
+    StaffSmsConsentForm,
+    TextPreferenceForm,
+)
+from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
-
-
-class MailPreferenceForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = MailPreference
-        fields = ("reminders", "checkin_prompts", "milestones")
-        help_texts = {
-            "reminders": "An e-mail the day before each booked session.",
-            "checkin_prompts": "A request to tell the clinic how your skin is, on the days "
-            "after a session.",
-            "milestones": "When an aftercare instruction ends, with those that still apply.",
-        }
 
 
 def _not_ready(error: AftercareNotReady) -> Http404:
@@ -113,15 +112,52 @@ def portal_calendar(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "notify/portal_calendar.html", context)
 
 
+def _active(consents: list[SmsConsent]) -> SmsConsent | None:
+    return consents[0] if consents and consents[0].active else None
+
+
 @with_actor(patients=True)
 def portal_mail_preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
-    preference = selectors.access_mail_preferences(actor, actor.patient_id)
-    form = MailPreferenceForm(request.POST or None, instance=preference)
-    if request.method == "POST" and form.is_valid():
-        services.mail_preference_update(actor, actor.patient_id, **form.cleaned_data)
-        messages.success(request, "Your e-mail choices are saved.")
+    """The patient's e-mail and text choices, and their consent to texts."""
+    patient_id = actor.patient_id
+    preference = selectors.access_mail_preferences(actor, patient_id)
+    consent = _active(selectors.access_sms_consents(actor, patient_id))
+    action = request.POST.get("action", "email") if request.method == "POST" else ""
+    data = request.POST or None
+    forms = {
+        "email": MailPreferenceForm(data if action == "email" else None, instance=preference),
+        "texts": TextPreferenceForm(data if action == "texts" else None, instance=preference),
+        "consent": PortalSmsConsentForm(data if action == "consent" else None),
+    }
+    if action == "withdraw":
+        services.sms_consent_withdraw(actor, patient_id)
+        messages.success(request, "The clinic no longer sends you texts.")
         return redirect("portal-mail-preferences")
-    return render(request, "notify/portal_mail.html", {"form": form})
+    if action:
+        if action not in forms:
+            return HttpResponseBadRequest("Unknown action.")
+        form = forms[action]
+        saved = submit(
+            form,
+            (lambda phone, agree: services.sms_consent_give(actor, patient_id, phone=phone))
+            if action == "consent"
+            else (lambda **choices: services.mail_preference_update(actor, patient_id, **choices)),
+        )
+        if saved is not None:
+            messages.success(
+                request, "You will get texts at this number." if action == "consent" else "Saved."
+            )
+            return redirect("portal-mail-preferences")
+    return render(
+        request,
+        "notify/portal_mail.html",
+        {
+            "email_form": forms["email"],
+            "text_form": forms["texts"],
+            "consent_form": forms["consent"],
+            "consent": consent,
+        },
+    )
 
 
 @csrf_exempt  # a mail program's one-click POST (RFC 8058) has no CSRF token; the link's does
@@ -139,18 +175,77 @@ def mail_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @with_actor(Permission.PATIENT_UPDATE)
 def patient_notifications(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
-    """Staff: the patient's calendar address (revocable), mail choices and latest e-mails."""
-    if request.method == "POST":
+    """Staff: the patient's calendar address (revocable), message choices, consent to texts
+    (recorded or withdrawn saying how the patient asked) and latest messages."""
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    consent_form = StaffSmsConsentForm(request.POST if action == "sms_consent" else None)
+    withdrawal_form = SmsWithdrawalForm(request.POST if action == "sms_withdraw" else None)
+    if action == "sms_consent":
+        if submit(
+            consent_form, lambda **data: services.sms_consent_give(actor, patient_id, **data)
+        ):
+            messages.success(request, "The patient's consent to texts is recorded.")
+            return redirect("patient-notifications", patient_id=patient_id)
+    elif action == "sms_withdraw":
+        if (
+            submit(
+                withdrawal_form,
+                lambda **data: services.sms_consent_withdraw(actor, patient_id, **data),
+            )
+            is not None
+        ):
+            messages.success(request, "No more texts go to the patient.")
+            return redirect("patient-notifications", patient_id=patient_id)
+    elif request.method == "POST":
         revoked = services.calendar_feed_revoke(actor, patient_id)
         messages.success(
             request, "The calendar address was revoked." if revoked else "There was none."
         )
         return redirect("patient-notifications", patient_id=patient_id)
     patient = access_patient(actor, patient_id)
+    consents = selectors.access_sms_consents(actor, patient.pk)
     context = {
         "patient": patient,
         "feed": selectors.access_calendar_feed(actor, patient.pk),
         "preference": selectors.access_mail_preferences(actor, patient.pk),
+        "consents": consents,
+        "consent": _active(consents),
+        "consent_form": consent_form,
+        "withdrawal_form": withdrawal_form,
         "outbox": selectors.access_patient_mail(actor, patient.pk),
     }
     return render(request, "notify/patient.html", context)
+
+
+@with_actor(Permission.STAFF_MANAGE)
+def message_texts(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """A clinic admin's own words for each kind of message and channel (or the defaults)."""
+    kind, channel = request.POST.get("kind", ""), request.POST.get("channel", "")
+    if request.method == "POST":
+        if kind not in MailKind.values or channel not in Channel.values:
+            return HttpResponseBadRequest("Unknown kind of message or channel.")
+        if request.POST.get("action") == "reset":
+            services.message_template_reset(actor, kind=kind, channel=channel)
+            messages.success(request, "The default text is back.")
+            return redirect("message-texts")
+    posted = MessageTemplateForm(request.POST or None, auto_id=f"id_{kind}_{channel}_%s")
+    saved = (
+        submit(posted, partial(services.message_template_save, actor, kind=kind, channel=channel))
+        if request.method == "POST"
+        else None
+    )
+    if saved is not None:
+        messages.success(request, "The clinic's text is saved.")
+        return redirect("message-texts")
+    rows = [
+        (
+            row,
+            posted
+            if (row.kind, row.channel) == (kind, channel)
+            else MessageTemplateForm(
+                initial={"text": row.text}, auto_id=f"id_{row.kind}_{row.channel}_%s"
+            ),
+        )
+        for row in selectors.clinic_message_texts(actor)
+    ]
+    return render(request, "notify/message_texts.html", {"rows": rows})
