@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from datetime import date
@@ -209,6 +210,37 @@ def test_serve_runs_two_instances_on_loopback_with_private_files():
         shutil.rmtree(base, ignore_errors=True)
     assert outputs[0].count("Booting worker") >= 2
     assert all("Listening at: http://127.0.0.1:" in output for output in outputs)
+
+
+def test_demo_runs_the_worker_which_sends_what_is_due_at_once_and_stops_with_it(tmp_path):
+    """The demo's worker sends the messages due at start (not five minutes later), by the
+    demo's data directory, and ends with the server."""
+    port, lines = _free_port(), []
+    demo = subprocess.Popen(
+        [NEEDLEPOINT, "demo", "--port", str(port), "--data-dir", str(tmp_path / "data")],
+        env=_clean_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert demo.stdout is not None
+    reader = threading.Thread(target=lambda: lines.extend(demo.stdout), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 90
+    try:
+        while not any(line.startswith("patient mail: ") for line in lines):
+            assert demo.poll() is None, "".join(lines)
+            assert time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.2)
+        [banner] = [line for line in lines if line.startswith("Background worker (pid ")]
+        assert f"texts in {tmp_path / 'data' / 'sms'}" in banner
+        worker = int(banner.removeprefix("Background worker (pid ").partition(")")[0])
+        assert Path(f"/proc/{worker}").exists()
+    finally:
+        demo.terminate()
+        demo.wait(timeout=60)
+        reader.join(timeout=10)
+    assert not Path(f"/proc/{worker}").exists()
 
 
 def test_every_subcommand_has_help():

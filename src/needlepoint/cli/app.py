@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -18,6 +22,10 @@ from needlepoint.cli.server import (
 from needlepoint.config.environment import secret_key_problem
 
 DEFAULT_DEMO_PASSWORD = "needlepoint-demo"  # noqa: S105 - documented demo default
+DEMO_BACKENDS = {
+    "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+    "SMS_BACKEND": "needlepoint.notify.sms.FileBackend",
+}
 
 
 def _demo_secret(data_dir: Path) -> str:
@@ -27,6 +35,30 @@ def _demo_secret(data_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+@contextmanager
+def demo_worker(data_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`needlepoint worker` beside the demo's server (the same data directory and secret),
+    asked first to send what is due now; stopped with the server. Its messages go to files
+    in the data directory whatever the environment says: the demo's addresses are made up."""
+    from needlepoint.notify.jobs import send_patient_mail
+
+    send_patient_mail()  # queued for the worker: reminders due now arrive at once
+    command = [sys.executable, "-m", "needlepoint.cli.main", "worker", "--workers", "1"]
+    process = subprocess.Popen(  # noqa: S603 - this program, with its own arguments
+        [*command, "--data-dir", str(data_dir)],
+        env={**os.environ, **DEMO_BACKENDS},
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @click.command()
@@ -41,7 +73,8 @@ def _demo_secret(data_dir: Path) -> str:
 )
 @click.option("--no-serve", is_flag=True, help="Prepare the demo data and exit.")
 def demo(host: str, port: int, data_dir: Path | None, demo_password: str, no_serve: bool) -> None:
-    """Migrate, seed the demo clinics (idempotent) and serve the app."""
+    """Migrate, seed the demo clinics (idempotent) and serve the app, with the background
+    worker sending reminders (e-mails and texts to files in the data directory)."""
     start_django(data_dir)
     from django.conf import settings
 
@@ -58,7 +91,13 @@ def demo(host: str, port: int, data_dir: Path | None, demo_password: str, no_ser
     click.echo(f"Demo accounts (password: {demo_password}):")
     for email, description in accounts:
         click.echo(f"  {email:<42} {description}")
-    if not no_serve:
+    if no_serve:
+        return
+    with demo_worker(settings.DATA_DIR) as worker:
+        click.echo(
+            f"Background worker (pid {worker.pid}): e-mails in {settings.EMAIL_FILE_PATH}, "
+            f"texts in {settings.SMS_FILE_PATH}"
+        )
         run_server(host, port, workers=2, access_log=False)
 
 

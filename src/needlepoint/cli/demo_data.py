@@ -12,6 +12,8 @@ from needlepoint.cli.demo_people import PATIENTS, PORTAL_PATIENT, demo_email, de
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic, Staff
 from needlepoint.clinics.services import clinic_create
+from needlepoint.notify.models import SmsConsent
+from needlepoint.notify.services import sms_consent_give
 from needlepoint.patients.models import ConsentTemplate
 from needlepoint.patients.services import patient_create
 from needlepoint.safety.models import Lot
@@ -126,7 +128,23 @@ def seed_demo(password: str) -> list[tuple[str, str]]:
     for clinic in clinics.values():
         _seed_lots_and_consent(clinic)
     seed_histories(clinics["demo"])
+    _seed_sms_consents(clinics["demo"])
     return accounts
+
+
+# Patients who agreed to texts, and how: their reminders arrive in the demo's sms/ folder too.
+SMS_PATIENTS = [("Maya", SmsConsent.Method.PORTAL), ("Daniel", SmsConsent.Method.IN_PERSON)]
+
+
+def _seed_sms_consents(clinic: Clinic) -> None:
+    for given, method in SMS_PATIENTS:
+        patient = demo_patient(clinic, given)
+        if patient is None or SmsConsent.objects.filter(patient=patient).exists():
+            continue
+        by_patient = method == SmsConsent.Method.PORTAL and patient.user is not None
+        actor = actor_for(patient.user) if by_patient else _creator(clinic)
+        assert actor is not None
+        sms_consent_give(actor, patient.pk, phone=patient.phone, method=method)
 
 
 # Lots and consent forms: created once per clinic, so that seeding again changes nothing.
