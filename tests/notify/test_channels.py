@@ -18,6 +18,7 @@ from needlepoint.notify import outbox, patient_mail, sms
 from needlepoint.notify.models import Channel, MailKind, MailPreference, OutboxMessage, SmsConsent
 from needlepoint.notify.services import (
     message_template_save,
+    on_call_number_set,
     sms_consent_give,
     sms_consent_withdraw,
 )
@@ -211,3 +212,25 @@ def test_two_workers_send_each_message_once_per_channel(treated, texted, setting
     assert OverlappingTexts.seen == [0]  # it found the e-mail sent and the text claimed
     assert len(sms.outbox) == 1
     assert len(mail.outbox) == 1
+
+
+def test_an_escalation_is_texted_to_the_clinics_on_call_number_too(treated, admin, front_desk):
+    with pytest.raises(ValidationError) as refused:
+        on_call_number_set(as_actor(admin), phone="+1 212 55")
+    assert "not a valid phone number" in refused.value.message_dict["phone"][0]
+    with pytest.raises(PermissionDenied):
+        on_call_number_set(as_actor(front_desk), phone="212 555 0177")
+    assert on_call_number_set(as_actor(admin), phone="212 555 0177") == "+12125550177"
+    now = treated.ended_at + 3 * H
+    alert = _alert(treated, created_at=now - 3 * H)
+    run(now)
+    run(now + H)
+    [text] = sms.outbox
+    assert text.to == "+12125550177"
+    assert text.body.startswith("Demo Clinic: a check-in alert (contact the clinic) raised on ")
+    assert f"Record {treated.patient.record_number}: https://clinic.example/alerts/{alert.pk}/" in (
+        text.body
+    )
+    assert treated.patient.family_name not in text.body
+    assert [m.to for m in mail.outbox] == [["desk@demo.test"]]
+    assert on_call_number_set(as_actor(admin), phone="") == ""

@@ -236,3 +236,11 @@ def test_a_clinic_admin_changes_a_message_text_checked_when_saved(admin, front_d
     assert client.post("/clinic/messages/", {**form, "action": "reset"}).status_code == 302
     assert not MessageTemplate.objects.exists()
     assert signed_in(front_desk).get("/clinic/messages/").status_code == 403
+
+
+def test_a_clinic_admin_sets_the_on_call_number_on_the_message_texts_page(admin):
+    client = signed_in(admin)
+    form = {"action": "on_call", "phone": "+44 20 7946 0000"}
+    assert "not a mobile number" in client.post("/clinic/messages/", form).content.decode()
+    assert client.post("/clinic/messages/", {**form, "phone": "+44 7911 123456"}).status_code == 302
+    assert 'value="+447911123456"' in client.get("/clinic/messages/").content.decode()

@@ -196,16 +196,24 @@ def milestone(
     return _patient_mail(session.patient, f"Aftercare update from {clinic.name}", paragraphs)
 
 
-def escalation(alert: Alert, opened_minutes: int, raised_at: datetime) -> Composed:
-    """To the clinic: no names or symptoms in the mail, only the record number and a link."""
+def escalation(alert: Alert, opened_minutes: int, raised_at: datetime, channel: str) -> Composed:
+    """To the clinic: no names or symptoms, only the record number and a link."""
     clinic, patient, level = alert.clinic, alert.patient, alert.checkin.get_level_display()
+    link = site_url(reverse("alert-detail", args=[alert.pk]))
+    if channel == Channel.SMS:
+        return Composed(
+            "",
+            f"{clinic.name}: a check-in alert ({level.lower()}) raised on {when(raised_at)} is "
+            f"not acknowledged after {opened_minutes} minutes. Record {patient.record_number}: "
+            f"{link}",
+        )
     return Composed(
         f"Alert not acknowledged for {opened_minutes} minutes: patient {patient.record_number}",
         f"A check-in alert ({level.lower()}) raised on {when(raised_at)} "
         f"has not been acknowledged for {opened_minutes} minutes (the clinic's limit is "
         f"{clinic.alert_escalation_minutes}).\n\n"
         f"Patient record: {patient.record_number}\n"
-        f"Open the alert: {site_url(reverse('alert-detail', args=[alert.pk]))}\n\n"
+        f"Open the alert: {link}\n\n"
         "This e-mail is sent once per alert.\n",
     )
 

@@ -160,6 +160,23 @@ class SmsConsent(models.Model):
         return self.withdrawn_at is None
 
 
+class OnCallNumber(models.Model):
+    """The mobile a clinic's alert escalations are texted to, beside the e-mail to its address
+    (E.164; set by a clinic admin)."""
+
+    clinic = models.OneToOneField(
+        Clinic, on_delete=models.CASCADE, primary_key=True, related_name="on_call_number"
+    )
+    phone = models.CharField(max_length=16)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"on-call number of clinic {self.clinic_id}"
+
+
 class MessageTemplate(models.Model):
     """A clinic's own words for one kind of message on one channel, in place of the default
     (`notify.texts`); its placeholders are checked when saved. The warning signs, the

@@ -131,31 +131,71 @@ def message_queue(
 
 
 def message_queue_to_patient(
-    session: Session,
+    patient: Patient,
     key: str,
     kind: str,
     compose: Callable[[str], mail.Composed],
     due_at: datetime,
+    **about: Any,
 ) -> int:
-    """`message_queue` a message about `session` on each of its patient's channels for `kind`
-    (`compose` words it for a channel); returns how many were added."""
+    """`message_queue` a message to `patient` on each of their channels for `kind` (`compose`
+    words it for a channel; `about` names its record, e.g. session=…); returns how many were
+    added."""
     return sum(
         message_queue(
             key,
             kind,
             compose(channel),
             channel,
-            clinic=session.clinic,
-            patient=session.patient,
-            session=session,
+            clinic=patient.clinic,
+            patient=patient,
             to=to,
             due_at=due_at,
+            **about,
         )
-        for channel, to in patient_channels(session.patient, kind)
+        for channel, to in patient_channels(patient, kind)
     )
 
 
 # Sending the outbox.
+
+
+# Why a queued message of a kind should no longer go out (rebooked, acknowledged…), or "".
+Hold = Callable[[OutboxMessage, datetime], str]
+HOLDS: dict[str, Hold] = {}
+
+
+def hold(kind: str) -> Callable[[Hold], Hold]:
+    """Register the check made on a message of `kind` just before it is sent."""
+
+    def register(check: Hold) -> Hold:
+        HOLDS[kind] = check
+        return check
+
+    return register
+
+
+@hold(MailKind.REMINDER)
+def _session_moved(message: OutboxMessage, now: datetime) -> str:
+    session = message.session
+    if session is None:
+        return ""
+    if session.status != Session.Status.SCHEDULED or reminder_key(session) != message.key:
+        return "The session was rebooked, started or cancelled."
+    return "The session has begun." if session.scheduled_at <= now else ""
+
+
+@hold(MailKind.MILESTONE)
+def _alert_open(message: OutboxMessage, now: datetime) -> str:
+    return (
+        "An alert about the patient's recovery is open." if open_alerts(message.patient_id) else ""
+    )
+
+
+@hold(MailKind.ESCALATION)
+def _alert_acknowledged(message: OutboxMessage, now: datetime) -> str:
+    alert = message.alert
+    return "The alert was acknowledged." if alert and alert.status != Alert.Status.OPEN else ""
 
 
 def _hold_reason(message: OutboxMessage, now: datetime) -> str:
@@ -166,18 +206,8 @@ def _hold_reason(message: OutboxMessage, now: datetime) -> str:
             return "The patient withdrew consent to texts at this number."
         if not patient_wants(message.patient, message.kind, message.channel):
             return f"The patient turned this {message.get_channel_display().lower()} off."
-    session = message.session
-    if message.kind == MailKind.REMINDER and session is not None:
-        if session.status != Session.Status.SCHEDULED or reminder_key(session) != message.key:
-            return "The session was rebooked, started or cancelled."
-        if session.scheduled_at <= now:
-            return "The session has begun."
-    if message.kind == MailKind.MILESTONE and open_alerts(message.patient_id):
-        return "An alert about the patient's recovery is open."
-    alert = message.alert
-    if message.kind == MailKind.ESCALATION and alert and alert.status != Alert.Status.OPEN:
-        return "The alert was acknowledged."
-    return ""
+    check = HOLDS.get(message.kind)
+    return check(message, now) if check else ""
 
 
 def _deliver(message: OutboxMessage) -> str:

@@ -2,9 +2,14 @@
 reminders, check-in prompts and aftercare milestones. When each is due is `domain.due`;
 `outbox` sends them.
 
-A new kind of reminder is a `MailKind`, its `texts.WORDINGS` and a queueing function here
-that finds what is due and calls `message_queue_to_patient` with a key naming it (e.g.
-`appointment:42:day-before:20250304T1930Z`) and a function wording it for a channel."""
+A new kind of reminder (an appointment's confirmation or its day-before reminder, say) is:
+a `MailKind` (in `NON_ESSENTIAL` if the patient may turn it off, with its `MailPreference`
+fields), its words in `texts.WORDINGS`, and one queueing function that finds what is due and
+calls `outbox.message_queue_to_patient` with a key naming it and its time (e.g.
+`appointment:42:day-before:20250304T1930Z`) and a function wording it for a channel; plus,
+when it can go stale before it is sent, an `outbox.hold` check (e.g. the key the appointment
+would have now differs: it was moved). The channels, consent, idempotency and retries
+follow."""
 
 from __future__ import annotations
 
@@ -96,7 +101,9 @@ def _queue_for_sessions(
     queued = 0
     for session in sessions:
         for key, compose, due_at in due(session):
-            queued += message_queue_to_patient(session, key, kind, compose, due_at)
+            queued += message_queue_to_patient(
+                session.patient, key, kind, compose, due_at, session=session
+            )
     return queued
 
 

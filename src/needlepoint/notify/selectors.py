@@ -32,6 +32,7 @@ from needlepoint.notify.models import (
     Channel,
     MailKind,
     MailPreference,
+    OnCallNumber,
     OutboxMessage,
     SmsConsent,
 )
@@ -131,6 +132,13 @@ def clinic_message_texts(actor: Actor) -> list[MessageText]:
             text = texts.template(actor.clinic.pk, kind, channel)
             rows.append(MessageText(kind, channel, text, text != wording.default(channel), wording))
     return rows
+
+
+def clinic_on_call_number(actor: Actor) -> str:
+    """The mobile the clinic's escalations are texted to, or "", for its admins."""
+    actor.require(Permission.STAFF_MANAGE)
+    found = OnCallNumber.objects.filter(clinic=actor.clinic).first()
+    return found.phone if found else ""
 
 
 def access_patient_mail(

@@ -17,6 +17,7 @@ from needlepoint.notify.models import (
     MailKind,
     MailPreference,
     MessageTemplate,
+    OnCallNumber,
     SmsConsent,
 )
 from needlepoint.notify.phones import PhoneNumberInvalid, mobile_e164, zone_region
@@ -190,6 +191,27 @@ def message_template_reset(actor: Actor, *, kind: str, channel: str) -> int:
         detail={"kind": kind, "channel": channel},
     )
     return removed
+
+
+@transaction.atomic
+def on_call_number_set(actor: Actor, *, phone: str) -> str:
+    """The mobile the clinic's alert escalations are texted to (checked, as E.164); an empty
+    one stops the texts. A clinic admin's; returns the number kept."""
+    actor.require(Permission.STAFF_MANAGE)
+    clinic = actor.clinic
+    if not phone.strip():
+        OnCallNumber.objects.filter(clinic=clinic).delete()
+        audit_record(actor, "on_call_number.remove", "clinic", clinic.pk)
+        return ""
+    try:
+        number = mobile_e164(phone, zone_region(clinic.time_zone))
+    except PhoneNumberInvalid as error:
+        raise ValidationError({"phone": str(error)}) from None
+    OnCallNumber.objects.update_or_create(
+        clinic=clinic, defaults={"phone": number, "updated_by": actor.user}
+    )
+    audit_record(actor, "on_call_number.set", "clinic", clinic.pk)
+    return number
 
 
 # Calendar feeds.

@@ -58,3 +58,13 @@ class SmsWithdrawalForm(forms.Form):
 
 class MessageTemplateForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class OnCallNumberForm(forms.Form):
+    phone = forms.CharField(
+        label="On-call mobile",
+        max_length=40,
+        required=False,
+        help_text="Alerts left unacknowledged past the clinic's escalation time are texted "
+        "here too (the record number and a link, no names). Empty: e-mail only.",
+    )

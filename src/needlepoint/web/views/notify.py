@@ -25,6 +25,7 @@ from needlepoint.reports.handouts import access_aftercare_handout
 from needlepoint.web.forms.notify import (
     MailPreferenceForm,
     MessageTemplateForm,
+    OnCallNumberForm,
     PortalSmsConsentForm,
     SmsWithdrawalForm,
     StaffSmsConsentForm,
@@ -220,6 +221,17 @@ def patient_notifications(request: HttpRequest, actor: Actor, patient_id: str) -
 @with_actor(Permission.STAFF_MANAGE)
 def message_texts(request: HttpRequest, actor: Actor) -> HttpResponse:
     """A clinic admin's own words for each kind of message and channel (or the defaults)."""
+    on_call = OnCallNumberForm(
+        request.POST if request.POST.get("action") == "on_call" else None,
+        initial={"phone": selectors.clinic_on_call_number(actor)},
+    )
+    if on_call.is_bound:
+        if submit(on_call, partial(services.on_call_number_set, actor)) is not None:
+            messages.success(request, "The on-call number is saved.")
+            return redirect("message-texts")
+        return render(
+            request, "notify/message_texts.html", {"rows": _text_rows(actor), "on_call": on_call}
+        )
     kind, channel = request.POST.get("kind", ""), request.POST.get("channel", "")
     if request.method == "POST":
         if kind not in MailKind.values or channel not in Channel.values:
@@ -237,15 +249,22 @@ def message_texts(request: HttpRequest, actor: Actor) -> HttpResponse:
     if saved is not None:
         messages.success(request, "The clinic's text is saved.")
         return redirect("message-texts")
-    rows = [
+    rows = _text_rows(actor, posted if request.method == "POST" else None, kind, channel)
+    return render(request, "notify/message_texts.html", {"rows": rows, "on_call": on_call})
+
+
+def _text_rows(
+    actor: Actor, posted: MessageTemplateForm | None = None, kind: str = "", channel: str = ""
+) -> list[tuple[selectors.MessageText, MessageTemplateForm]]:
+    """Each kind and channel with its form: the one posted (with its errors), else a fresh one."""
+    return [
         (
             row,
             posted
-            if (row.kind, row.channel) == (kind, channel)
+            if posted is not None and (row.kind, row.channel) == (kind, channel)
             else MessageTemplateForm(
                 initial={"text": row.text}, auto_id=f"id_{row.kind}_{row.channel}_%s"
             ),
         )
         for row in selectors.clinic_message_texts(actor)
     ]
-    return render(request, "notify/message_texts.html", {"rows": rows})
