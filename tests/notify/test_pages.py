@@ -177,6 +177,8 @@ def test_feed_url_is_none_without_a_feed(mailable, practitioner):
 
 def test_the_portal_takes_and_withdraws_consent_to_texts(mailable):
     client = signed_in(mailable)
+    type(mailable).objects.filter(pk=mailable.pk).update(phone="+1 212 555 0188")
+    assert 'value="+1 212 555 0188"' in client.get("/portal/mail/").content.decode()  # on record
     refused = client.post("/portal/mail/", {"action": "consent", "phone": "12", "agree": "on"})
     assert "&#x27;12&#x27; is not a valid phone number." in refused.content.decode()
     unagreed = client.post("/portal/mail/", {"action": "consent", "phone": "212 555 0188"})

@@ -128,7 +128,9 @@ def portal_mail_preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
     forms = {
         "email": MailPreferenceForm(data if action == "email" else None, instance=preference),
         "texts": TextPreferenceForm(data if action == "texts" else None, instance=preference),
-        "consent": PortalSmsConsentForm(data if action == "consent" else None),
+        "consent": PortalSmsConsentForm(
+            data if action == "consent" else None, initial={"phone": preference.patient.phone}
+        ),
     }
     if action == "withdraw":
         services.sms_consent_withdraw(actor, patient_id)
