@@ -44,6 +44,7 @@ class Permission(StrEnum):
     CALENDAR_READ = "calendar.read"  # the clinic's appointment calendar
     APPOINTMENT_BOOK = "appointment.book"  # book, move, cancel; arrivals and no-shows
     SCHEDULE_MANAGE = "schedule.manage"  # rooms, appointment types, hours and closures
+    CALENDAR_REPORT = "calendar.report"  # appointments, utilisation and no-shows of the clinic
 
 
 STAFF_ROLES = (Role.CLINIC_ADMIN, Role.PRACTITIONER, Role.FRONT_DESK)
@@ -72,6 +73,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     | CALENDAR
     | {
         Permission.SCHEDULE_MANAGE,
+        Permission.CALENDAR_REPORT,
         Permission.STAFF_MANAGE,
         Permission.AUDIT_READ,
         Permission.CLINICAL_READ,

@@ -109,7 +109,7 @@ def appointment_types(actor: Actor) -> list[AppointmentType]:
     )
 
 
-def _hours(rows: Iterable[WorkingHours]) -> dict[int, list[Hours]]:
+def hours_by_staff(rows: Iterable[WorkingHours]) -> dict[int, list[Hours]]:
     by_staff: dict[int, list[Hours]] = defaultdict(list)
     for row in rows:
         by_staff[row.staff_id].append(Hours(row.weekday, row.starts, row.ends))
@@ -143,7 +143,7 @@ def _days(starts_at: datetime, ends_at: datetime, actor: Actor) -> list[date]:
 
 def working_spans(actor: Actor, staff: Staff, starts_at: datetime, ends_at: datetime) -> list[Span]:
     """The practitioner's open hours on the days around a time, less closures."""
-    hours = _hours(WorkingHours.objects.filter(clinic=actor.clinic, staff=staff))[staff.pk]
+    hours = hours_by_staff(WorkingHours.objects.filter(clinic=actor.clinic, staff=staff))[staff.pk]
     closed = _closed_for(
         _closures(actor, starts_at - timedelta(days=1), ends_at + timedelta(days=1)),
         staff_id=staff.pk,
@@ -259,7 +259,7 @@ def access_calendar(
             if not staff:
                 raise OutOfScope("practitioner", practitioner_id)
         reservations = reservations.filter(staff__in=staff)
-        hours = _hours(WorkingHours.objects.filter(clinic=actor.clinic, staff__in=staff))
+        hours = hours_by_staff(WorkingHours.objects.filter(clinic=actor.clinic, staff__in=staff))
         columns = {
             (member.pk, day): Column(
                 day,
@@ -333,7 +333,9 @@ class FreeSlots:
         zone = actor.zone
         span = Span(local_day(first_day, zone).starts_at, local_day(last_day, zone).ends_at)
         staff, room, numbing = resources.practitioner, resources.room, resources.numbing_room
-        self.hours = _hours(WorkingHours.objects.filter(clinic=actor.clinic, staff=staff))[staff.pk]
+        self.hours = hours_by_staff(WorkingHours.objects.filter(clinic=actor.clinic, staff=staff))[
+            staff.pk
+        ]
         self.closures = _closures(actor, span.starts_at, span.ends_at)
         held = list(
             Reservation.objects.filter(

@@ -8,6 +8,7 @@ from needlepoint.web.views import (
     api_tokens,
     assessments,
     billing,
+    calendar_report,
     clinic,
     consents,
     consultations,
@@ -91,6 +92,8 @@ urlpatterns = [
     path("invoices/<int:invoice_id>.pdf", billing.invoice_pdf, name="invoice-pdf"),
     path("receipts/<int:payment_id>.pdf", billing.receipt_pdf, name="receipt-pdf"),
     path("clinic/revenue/", revenue.billing_report, name="billing-report"),
+    path("clinic/appointments/", calendar_report.calendar_report, name="calendar-report"),
+    path("clinic/appointments.csv", calendar_report.calendar_csv, name="calendar-csv"),
     *(
         path(f"clinic/revenue/{kind}.csv", revenue.billing_csv, {"kind": kind}, name=f"{kind}-csv")
         for kind in BILLING_TABLES
