@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from needlepoint.checkins.services import checkin_submit
 from needlepoint.courses.models import Assessment
 from needlepoint.intakes.models import Screening
+from needlepoint.patients.consultations import consultation_request
 from needlepoint.photos.services import photo_upload
 from tests.clinical_data import reported, treated_session
 from tests.conftest import as_actor
@@ -39,5 +41,15 @@ def world(admin: Any, practitioner: Any, front_desk: Any, portal_patient: Any,
         "photo_id": photo.pk,
         "staff_id": front_desk.pk,
         "kind": consent.template.kind,
+        "slug": portal_patient.clinic.slug,
+        "request_id": consultation_request(
+            portal_patient.clinic,
+            client="matrix",
+            preferred_date=date.today() + timedelta(days=7),
+            given_name="New",
+            family_name="Prospect",
+            date_of_birth=date(1990, 1, 1),
+            email="prospect@example.test",
+        ).pk,
     }
     return {"ids": ids, "other_session": other_session, "other_patient": other_patient}

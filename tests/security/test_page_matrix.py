@@ -22,6 +22,7 @@ from tests.security.state import changed_tables, tenant_state
 PUBLIC = {"", "accounts/login/", "accounts/two-factor/verify/", "portal/sign-in/"}
 PUBLIC |= {"portal/sign-in/code/", "portal/sign-in/<str:token>/", "calendar/<str:token>.ics"}
 PUBLIC |= {"mail/unsubscribe/<str:token>/", "accounts/logout/"}
+PUBLIC |= {"book/<slug:slug>/", "book/<slug:slug>/sent/"}  # the clinic's public booking page
 # The form each action would accept from someone allowed to take it.
 FORMS: dict[str, dict[str, str]] = {
     "accounts/two-factor/recovery-codes/": {},
@@ -31,6 +32,8 @@ FORMS: dict[str, dict[str, str]] = {
     "patients/<str:patient_id>/portal-invite/": {},
     "photos/<str:photo_id>/archive/": {"reason": "Taken by mistake."},
     "consents/<str:consent_id>/countersign/": {},
+    "patients/<str:patient_id>/confirm/": {},
+    "requests/<int:request_id>/close/": {"status": "booked"},
 }
 
 
