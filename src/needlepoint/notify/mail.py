@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from needlepoint.domain.due import Milestone, Prompt
     from needlepoint.notify.models import OutboxMessage
     from needlepoint.patients.models import Patient
+    from needlepoint.scheduling.models import Appointment
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,35 @@ def reminder(session: Session, local_start: datetime, channel: str, texts: Clini
     return _patient_mail(
         session.patient,
         f"Reminder: your session at {clinic.name} on {day(local_start)}",
+        [words + (f"\n\nAddress: {clinic.address}" if clinic.address else "")],
+    )
+
+
+def appointment(appointment: Appointment, kind: str, channel: str, texts: ClinicTexts) -> Composed:
+    """An appointment's booking confirmation or reminder, with the time the patient is booked
+    in (for a microneedling session, the numbing comes first)."""
+    clinic, patient = appointment.clinic, appointment.patient
+    local_start = appointment.starts_at.astimezone(ZoneInfo(clinic.time_zone))
+    what = appointment.type.get_kind_display().lower()
+    practitioner = appointment.practitioner.user
+    words = texts.render(
+        clinic.pk,
+        kind,
+        channel,
+        clinic=clinic.name,
+        given_name=patient.given_name,
+        contact=_contact(clinic),
+        what=what,
+        when=when(local_start),
+        day=day(local_start),
+        practitioner=practitioner.full_name or clinic.name,
+    )
+    if channel == Channel.SMS:
+        return _text_message(words)
+    subject = "Booked" if kind == MailKind.APPOINTMENT_BOOKED else "Reminder"
+    return _patient_mail(
+        patient,
+        f"{subject}: your {what} at {clinic.name} on {day(local_start)}",
         [words + (f"\n\nAddress: {clinic.address}" if clinic.address else "")],
     )
 

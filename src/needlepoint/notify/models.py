@@ -11,6 +11,7 @@ from needlepoint.checkins.models import Alert
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses.models import Session
 from needlepoint.patients.models import Patient
+from needlepoint.scheduling.models import Appointment
 
 
 class Channel(models.TextChoices):
@@ -23,10 +24,18 @@ class MailKind(models.TextChoices):
     CHECKIN_PROMPT = "checkin_prompt", "Check-in prompt"
     MILESTONE = "milestone", "Aftercare milestone"
     ESCALATION = "escalation", "Alert escalation"
+    APPOINTMENT_BOOKED = "appointment_booked", "Booking confirmation"
+    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
 
 
 # Mail a patient may turn off; escalations go to the clinic and sign-in mail is essential.
-NON_ESSENTIAL = (MailKind.REMINDER, MailKind.CHECKIN_PROMPT, MailKind.MILESTONE)
+NON_ESSENTIAL = (
+    MailKind.REMINDER,
+    MailKind.CHECKIN_PROMPT,
+    MailKind.MILESTONE,
+    MailKind.APPOINTMENT_BOOKED,
+    MailKind.APPOINTMENT_REMINDER,
+)
 
 
 class OutboxMessage(models.Model):
@@ -53,6 +62,9 @@ class OutboxMessage(models.Model):
     )
     alert = models.ForeignKey(
         Alert, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     to = models.CharField(max_length=254, help_text="An e-mail address, or an E.164 number.")
     subject = models.CharField(max_length=200, blank=True)
@@ -93,10 +105,10 @@ class MailPreference(models.Model):
         Patient, on_delete=models.CASCADE, primary_key=True, related_name="mail_preference"
     )
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
-    reminders = models.BooleanField("Session reminders", default=True)
+    reminders = models.BooleanField("Reminders and booking confirmations", default=True)
     checkin_prompts = models.BooleanField("Check-in prompts", default=True)
     milestones = models.BooleanField("Aftercare updates", default=True)
-    sms_reminders = models.BooleanField("Session reminders by text", default=True)
+    sms_reminders = models.BooleanField("Reminders and booking confirmations by text", default=True)
     sms_checkin_prompts = models.BooleanField("Check-in prompts by text", default=True)
     sms_milestones = models.BooleanField("Aftercare updates by text", default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -108,6 +120,11 @@ class MailPreference(models.Model):
         (Channel.SMS, MailKind.REMINDER): "sms_reminders",
         (Channel.SMS, MailKind.CHECKIN_PROMPT): "sms_checkin_prompts",
         (Channel.SMS, MailKind.MILESTONE): "sms_milestones",
+        # Appointments' confirmations and reminders follow the patient's choice of reminders.
+        (Channel.EMAIL, MailKind.APPOINTMENT_BOOKED): "reminders",
+        (Channel.EMAIL, MailKind.APPOINTMENT_REMINDER): "reminders",
+        (Channel.SMS, MailKind.APPOINTMENT_BOOKED): "sms_reminders",
+        (Channel.SMS, MailKind.APPOINTMENT_REMINDER): "sms_reminders",
     }
 
     def __str__(self) -> str:

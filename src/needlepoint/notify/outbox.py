@@ -89,13 +89,13 @@ def patient_channels(patient: Patient, kind: str) -> list[tuple[str, str]]:
     ]
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%Y%m%dT%H%MZ}"
 
 
 def reminder_key(session: Session) -> str:
     """Keyed by the booked time too: a rebooked session is reminded of its new time."""
-    return f"reminder:session:{session.pk}:{_stamp(session.scheduled_at)}"
+    return f"reminder:session:{session.pk}:{stamp(session.scheduled_at)}"
 
 
 # Adding to the outbox.
@@ -242,7 +242,7 @@ def mail_send_pending(now: datetime | None = None, limit: int = 200) -> int:
             continue  # another job has it
         message = (
             OutboxMessage.objects.select_related(
-                "clinic", "patient__mail_preference", "session", "alert"
+                "clinic", "patient__mail_preference", "session", "alert", "appointment"
             )
             .prefetch_related(ACTIVE_SMS_CONSENTS)
             .get(pk=pk)

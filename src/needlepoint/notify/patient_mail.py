@@ -31,6 +31,7 @@ from needlepoint.domain.warning_signs import WarningSigns, warning_signs
 from needlepoint.intakes.selectors import patient_context
 from needlepoint.notify import mail
 from needlepoint.notify.aftercare import session_aftercare
+from needlepoint.notify.appointment_mail import queue_appointment_reminders
 from needlepoint.notify.models import MailKind, SmsConsent
 from needlepoint.notify.outbox import (
     ACTIVE_SMS_CONSENTS,
@@ -168,12 +169,13 @@ def _queue_milestones(now: datetime, performed: _PerformedSessions, texts: Clini
 
 
 def mail_queue_due(now: datetime | None = None) -> int:
-    """Queue the patients' reminders, check-in prompts and aftercare updates due now, on
-    each of their channels."""
+    """Queue the patients' reminders (of sessions and of other appointments), check-in prompts
+    and aftercare updates due now, on each of their channels."""
     now = now or timezone.now()
     performed, texts = _PerformedSessions(), ClinicTexts()
     return (
         _queue_reminders(now, texts)
+        + queue_appointment_reminders(now)
         + _queue_checkin_prompts(now, performed, texts)
         + _queue_milestones(now, performed, texts)
     )

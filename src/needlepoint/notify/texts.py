@@ -35,6 +35,13 @@ _COMMON = {
     "contact": "the clinic's name and phone number",
 }
 
+_APPOINTMENT = {
+    "what": "the kind of appointment (consultation, review…)",
+    "when": "its day and time (Tuesday 4 March 2025 at 14:30 EST)",
+    "day": "its day (Tuesday 4 March)",
+    "practitioner": "the practitioner's name",
+}
+
 WORDINGS: dict[str, Wording] = {
     MailKind.REMINDER: Wording(
         {
@@ -75,6 +82,22 @@ WORDINGS: dict[str, Wording] = {
         email="After your session on {session_day}, these aftercare instructions end on {ends_at}:",
         sms="{clinic}: after your session on {session_day}, some aftercare instructions end on "
         "{ends_at}. What still applies: {aftercare_url}",
+    ),
+    MailKind.APPOINTMENT_BOOKED: Wording(
+        {**_COMMON, **_APPOINTMENT},
+        frozenset({"when"}),
+        email="Your {what} at {clinic} is booked:\n\n    {when}\n    with {practitioner}\n\n"
+        "If you cannot come, please call {contact}.",
+        sms="{clinic}: your {what} is booked for {when} with {practitioner}. If you cannot come, "
+        "call {contact}.",
+    ),
+    MailKind.APPOINTMENT_REMINDER: Wording(
+        {**_COMMON, **_APPOINTMENT},
+        frozenset({"when"}),
+        email="This is a reminder of your {what} at {clinic}:\n\n    {when}\n"
+        "    with {practitioner}\n\nIf you cannot come, please call {contact}.",
+        sms="{clinic}: a reminder of your {what} on {when} with {practitioner}. If you cannot "
+        "come, call {contact}.",
     ),
 }
 
