@@ -12,6 +12,7 @@ from needlepoint import __version__
 from needlepoint.api import (
     adverse_events,
     aftercare,
+    appointments,
     assessments,
     billing,
     checkins,
@@ -70,3 +71,4 @@ api.add_router("", adverse_events.router)
 api.add_router("", aftercare.router)
 api.add_router("", photos.router)
 api.add_router("", billing.router)
+api.add_router("", appointments.router)

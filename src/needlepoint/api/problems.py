@@ -18,6 +18,7 @@ from needlepoint.clinics.actors import actor_for
 from needlepoint.clinics.records import OutOfScope
 from needlepoint.courses.sessions import ChartConflict, ChartSigned
 from needlepoint.safety.security import refusal_record
+from needlepoint.scheduling.services import SlotTaken
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
@@ -141,6 +142,7 @@ def install(api: NinjaAPI) -> None:
         api.add_exception_handler(bad_request, _bad_request)
     api.add_exception_handler(ChartConflict, lambda r, e: problem(r, 409, str(e)))
     api.add_exception_handler(ChartSigned, _chart_signed)
+    api.add_exception_handler(SlotTaken, lambda r, e: problem(r, 409, str(e)))
 
 
 def _chart_signed(request: HttpRequest, error: ChartSigned | type[ChartSigned]) -> HttpResponse:
