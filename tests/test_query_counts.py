@@ -45,6 +45,9 @@ PAGES = [
     "/courses/{course}/",
     "/sessions/{session}/",
     "/lots/{lot}/sessions/",
+    "/calendar/",
+    "/calendar/?view=day&room=all",
+    "/patients/{patient}/appointments/",
 ]
 API = [
     "/api/v1/patients",
@@ -58,6 +61,7 @@ API = [
     "/api/v1/sessions/{session}",
     "/api/v1/sessions/{session}/open-items",
     "/api/v1/lots/{lot}/sessions",
+    "/api/v1/appointments?first_day=2026-01-05",
 ]
 FHIR = [
     "/fhir/R4/Patient/{patient}",

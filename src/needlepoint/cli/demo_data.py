@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 
 from needlepoint.accounts.models import User
+from needlepoint.cli.demo_calendar import seed_calendar
 from needlepoint.cli.demo_clinical import seed_histories
 from needlepoint.cli.demo_people import PATIENTS, PORTAL_PATIENT, demo_email, demo_patient
 from needlepoint.clinics.actors import Actor, actor_for
@@ -129,6 +130,7 @@ def seed_demo(password: str) -> list[tuple[str, str]]:
         _seed_lots_and_consent(clinic)
     seed_histories(clinics["demo"])
     _seed_sms_consents(clinics["demo"])
+    seed_calendar(clinics["demo"], _creator(clinics["demo"]))
     return accounts
 
 

@@ -5,6 +5,7 @@
 - `patient_calendar`: a patient's feed: their booked sessions (reminded a day and two hours
   before) and the aftercare of their recent sessions (reminded when each instruction starts
   and, unless its end is never announced, when it ends).
+- `staff_calendar`: a staff member's feed of their appointments, without reminders.
 
 DTSTAMP is when the file is made (`stamp`: the caller passes now in). An instruction's
 reminders fire at its own start or end (absolute times); one already past when the file is
@@ -117,6 +118,29 @@ class CalendarAftercare:
     end_reminders: bool = True
 
 
+def _refreshed(calendar: Calendar) -> None:
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH)
+
+
+def _booked(session: CalendarSession, uid: str, stamp: datetime) -> Event:
+    event = _event(uid, stamp, session.starts_at, session.ends_at, session.title)
+    if session.description:
+        event.add("description", session.description)
+    if session.location:
+        event.add("location", session.location)
+    return event
+
+
+def staff_calendar(name: str, appointments: Sequence[CalendarSession], stamp: datetime) -> bytes:
+    calendar = _calendar(name)
+    _refreshed(calendar)
+    for appointment in appointments:
+        calendar.add_component(_booked(appointment, f"{appointment.key}@needlepoint", stamp))
+    ical: bytes = calendar.to_ical()
+    return ical
+
+
 def patient_calendar(
     name: str,
     sessions: Sequence[CalendarSession],
@@ -124,15 +148,9 @@ def patient_calendar(
     stamp: datetime,
 ) -> bytes:
     calendar = _calendar(name)
-    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    _refreshed(calendar)
     for session in sessions:
-        uid = f"session-{session.key}@needlepoint"
-        event = _event(uid, stamp, session.starts_at, session.ends_at, session.title)
-        if session.description:
-            event.add("description", session.description)
-        if session.location:
-            event.add("location", session.location)
+        event = _booked(session, f"session-{session.key}@needlepoint", stamp)
         for before in SESSION_REMINDERS:
             event.add_component(_alarm(session.title, -before))
         calendar.add_component(event)

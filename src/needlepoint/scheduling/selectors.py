@@ -6,9 +6,9 @@ audited."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
@@ -32,6 +32,7 @@ from needlepoint.domain.scheduling import (
     propose_sessions,
     subtract,
 )
+from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.safety.audit import audit_read
 from needlepoint.scheduling.models import (
     LIVE_STATUSES,
@@ -187,6 +188,7 @@ class Column:
     """One day of one practitioner or room: its open hours and the bookings it holds."""
 
     day: date
+    key: int  # the practitioner's (staff) or the room's id
     title: str
     open: list[Span]
     blocks: list[Reservation] = field(default_factory=list)
@@ -245,6 +247,7 @@ def access_calendar(
         columns = {
             (room.pk, day): Column(
                 day,
+                room.pk,
                 room.name,
                 subtract([local_day(day, zone)], _closed_for(closures, room_id=room.pk)),
             )
@@ -263,6 +266,7 @@ def access_calendar(
         columns = {
             (member.pk, day): Column(
                 day,
+                member.pk,
                 str(member.user),
                 open_spans(day, hours[member.pk], _closed_for(closures, staff_id=member.pk), zone),
             )
@@ -378,6 +382,32 @@ class FreeSlots:
         return free_starts(local_day(day, zone), SLOT_STEP, needs)
 
 
+def course_for_booking(actor: Actor, course_id: object) -> Course:
+    """A course of the clinic, with its patient, for booking its sessions (the front desk
+    books without reading the clinical record); not audited (callers do)."""
+    actor.require(Permission.APPOINTMENT_BOOK)
+    course = (
+        Course.objects.filter(clinic=actor.clinic, pk=record_key(course_id, "course"))
+        .select_related("patient")
+        .first()
+    )
+    if course is None:
+        raise OutOfScope("course", course_id)
+    return course
+
+
+def _unbooked_sessions(actor: Actor) -> QuerySet[Session]:
+    return Session.objects.filter(clinic=actor.clinic, status=Session.Status.SCHEDULED).exclude(
+        appointments__status__in=LIVE_STATUSES
+    )
+
+
+def courses_with_sessions_to_book(actor: Actor) -> list[int]:
+    """The ids of the clinic's courses with a session still to be booked."""
+    actor.require(Permission.APPOINTMENT_BOOK)
+    return sorted(set(_unbooked_sessions(actor).values_list("course_id", flat=True)))
+
+
 @dataclass(frozen=True)
 class SessionProposal:
     session: Session
@@ -389,10 +419,7 @@ def access_course_proposals(
 ) -> list[SessionProposal]:
     """A free slot for each of the course's sessions still to be booked, at the planned
     interval (see `domain.scheduling.propose_sessions`); audited."""
-    actor.require(Permission.APPOINTMENT_BOOK)
-    course = Course.objects.filter(clinic=actor.clinic, pk=record_key(course_id, "course")).first()
-    if course is None:
-        raise OutOfScope("course", course_id)
+    course = course_for_booking(actor, course_id)
     sessions = list(
         Session.objects.filter(clinic=actor.clinic, course=course)
         .exclude(status=Session.Status.CANCELLED)
@@ -447,11 +474,30 @@ def feed_appointments(feed: StaffCalendarFeed, since: datetime) -> list[Appointm
     )
 
 
-def day_times(start: time = time(7), end: time = time(20)) -> Sequence[time]:
-    """The rows of a day's grid, every half hour."""
-    rows: list[time] = []
-    current = datetime.combine(date.min, start)
-    while current.time() < end:
-        rows.append(current.time())
-        current += timedelta(minutes=30)
-    return rows
+@dataclass(frozen=True)
+class PatientAppointments:
+    appointments: list[Appointment]
+    courses_to_book: list[tuple[Course, int]]  # (course, its sessions without an appointment)
+
+
+PATIENT_APPOINTMENTS = 20  # the latest shown on a patient's page
+
+
+def access_patient_appointments(actor: Actor, patient_id: object) -> PatientAppointments:
+    """A patient's appointments (the latest first) and their courses' sessions still to be
+    booked; audited."""
+    patient = patient_in_scope(actor, patient_id, Permission.CALENDAR_READ)
+    appointments = list(
+        Appointment.objects.filter(clinic=actor.clinic, patient=patient)
+        .select_related("type", "practitioner__user", "room", "session")
+        .order_by("-starts_at", "-pk")[:PATIENT_APPOINTMENTS]
+    )
+    unbooked = _unbooked_sessions(actor).filter(patient=patient).values_list("course_id", flat=True)
+    counts: dict[int, int] = defaultdict(int)
+    for course_id in unbooked:
+        counts[course_id] += 1
+    courses = Course.objects.filter(clinic=actor.clinic, pk__in=list(counts)).order_by(
+        "-created_at"
+    )
+    audit_read(actor, "appointment.list", "patient", patient.pk)
+    return PatientAppointments(appointments, [(c, counts[c.pk]) for c in courses])

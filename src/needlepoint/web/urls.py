@@ -8,6 +8,7 @@ from needlepoint.web.views import (
     api_tokens,
     assessments,
     billing,
+    calendar,
     calendar_report,
     clinic,
     consents,
@@ -173,6 +174,33 @@ urlpatterns = [
         "portal/consents/<str:consent_id>/revoke/",
         consents.portal_consent_revoke,
         name="portal-consent-revoke",
+    ),
+    path("calendar/", calendar.calendar_view, name="calendar"),
+    path("calendar/book/", calendar.appointment_book, name="appointment-book"),
+    path("calendar/feed/", calendar.staff_feed, name="staff-feed"),
+    path(
+        "calendar/feed/<str:token>.ics",
+        calendar.staff_calendar_feed,
+        name="staff-calendar-feed",
+    ),
+    path(
+        "appointments/<int:appointment_id>/", calendar.appointment_detail, name="appointment-detail"
+    ),
+    path(
+        "appointments/<int:appointment_id>/move/",
+        calendar.appointment_move,
+        name="appointment-move",
+    ),
+    path(
+        "appointments/<int:appointment_id>/status/",
+        calendar.appointment_status,
+        name="appointment-status",
+    ),
+    path("courses/<int:course_id>/book/", calendar.course_book, name="course-book"),
+    path(
+        "patients/<str:patient_id>/appointments/",
+        calendar.patient_appointments,
+        name="patient-appointments",
     ),
     path("dashboard/", records.dashboard, name="dashboard"),
     path("dashboard/list/", records.dashboard_section, name="dashboard-section"),
