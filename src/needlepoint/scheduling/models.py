@@ -12,6 +12,8 @@ scheduled: the services move both in one transaction.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -190,6 +192,23 @@ class Appointment(models.Model):
         return self.status in LIVE_STATUSES
 
 
+# No reservation is longer (a type takes at most 480 minutes and 120 of numbing): a read of
+# the reservations meeting a stretch of time bounds their start from below by it, so the
+# index on (clinic, staff or room, starts_at) reads that stretch, not all the years before.
+LONGEST_RESERVATION = timedelta(hours=12)
+
+
+class ReservationQuerySet(models.QuerySet["Reservation"]):
+    def meeting(self, starts_at: datetime, ends_at: datetime) -> ReservationQuerySet:
+        """The live reservations that overlap [starts_at, ends_at)."""
+        return self.filter(
+            live=True,
+            starts_at__lt=ends_at,
+            starts_at__gt=starts_at - LONGEST_RESERVATION,
+            ends_at__gt=starts_at,
+        )
+
+
 class Reservation(models.Model):
     """The time an appointment holds of one practitioner or one room."""
 
@@ -206,6 +225,8 @@ class Reservation(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     live = models.BooleanField(default=True, help_text="False once cancelled or not attended.")
+
+    objects = ReservationQuerySet.as_manager()
 
     class Meta:
         ordering = ("starts_at",)

@@ -207,9 +207,8 @@ class Calendar:
 
 def _reservations(actor: Actor, span: Span) -> QuerySet[Reservation]:
     return (
-        Reservation.objects.filter(
-            clinic=actor.clinic, live=True, starts_at__lt=span.ends_at, ends_at__gt=span.starts_at
-        )
+        Reservation.objects.meeting(span.starts_at, span.ends_at)
+        .filter(clinic=actor.clinic)
         .select_related(*BLOCK_RELATED)
         .order_by("starts_at", "pk")
     )
@@ -341,16 +340,14 @@ class FreeSlots:
             staff.pk
         ]
         self.closures = _closures(actor, span.starts_at, span.ends_at)
-        held = list(
-            Reservation.objects.filter(
+        self.held = list(
+            Reservation.objects.meeting(span.starts_at, span.ends_at)
+            .filter(
                 Q(staff=staff) | Q(room__in=[r for r in (room, numbing) if r is not None]),
                 clinic=actor.clinic,
-                live=True,
-                starts_at__lt=span.ends_at,
-                ends_at__gt=span.starts_at,
-            ).values_list("staff_id", "room_id", "starts_at", "ends_at", "appointment_id")
+            )
+            .values_list("staff_id", "room_id", "starts_at", "ends_at", "appointment_id")
         )
-        self.held = held
 
     def on(self, day: date, ignoring: int | None = None) -> list[datetime]:
         """The day's free starts (`ignoring` an appointment being moved)."""

@@ -178,9 +178,7 @@ def _check_hours(actor: Actor, plan: _Plan) -> None:
 
 def _check_free(actor: Actor, plan: _Plan, moving: Appointment | None = None) -> None:
     for staff, room, starts, ends in plan.holds():
-        clash = Reservation.objects.filter(
-            clinic=actor.clinic, live=True, starts_at__lt=ends, ends_at__gt=starts
-        )
+        clash = Reservation.objects.meeting(starts, ends).filter(clinic=actor.clinic)
         clash = clash.filter(staff=staff) if staff is not None else clash.filter(room=room)
         if moving is not None:
             clash = clash.exclude(appointment=moving)
