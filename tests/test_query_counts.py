@@ -47,7 +47,6 @@ PAGES = [
     "/lots/{lot}/sessions/",
     "/calendar/",
     "/calendar/?view=day&room=all",
-    "/patients/{patient}/appointments/",
 ]
 API = [
     "/api/v1/patients",

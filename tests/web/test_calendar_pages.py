@@ -98,7 +98,7 @@ def test_the_course_page_books_its_sessions_and_one_is_moved_and_started(
     calendar, course, front_desk, practitioner
 ):
     client = signed_in(front_desk)
-    page = client.get(f"/courses/{course.pk}/book/").content.decode()
+    page = client.get(f"/calendar/courses/{course.pk}/").content.decode()
     assert page.count('type="checkbox" name="session"') == 3
     sessions = list(course.sessions.order_by("number"))
     form = {
@@ -112,7 +112,7 @@ def test_the_course_page_books_its_sessions_and_one_is_moved_and_started(
             for n, s in enumerate(sessions)
         },
     }
-    response = client.post(f"/courses/{course.pk}/book/", form)
+    response = client.post(f"/calendar/courses/{course.pk}/", form)
     assert response.status_code == 302
     assert Appointment.objects.filter(session__course=course).count() == 3
     second = Appointment.objects.get(session=sessions[1])

@@ -478,6 +478,7 @@ class PatientAppointments:
 
 
 PATIENT_APPOINTMENTS = 20  # the latest shown on a patient's page
+COURSES_TO_BOOK = 3  # the latest open courses whose sessions the page offers to book
 
 
 def access_patient_appointments(actor: Actor, patient_id: object) -> PatientAppointments:
@@ -493,8 +494,10 @@ def access_patient_appointments(actor: Actor, patient_id: object) -> PatientAppo
     counts: dict[int, int] = defaultdict(int)
     for course_id in unbooked:
         counts[course_id] += 1
-    courses = Course.objects.filter(clinic=actor.clinic, pk__in=list(counts)).order_by(
-        "-created_at"
+    courses = (
+        Course.objects.filter(clinic=actor.clinic, pk__in=list(counts))
+        .exclude(status__in=(Course.Status.COMPLETED, Course.Status.STOPPED))
+        .order_by("-created_at", "-pk")[:COURSES_TO_BOOK]
     )
     audit_read(actor, "appointment.list", "patient", patient.pk)
     return PatientAppointments(appointments, [(c, counts[c.pk]) for c in courses])

@@ -196,12 +196,7 @@ urlpatterns = [
         calendar.appointment_status,
         name="appointment-status",
     ),
-    path("courses/<int:course_id>/book/", calendar.course_book, name="course-book"),
-    path(
-        "patients/<str:patient_id>/appointments/",
-        calendar.patient_appointments,
-        name="patient-appointments",
-    ),
+    path("calendar/courses/<int:course_id>/", calendar.course_book, name="course-book"),
     path("dashboard/", records.dashboard, name="dashboard"),
     path("dashboard/list/", records.dashboard_section, name="dashboard-section"),
     path("portal/intake/", screenings.portal_intake, name="portal-intake"),

@@ -390,17 +390,6 @@ def _book_sessions(
 
 
 @with_actor(Permission.CALENDAR_READ)
-def patient_appointments(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
-    """The appointments section of a patient's page (loaded by HTMX)."""
-    context = {
-        "listing": selectors.access_patient_appointments(actor, patient_id),
-        "patient_id": patient_id,
-        "can_book": actor.role is not Role.PATIENT,
-    }
-    return render(request, "calendar/_patient_appointments.html", context)
-
-
-@with_actor(Permission.CALENDAR_READ)
 def staff_feed(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The signed-in staff member's calendar address: make a new one, or stop it."""
     if request.method == "POST":

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from needlepoint.clinics.roles import Permission, allows
 from needlepoint.courses.selectors import access_clinical_summary
 from needlepoint.patients import selectors, services
+from needlepoint.scheduling.selectors import access_patient_appointments
 from needlepoint.web.forms.patients import PatientEditForm, PatientForm
 from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
@@ -60,7 +61,13 @@ def patient_detail(request: HttpRequest, actor: Actor, patient_id: str) -> HttpR
         if allows(actor.role, Permission.CLINICAL_READ)
         else None
     )
-    return render(request, "patients/detail.html", {"patient": patient, "clinical": clinical})
+    appointments = (
+        access_patient_appointments(actor, patient.pk)
+        if allows(actor.role, Permission.CALENDAR_READ)
+        else None
+    )
+    context = {"patient": patient, "clinical": clinical, "appointments": appointments}
+    return render(request, "patients/detail.html", context)
 
 
 @with_actor(Permission.PATIENT_UPDATE)
