@@ -168,3 +168,34 @@ def test_the_staff_feed_lists_the_practitioners_appointments_until_revoked(
     assert "Numbing chair" in str(event["LOCATION"])
     client.post("/calendar/feed/", {"action": "revoke"})
     assert client.get(path).status_code == 404
+
+
+def test_a_clinic_admin_sets_up_the_calendar_and_the_front_desk_may_not(
+    admin, front_desk, practitioner, clinic
+):
+    client = signed_in(admin)
+    client.post(
+        "/calendar/settings/", {"form": "room", "room-name": "Chair", "room-kind": "numbing"}
+    )
+    client.post(
+        "/calendar/settings/",
+        {"form": "type", "type-kind": "microneedling", "type-name": "Session", "type-minutes": 45},
+    )
+    client.post(
+        "/calendar/settings/",
+        {
+            "form": "hours",
+            "hours-staff_id": practitioner.pk,
+            "hours-hours": "Mon 09:00-12:30\nmon 13:30-17:00",
+        },
+    )
+    refused = client.post(
+        "/calendar/settings/",
+        {"form": "hours", "hours-staff_id": practitioner.pk, "hours-hours": "Someday 9-5"},
+    )
+    assert "Not a stretch of a day" in refused.content.decode()
+    page = client.get("/calendar/settings/").content.decode()
+    assert "Chair" in page
+    assert "Session (Microneedling session): 45 min, after 30 min of numbing" in page
+    assert "Mon 09:00-12:30<br>Mon 13:30-17:00" in page
+    assert signed_in(front_desk).get("/calendar/settings/").status_code == 403

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 
@@ -501,3 +501,25 @@ def access_patient_appointments(actor: Actor, patient_id: object) -> PatientAppo
     )
     audit_read(actor, "appointment.list", "patient", patient.pk)
     return PatientAppointments(appointments, [(c, counts[c.pk]) for c in courses])
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The clinic's calendar set-up, for its admins: each practitioner's weekly stretches
+    (weekday, starts, ends) and the closures still to come."""
+
+    hours: dict[int, list[tuple[int, time, time]]]
+    closures: list[Closure]
+
+
+def schedule_setup(actor: Actor, now: datetime) -> Setup:
+    actor.require(Permission.SCHEDULE_MANAGE)
+    hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
+    for row in WorkingHours.objects.filter(clinic=actor.clinic).order_by("weekday", "starts"):
+        hours[row.staff_id].append((row.weekday, row.starts, row.ends))
+    closures = list(
+        Closure.objects.filter(clinic=actor.clinic, ends_at__gt=now)
+        .select_related("staff__user", "room")
+        .order_by("starts_at", "pk")
+    )
+    return Setup(dict(hours), closures)

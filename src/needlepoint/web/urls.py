@@ -178,6 +178,7 @@ urlpatterns = [
     path("calendar/", calendar.calendar_view, name="calendar"),
     path("calendar/book/", calendar.appointment_book, name="appointment-book"),
     path("calendar/feed/", calendar.staff_feed, name="staff-feed"),
+    path("calendar/settings/", calendar.calendar_settings, name="calendar-settings"),
     path(
         "calendar/feed/<str:token>.ics",
         calendar.staff_calendar_feed,

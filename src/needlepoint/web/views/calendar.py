@@ -6,6 +6,7 @@ button, so the calendar works by keyboard and by touch."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
@@ -28,7 +30,17 @@ from needlepoint.patients.selectors import access_patient
 from needlepoint.scheduling import selectors, services
 from needlepoint.scheduling.models import Appointment, AppointmentType, Room
 from needlepoint.scheduling.selectors import Calendar, Column, Resources
-from needlepoint.web.forms.appointments import BookingForm, MoveForm, ResourcesForm, StatusForm
+from needlepoint.web.forms.appointments import (
+    AppointmentTypeForm,
+    BookingForm,
+    ClosureForm,
+    HoursForm,
+    MoveForm,
+    ResourcesForm,
+    RoomForm,
+    StatusForm,
+    hours_text,
+)
 from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
 
@@ -415,3 +427,37 @@ def staff_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=900"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@with_actor(Permission.SCHEDULE_MANAGE)
+def calendar_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Rooms, appointment types, practitioners' hours and closures (clinic admins)."""
+    staff, rooms = selectors.practitioners(actor), selectors.rooms(actor)
+    posted = request.POST.get("form") if request.method == "POST" else None
+    data = request.POST if posted else None
+    forms_ = {
+        "room": RoomForm(data if posted == "room" else None, prefix="room"),
+        "type": AppointmentTypeForm(data if posted == "type" else None, prefix="type"),
+        "hours": HoursForm(staff, data if posted == "hours" else None, prefix="hours"),
+        "closure": ClosureForm(
+            staff, rooms, data if posted == "closure" else None, prefix="closure"
+        ),
+    }
+    services_: dict[str, Callable[..., object]] = {
+        "room": lambda **d: services.room_create(actor, **d),
+        "type": lambda **d: services.appointment_type_create(actor, **d),
+        "hours": lambda staff_id, hours: services.working_hours_set(actor, staff_id, hours),
+        "closure": lambda **d: services.closure_create(actor, **d),
+    }
+    if posted in forms_ and submit(forms_[posted], services_[posted]) is not None:
+        messages.success(request, "Saved.")
+        return redirect("calendar-settings")
+    setup = selectors.schedule_setup(actor, timezone.now())
+    context = {
+        "forms": forms_,
+        "rooms": rooms,
+        "types": selectors.appointment_types(actor),
+        "practitioners": [(s, hours_text(setup.hours.get(s.pk, []))) for s in staff],
+        "closures": setup.closures,
+    }
+    return render(request, "calendar/settings.html", context)
