@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 from django.apps.registry import Apps
 from django.core.cache import cache
@@ -11,6 +13,7 @@ from django.test import Client
 
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.notify import sms
+from needlepoint.scheduling import services as scheduling_services
 from tests.factories import ClinicFactory, PatientFactory, StaffFactory, UserFactory
 
 
@@ -76,6 +79,22 @@ def other_patient(other_clinic):  # type: ignore[no-untyped-def]
 def portal_patient(clinic):  # type: ignore[no-untyped-def]
     user = UserFactory(email="patient@example.test")
     return PatientFactory(clinic=clinic, user=user, given_name="Paula", family_name="Portal")
+
+
+@pytest.fixture
+def portal_calendar(clinic, admin, practitioner):  # type: ignore[no-untyped-def]
+    """One practitioner every day 9:00-17:00, one treatment room and one numbing chair."""
+    actor = as_actor(admin)
+    scheduling_services.working_hours_set(
+        actor, practitioner.pk, [(d, time(9), time(17)) for d in range(7)]
+    )
+    return {
+        "room": scheduling_services.room_create(actor, name="Room 1"),
+        "chair": scheduling_services.room_create(actor, name="Numbing chair", kind="numbing"),
+        "type": scheduling_services.appointment_type_create(
+            actor, kind="microneedling", name="Microneedling", minutes=45
+        ),
+    }
 
 
 def as_actor(staff_or_patient) -> Actor:  # type: ignore[no-untyped-def]

@@ -26,6 +26,7 @@ def test_patients_read_their_record_and_report_on_themselves_only():
         Permission.CONSENT_RECORD,
         Permission.CHECKIN_SUBMIT,
         Permission.QUOTE_ACCEPT,
+        Permission.APPOINTMENT_SELF_BOOK,  # their own, in the portal
     }
 
 

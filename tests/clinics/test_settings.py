@@ -31,11 +31,13 @@ def test_overrides_reach_the_rules_engine(admin, clinic):
             "price_per_session": "280",
             "depth_limit_mm.left_cheek": "1.2",
             "aftercare__no_makeup__ends": "48",
+            "self_booking.notice_hours": "48",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     clinic.refresh_from_db()
     knowledge = clinic_knowledge(clinic)
+    assert (knowledge.self_booking.notice_hours, knowledge.self_booking.horizon_days) == (48, 56)
     assert knowledge.zones["left_cheek"].depth_limit_mm == 1.2
     assert knowledge.zones["right_cheek"].depth_limit_mm == 2.0  # untouched default
     no_makeup = next(i for i in knowledge.aftercare if i.code == "no_makeup")

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from needlepoint.api.auth import request_actor
+from needlepoint.api.auth import staff_actor
 from needlepoint.api.schemas import ERRORS, Problem, Strict
 from needlepoint.scheduling import selectors, services
 from needlepoint.scheduling.models import Appointment, AppointmentType, Room
@@ -159,7 +159,7 @@ def _booking(booking: services.Booking) -> dict[str, Any]:
 )
 def calendar_read(request: HttpRequest, query: Query[CalendarQuery]) -> list[Appointment]:
     calendar = selectors.access_calendar(
-        request_actor(request),
+        staff_actor(request),
         query.first_day,
         query.days,
         practitioner_id=query.practitioner_id,
@@ -174,7 +174,7 @@ def calendar_read(request: HttpRequest, query: Query[CalendarQuery]) -> list[App
     summary="Book an appointment (409 when the practitioner or a room is taken)",
 )
 def appointment_book(request: HttpRequest, payload: AppointmentIn) -> Status[dict[str, Any]]:
-    booking = services.appointment_book(request_actor(request), **payload.dict())
+    booking = services.appointment_book(staff_actor(request), **payload.dict())
     return Status(201, _booking(booking))
 
 
@@ -186,7 +186,7 @@ def appointment_book(request: HttpRequest, payload: AppointmentIn) -> Status[dic
 def appointment_free_slots(
     request: HttpRequest, day: date, query: Query[ResourcesQuery]
 ) -> list[datetime]:
-    actor = request_actor(request)
+    actor = staff_actor(request)
     resources = selectors.resources_in_scope(actor, **query.dict())
     return selectors.FreeSlots(actor, resources, day, day).on(day)
 
@@ -197,7 +197,7 @@ def appointment_free_slots(
     summary="Read an appointment",
 )
 def appointment_read(request: HttpRequest, appointment_id: int) -> Appointment:
-    return selectors.access_appointment(request_actor(request), appointment_id)
+    return selectors.access_appointment(staff_actor(request), appointment_id)
 
 
 @router.post(
@@ -206,7 +206,7 @@ def appointment_read(request: HttpRequest, appointment_id: int) -> Appointment:
     summary="Move a booked appointment (and its session) to another time, practitioner or room",
 )
 def appointment_move(request: HttpRequest, appointment_id: int, payload: MoveIn) -> dict[str, Any]:
-    booking = services.appointment_move(request_actor(request), appointment_id, **payload.dict())
+    booking = services.appointment_move(staff_actor(request), appointment_id, **payload.dict())
     return _booking(booking)
 
 
@@ -216,7 +216,7 @@ def appointment_move(request: HttpRequest, appointment_id: int, payload: MoveIn)
     summary="Arrived, in progress, completed, cancelled or did not attend",
 )
 def appointment_status(request: HttpRequest, appointment_id: int, payload: StatusIn) -> Appointment:
-    return services.appointment_status(request_actor(request), appointment_id, **payload.dict())
+    return services.appointment_status(staff_actor(request), appointment_id, **payload.dict())
 
 
 @router.get(
@@ -227,7 +227,7 @@ def appointment_status(request: HttpRequest, appointment_id: int, payload: Statu
 def course_proposals(
     request: HttpRequest, course_id: int, query: Query[ResourcesQuery]
 ) -> list[dict[str, Any]]:
-    actor = request_actor(request)
+    actor = staff_actor(request)
     resources = selectors.resources_in_scope(actor, **query.dict())
     return [
         {
@@ -242,12 +242,12 @@ def course_proposals(
 
 @router.get("/rooms", response={200: list[RoomOut], **ERRORS}, summary="The clinic's rooms")
 def room_list(request: HttpRequest) -> list[Room]:
-    return selectors.rooms(request_actor(request))
+    return selectors.rooms(staff_actor(request))
 
 
 @router.post("/rooms", response={201: RoomOut, **ERRORS}, summary="Add a room (clinic admins)")
 def room_create(request: HttpRequest, payload: RoomIn) -> Status[Room]:
-    return Status(201, services.room_create(request_actor(request), **payload.dict()))
+    return Status(201, services.room_create(staff_actor(request), **payload.dict()))
 
 
 @router.get(
@@ -256,7 +256,7 @@ def room_create(request: HttpRequest, payload: RoomIn) -> Status[Room]:
     summary="The clinic's appointment types",
 )
 def appointment_type_list(request: HttpRequest) -> list[AppointmentType]:
-    return selectors.appointment_types(request_actor(request))
+    return selectors.appointment_types(staff_actor(request))
 
 
 @router.post(
@@ -265,7 +265,7 @@ def appointment_type_list(request: HttpRequest) -> list[AppointmentType]:
     summary="Add an appointment type (clinic admins)",
 )
 def appointment_type_create(request: HttpRequest, payload: AppointmentTypeIn) -> Status[Any]:
-    return Status(201, services.appointment_type_create(request_actor(request), **payload.dict()))
+    return Status(201, services.appointment_type_create(staff_actor(request), **payload.dict()))
 
 
 @router.put(
@@ -275,7 +275,7 @@ def appointment_type_create(request: HttpRequest, payload: AppointmentTypeIn) ->
 )
 def working_hours_set(request: HttpRequest, practitioner_id: int, payload: HoursIn) -> Status[None]:
     stretches = [(s.weekday, s.starts, s.ends) for s in payload.stretches]
-    services.working_hours_set(request_actor(request), practitioner_id, stretches)
+    services.working_hours_set(staff_actor(request), practitioner_id, stretches)
     return Status(204, None)
 
 
@@ -286,5 +286,5 @@ def working_hours_set(request: HttpRequest, practitioner_id: int, payload: Hours
 )
 def closure_create(request: HttpRequest, payload: ClosureIn) -> Status[None]:
     data = payload.dict()
-    services.closure_create(request_actor(request), staff_id=data.pop("practitioner_id"), **data)
+    services.closure_create(staff_actor(request), staff_id=data.pop("practitioner_id"), **data)
     return Status(201, None)

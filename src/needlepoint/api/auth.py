@@ -13,6 +13,7 @@ from ninja.throttling import SimpleRateThrottle
 
 from needlepoint.accounts.tokens import token_user
 from needlepoint.clinics.actors import STAFF_RELATED, Actor, actor_for
+from needlepoint.clinics.roles import Role
 from needlepoint.clinics.two_factor import session_verified, two_factor_step
 
 
@@ -59,4 +60,13 @@ def request_actor(request: HttpRequest) -> Actor:
     actor = actor_for(request.auth)  # type: ignore[attr-defined]
     if actor is None:
         raise HttpError(403, "Your account has no role in a clinic.")
+    return actor
+
+
+def staff_actor(request: HttpRequest) -> Actor:
+    """The actor of a staff-only API (the calendar's): a patient's web session is refused, as
+    patients book their own sessions in the portal, under its notice and re-screening."""
+    actor = request_actor(request)
+    if actor.role is Role.PATIENT:
+        raise HttpError(403, "Patients book their sessions in the portal.")
     return actor

@@ -43,6 +43,9 @@ class Permission(StrEnum):
     QUOTE_ACCEPT = "quote.accept"  # a patient accepting their own quote
     CALENDAR_READ = "calendar.read"  # the clinic's appointment calendar
     APPOINTMENT_BOOK = "appointment.book"  # book, move, cancel; arrivals and no-shows
+    # A patient booking, moving or cancelling their own session in the portal, within the
+    # clinic's notice and after re-screening (records.self_booking); no calendar API.
+    APPOINTMENT_SELF_BOOK = "appointment.self_book"
     SCHEDULE_MANAGE = "schedule.manage"  # rooms, appointment types, hours and closures
     CALENDAR_REPORT = "calendar.report"  # appointments, utilisation and no-shows of the clinic
 
@@ -103,8 +106,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         Permission.BILLING_READ,
         Permission.BILLING_RECORD,
     },
-    # A patient reads their own record, fills in their own intake and signs their own
-    # consents; the access functions do the scoping.
+    # A patient reads their own record, fills in their own intake, signs their own consents
+    # and books their own sessions in the portal (`records.self_booking.services`, which holds the
+    # clinic's notice and the re-screening); the access functions do the scoping.
     Role.PATIENT: frozenset(
         {
             Permission.PATIENT_READ,
@@ -112,6 +116,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.CONSENT_RECORD,
             Permission.CHECKIN_SUBMIT,
             Permission.QUOTE_ACCEPT,
+            Permission.APPOINTMENT_SELF_BOOK,
         }
     ),
 }

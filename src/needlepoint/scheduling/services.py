@@ -70,6 +70,17 @@ class Booking:
     warnings: tuple[Notice, ...] = ()
 
 
+def _booking_right(actor: Actor) -> Permission:
+    """Staff book with `APPOINTMENT_BOOK`; a patient reaches their own appointments with
+    `APPOINTMENT_SELF_BOOK`, which only the portal's booking (records.self_booking, holding the
+    clinic's notice and the re-screening) uses: the calendar's API refuses patients."""
+    return (
+        Permission.APPOINTMENT_SELF_BOOK
+        if actor.role is Role.PATIENT
+        else Permission.APPOINTMENT_BOOK
+    )
+
+
 def _in_clinic(actor: Actor, model: Any, key: object, what: str, field: str) -> Any:
     found = model.objects.filter(clinic=actor.clinic, pk=record_key(key, what)).first()
     if found is None:
@@ -261,7 +272,7 @@ def appointment_book(
     """Book a patient. `actor` is staff, or (once the portal books) the patient themselves:
     the scoping keeps a patient to their own record. A course's session (`session_id`) is
     booked as a microneedling appointment and scheduled at its start."""
-    patient = patient_in_scope(actor, patient_id, Permission.APPOINTMENT_BOOK)
+    patient = patient_in_scope(actor, patient_id, _booking_right(actor))
     appointment_type = _in_clinic(actor, AppointmentType, type_id, "appointment type", "type")
     plan = _plan(actor, appointment_type, practitioner_id, room_id, numbing_room_id, starts_at)
     session = None
@@ -317,7 +328,7 @@ def _create(
 
 
 def _locked(actor: Actor, appointment_id: object, revision: int | None) -> Appointment:
-    appointment = appointment_in_scope(actor, appointment_id, Permission.APPOINTMENT_BOOK)
+    appointment = appointment_in_scope(actor, appointment_id, _booking_right(actor))
     appointment = (
         Appointment.objects.select_for_update(of=("self",))
         .select_related("type", "session__course", "practitioner__user", "room")

@@ -1,4 +1,5 @@
-"""A clinic's overrides of the default knowledge: prices, depth limits, aftercare windows.
+"""A clinic's overrides of the default knowledge: prices, depth limits, aftercare windows, and
+its self-booking policy.
 
 `merge_overrides` is the one place where they meet the defaults.
 """
@@ -11,11 +12,17 @@ from dataclasses import dataclass, field, replace
 from needlepoint.domain.errors import KnowledgeError
 from needlepoint.domain.knowledge.model import Knowledge
 from needlepoint.domain.knowledge.model.aftercare import Window
+from needlepoint.domain.knowledge.model.booking import (
+    MAX_HORIZON_DAYS,
+    MAX_NOTICE_HOURS,
+    SelfBooking,
+)
 from needlepoint.domain.knowledge.model.planning import Money, PriceRange
 from needlepoint.domain.knowledge.reading.common import WINDOW_ENDS, read_window
 from needlepoint.domain.parsing import (
     Fields,
     as_currency,
+    as_int,
     as_money,
     as_object,
     as_positive_number,
@@ -28,12 +35,16 @@ class ClinicOverrides:
     price_per_session: Money | None = None
     depth_limit_mm: Mapping[str, float] = field(default_factory=dict)
     aftercare_windows: Mapping[str, Window] = field(default_factory=dict)
+    self_booking: SelfBooking | None = None
 
 
 def parse_overrides(data: object, knowledge: Knowledge) -> ClinicOverrides:
     """JSON: `price_per_session`, `depth_limit_mm` ({ZONE: mm}), `aftercare` ({CODE: window:
-    `starts_after_hours` and `ends_after_hours` or `ends_months_after_course`})."""
-    fields = Fields(data, "", optional=("price_per_session", "depth_limit_mm", "aftercare"))
+    `starts_after_hours` and `ends_after_hours` or `ends_months_after_course`}),
+    `self_booking` (`notice_hours`, `horizon_days`)."""
+    fields = Fields(
+        data, "", optional=("price_per_session", "depth_limit_mm", "aftercare", "self_booking")
+    )
     codes = [instruction.code for instruction in knowledge.aftercare]
     windows = fields.maybe("aftercare", as_object, codes) or {}
     return ClinicOverrides(
@@ -50,6 +61,19 @@ def parse_overrides(data: object, knowledge: Knowledge) -> ClinicOverrides:
             )
             for code, window in windows.items()
         },
+        self_booking=fields.maybe("self_booking", read_self_booking),
+    )
+
+
+def read_self_booking(value: object, path: str) -> SelfBooking:
+    """The notice (hours) and the horizon (days); what is left out keeps its default."""
+    fields = Fields(value, path, optional=("notice_hours", "horizon_days"))
+    default = SelfBooking()
+    notice = fields.maybe("notice_hours", as_int, 0, MAX_NOTICE_HOURS)
+    horizon = fields.maybe("horizon_days", as_int, 1, MAX_HORIZON_DAYS)
+    return SelfBooking(
+        notice_hours=default.notice_hours if notice is None else notice,
+        horizon_days=default.horizon_days if horizon is None else horizon,
     )
 
 
@@ -88,4 +112,5 @@ def merge_overrides(knowledge: Knowledge, overrides: ClinicOverrides) -> Knowled
             replace(item, window=overrides.aftercare_windows.get(item.code, item.window))
             for item in knowledge.aftercare
         ),
+        self_booking=overrides.self_booking or knowledge.self_booking,
     )

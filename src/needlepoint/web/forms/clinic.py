@@ -10,6 +10,13 @@ from needlepoint.clinics.models import Clinic, Staff
 from needlepoint.clinics.services import CLINIC_FIELDS
 from needlepoint.domain.knowledge import Knowledge
 from needlepoint.domain.knowledge.model.aftercare import Window
+from needlepoint.domain.knowledge.model.booking import (
+    MAX_HORIZON_DAYS,
+    MAX_NOTICE_HOURS,
+    SelfBooking,
+)
+
+SELF_BOOKING_FIELDS = ("notice_hours", "horizon_days")
 
 
 def _window_end(window: Window) -> tuple[str, float]:
@@ -79,6 +86,27 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
                     help_text=f"Default {end:g} h",
                 )
             self.initial[prefix + "ends"] = window.get(end_key)
+        self._self_booking_fields(saved.get("self_booking", {}))
+
+    def _self_booking_fields(self, saved: dict[str, Any]) -> None:
+        default = SelfBooking()
+        self.fields["self_booking.notice_hours"] = forms.IntegerField(
+            label="Online booking: notice (hours)",
+            required=False,
+            min_value=0,
+            max_value=MAX_NOTICE_HOURS,
+            help_text=f"Patients book, move or cancel online until this long before an "
+            f"appointment. Default {default.notice_hours} h",
+        )
+        self.fields["self_booking.horizon_days"] = forms.IntegerField(
+            label="Online booking: offered ahead (days)",
+            required=False,
+            min_value=1,
+            max_value=MAX_HORIZON_DAYS,
+            help_text=f"How far ahead the portal offers times. Default {default.horizon_days} days",
+        )
+        for name in SELF_BOOKING_FIELDS:
+            self.initial[f"self_booking.{name}"] = saved.get(name)
 
     def overrides(self) -> dict[str, Any]:
         """The overrides JSON the rules engine reads (only what differs from the defaults)."""
@@ -112,6 +140,13 @@ class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
                 }
         if windows:
             result["aftercare"] = windows
+        self_booking = {
+            name: data[f"self_booking.{name}"]
+            for name in SELF_BOOKING_FIELDS
+            if data.get(f"self_booking.{name}") is not None
+        }
+        if self_booking:
+            result["self_booking"] = self_booking
         return result
 
     def details(self) -> dict[str, Any]:

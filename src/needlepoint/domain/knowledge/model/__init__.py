@@ -5,9 +5,10 @@ This package holds the whole, `Knowledge`."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from needlepoint.domain.knowledge.model.aftercare import AftercareInstruction, AfterSunset
+from needlepoint.domain.knowledge.model.booking import SelfBooking
 from needlepoint.domain.knowledge.model.charting import AppointmentTimes, ChartRules
 from needlepoint.domain.knowledge.model.common import Source
 from needlepoint.domain.knowledge.model.contraindications import Question, ScreeningRule
@@ -47,3 +48,4 @@ class Knowledge:
     outcomes: tuple[PublishedOutcome, ...]
     charting: ChartRules
     appointment_times: AppointmentTimes
+    self_booking: SelfBooking = field(default_factory=SelfBooking)

@@ -1,0 +1,1 @@
+"""Booking in the patient portal: `selectors` read, `services` write."""
