@@ -4,7 +4,7 @@ meanwhile, and another patient's appointment."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
@@ -20,10 +20,11 @@ from needlepoint.safety import services as safety_services
 from needlepoint.safety.models import AuditEvent
 from needlepoint.scheduling import services
 from needlepoint.scheduling.models import Appointment
-from tests.clinical_data import treated_session
+from tests.clinical_data import planned_course, treated_session
 from tests.conftest import as_actor, signed_in
 from tests.factories import PatientFactory, UserFactory
 from tests.intake_answers import CLEAR
+from tests.scheduling.conftest import MONDAY, WEEK, at
 
 
 def _treated(practitioner, patient, days_ago=1):  # type: ignore[no-untyped-def]
@@ -140,6 +141,10 @@ def test_moving_and_cancelling_keep_to_the_notice_and_to_the_patients_own(
         booking_selectors.access_offer(as_actor(other), appointment_id=mine.pk)
     with pytest.raises(OutOfScope):
         booking_services.self_cancel(as_actor(other), mine.pk, mine.revision)
+    pages = signed_in(other)
+    assert pages.get(f"/portal/appointments/{mine.pk}/move/").status_code == 404
+    cancel = f"/portal/appointments/{mine.pk}/cancel/"
+    assert pages.post(cancel, {"revision": mine.revision}).status_code == 404
 
     moved = booking_services.self_move(actor, mine.pk, slots[4], _answers(portal_patient), 0)
     assert moved.appointment is not None
@@ -175,3 +180,21 @@ def test_the_calendars_api_refuses_a_patient_who_books_only_in_the_portal(
     )
     assert response.status_code == 403
     assert not Appointment.objects.exists()
+
+
+def test_times_are_offered_on_the_clinics_clock_across_the_change_to_summer_time(
+    portal_calendar, clinic, practitioner, portal_patient
+):
+    clinic.time_zone = "Europe/London"
+    clinic.save(update_fields=["time_zone"])
+    course = planned_course(as_actor(practitioner), portal_patient.pk, at(MONDAY, 10))
+    second = course.sessions.get(number=2)
+    actor = as_actor(portal_patient)
+    offer = booking_selectors.access_offer(actor, session_id=second.pk, now=at(MONDAY, 11))
+    days = dict(offer.days(actor))
+    # Four weeks after 1 March is the Monday after the clocks went forward (28 March 2027).
+    first_day, last_day = min(days), max(days)
+    assert (first_day, last_day) == (MONDAY + 4 * WEEK, MONDAY + 6 * WEEK)
+    # Numbing in the chair from 8:30 BST (7:30 UTC), the procedure when the practitioner starts.
+    assert days[first_day][0] == at(first_day, 8, 30)
+    assert days[first_day][0].astimezone(UTC).hour == 7
