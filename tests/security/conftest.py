@@ -9,20 +9,26 @@ import pytest
 
 from needlepoint.checkins.services import checkin_submit
 from needlepoint.courses.models import Assessment
+from needlepoint.intakes.answers import intake_from_json
 from needlepoint.intakes.models import Screening
 from needlepoint.patients.consultations import consultation_request
 from needlepoint.photos.services import photo_upload
+from needlepoint.records.self_booking import selectors as booking_selectors
+from needlepoint.records.self_booking import services as booking_services
 from tests.clinical_data import reported, treated_session
 from tests.conftest import as_actor
+from tests.intake_answers import CLEAR
 from tests.photos.helpers import close_up, photo_consent
 
 
 @pytest.fixture
 def world(admin: Any, practitioner: Any, front_desk: Any, portal_patient: Any,
-          other_practitioner: Any, other_patient: Any) -> dict[str, Any]:  # fmt: skip
+          other_practitioner: Any, other_patient: Any,
+          portal_calendar: Any) -> dict[str, Any]:  # fmt: skip
     """One clinic's records of each kind, and another clinic's patient and session."""
     actor = as_actor(practitioner)
     session = treated_session(actor, portal_patient.pk)
+    appointment = _appointment(portal_patient, session.course.sessions.get(number=2))
     consent = photo_consent(admin, portal_patient)
     photo = photo_upload(actor, close_up(), "cheek.jpg", session_id=session.pk, keep_anyway=True)
     checkin = checkin_submit(as_actor(portal_patient), reported({"bleeding": True}))
@@ -37,6 +43,7 @@ def world(admin: Any, practitioner: Any, front_desk: Any, portal_patient: Any,
         "screening_id": Screening.objects.filter(intake__patient=portal_patient).first().pk,
         "assessment_id": Assessment.objects.get(patient=portal_patient).pk,
         "checkin_id": checkin.pk,
+        "appointment_id": appointment.pk,
         "alert_id": checkin.alert.pk,
         "photo_id": photo.pk,
         "staff_id": front_desk.pk,
@@ -53,3 +60,11 @@ def world(admin: Any, practitioner: Any, front_desk: Any, portal_patient: Any,
         ).pk,
     }
     return {"ids": ids, "other_session": other_session, "other_patient": other_patient}
+
+
+def _appointment(patient: Any, session: Any) -> Any:
+    """The patient's next session, booked in the portal at the first time offered."""
+    actor = as_actor(patient)
+    start = min(booking_selectors.access_offer(actor, session_id=session.pk).slots)
+    answers = intake_from_json(actor, CLEAR)
+    return booking_services.self_book(actor, session.pk, start, answers).appointment

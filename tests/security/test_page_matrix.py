@@ -34,6 +34,7 @@ FORMS: dict[str, dict[str, str]] = {
     "consents/<str:consent_id>/countersign/": {},
     "patients/<str:patient_id>/confirm/": {},
     "requests/<int:request_id>/close/": {"status": "booked"},
+    "portal/appointments/<int:appointment_id>/cancel/": {"revision": "0"},
 }
 
 
