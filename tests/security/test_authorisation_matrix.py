@@ -75,6 +75,19 @@ NEEDS: dict[str, Permission | None] = {
     "photo_compare": P.CLINICAL_READ,
     "photo_read": P.CLINICAL_READ,
     "photo_image_read": P.CLINICAL_READ,
+    "calendar_read": P.CALENDAR_READ,
+    "appointment_read": P.CALENDAR_READ,
+    "appointment_free_slots": P.CALENDAR_READ,
+    "appointment_book": P.APPOINTMENT_BOOK,
+    "appointment_move": P.APPOINTMENT_BOOK,
+    "appointment_status": P.APPOINTMENT_BOOK,
+    "course_proposals": P.APPOINTMENT_BOOK,
+    "room_list": P.CALENDAR_READ,
+    "room_create": P.SCHEDULE_MANAGE,
+    "appointment_type_list": P.CALENDAR_READ,
+    "appointment_type_create": P.SCHEDULE_MANAGE,
+    "working_hours_set": P.SCHEDULE_MANAGE,
+    "closure_create": P.SCHEDULE_MANAGE,
 }
 # What each write sends over the body its request schema gives (`bodies.py`): the world's
 # records where the domain needs a real one ("{session_id}"), values the domain accepts.
@@ -118,6 +131,18 @@ BODIES: dict[str, dict[str, Any]] = {
     "adverse_event_record": {"session_id": "{session_id}"},
     "session_photo_upload": {},
     "checkin_photo_upload": {},
+    "appointment_book": {
+        "patient_id": "{patient_id}",
+        "type_id": "{type_id}",
+        "practitioner_id": "{practitioner_id}",
+        "room_id": "{room_id}",
+    },
+    "appointment_move": {},
+    "appointment_status": {},
+    "room_create": {},
+    "appointment_type_create": {"minutes": 30},
+    "working_hours_set": {},
+    "closure_create": {"ends_at": "2099-01-01T00:00:00+00:00"},
 }
 # Reads a patient makes of their own record with their own read right (Actor.record_permission).
 PATIENT_OWN = {"aftercare_read", "handout_read", "patient_photo_list", "photo_compare"}

@@ -23,6 +23,7 @@ PUBLIC = {"", "accounts/login/", "accounts/two-factor/verify/", "portal/sign-in/
 PUBLIC |= {"portal/sign-in/code/", "portal/sign-in/<str:token>/", "calendar/<str:token>.ics"}
 PUBLIC |= {"mail/unsubscribe/<str:token>/", "accounts/logout/"}
 PUBLIC |= {"book/<slug:slug>/", "book/<slug:slug>/sent/"}  # the clinic's public booking page
+PUBLIC |= {"calendar/feed/<str:token>.ics"}  # a staff member's calendar feed
 # The form each action would accept from someone allowed to take it.
 FORMS: dict[str, dict[str, str]] = {
     "accounts/two-factor/recovery-codes/": {},
@@ -35,6 +36,8 @@ FORMS: dict[str, dict[str, str]] = {
     "patients/<str:patient_id>/confirm/": {},
     "requests/<int:request_id>/close/": {"status": "booked"},
     "portal/appointments/<int:appointment_id>/cancel/": {"revision": "0"},
+    "appointments/<int:appointment_id>/move/": {"starts_at": "2030-03-04T12:00", "revision": "0"},
+    "appointments/<int:appointment_id>/status/": {"status": "cancelled", "revision": "0"},
 }
 
 
