@@ -59,7 +59,9 @@ def test_the_patient_accepts_the_version_shown_and_the_package_is_made(
     with pytest.raises(ValidationError, match="changed since it was shown"):
         services.quote_accept(patient, quote.pk, digest="0" * 64, ip=None)
     with pytest.raises(PermissionDenied):
-        services.quote_accept(as_actor(front_desk), quote.pk, digest=quote.digest, ip=None)
+        services.quote_accept(
+            as_actor(quote.course.planned_by), quote.pk, digest=quote.digest, ip=None
+        )
     package = services.quote_accept(
         patient, quote.pk, digest=quote.digest, ip="203.0.113.9", user_agent="Firefox"
     )
@@ -74,6 +76,15 @@ def test_the_patient_accepts_the_version_shown_and_the_package_is_made(
         services.quote_create(as_actor(front_desk), quote.course_id)
     event = AuditEvent.objects.filter(action="quote.accept").get()
     assert event.detail["digest"] == quote.digest
+
+
+def test_front_desk_records_an_acceptance_given_in_person(front_desk, quote):
+    package = services.quote_accept(
+        as_actor(front_desk), quote.pk, digest=quote.digest, ip="192.0.2.10"
+    )
+    quote.refresh_from_db()
+    assert (quote.accepted_by, package.sessions_bought) == (front_desk.user, 4)
+    assert AuditEvent.objects.get(action="quote.accept").detail["in_person"] is True
 
 
 def test_an_expired_quote_cannot_be_accepted(portal_patient, quote):

@@ -116,3 +116,12 @@ def test_the_treatment_consent_shows_the_course_and_its_quoted_price(admin, port
     photo = signed_in(admin).get(f"/patients/{portal_patient.pk}/consents/sign/photo/")
     assert photo.status_code == 200
     assert "data-course-terms" not in photo.content.decode()
+
+
+def test_front_desk_records_an_acceptance_in_person(front_desk, portal_patient, quote):
+    desk = signed_in(front_desk)
+    page = desk.get(f"/patients/{portal_patient.pk}/billing/").content.decode()
+    assert "accepted it here, in person" in page
+    assert desk.post(f"/quotes/{quote.pk}/accept/", {"digest": "stale"}).status_code == 422
+    assert desk.post(f"/quotes/{quote.pk}/accept/", {"digest": quote.digest}).status_code == 302
+    assert Package.objects.get().quote == quote

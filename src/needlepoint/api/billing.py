@@ -151,7 +151,7 @@ def course_billing_read(request: HttpRequest, course_id: int) -> dict[str, Any]:
 
 
 class QuoteIn(Strict):
-    discount_percent: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    discount_percent: Decimal | None = Field(None, ge=0, le=100, max_digits=6, decimal_places=3)
     valid_days: int | None = Field(None, ge=1, le=365)
 
 
@@ -172,7 +172,8 @@ class AcceptIn(Strict):
 @router.post(
     "/quotes/{quote_id}/accept",
     response={201: PackageOut, **ERRORS},
-    summary="The patient accepts their quote: the package is made",
+    summary="The patient accepts their quote (or staff record it, given in person): the "
+    "package is made",
 )
 def quote_accept(request: HttpRequest, quote_id: int, payload: AcceptIn) -> Status[dict[str, Any]]:
     actor = request_actor(request)

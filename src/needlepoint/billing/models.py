@@ -25,7 +25,8 @@ def money_field(**kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
 
 
 def percent_field(**kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
-    return models.DecimalField(max_digits=5, decimal_places=2, **kwargs)
+    """A percentage to three places (a tax rate of 8.875%)."""
+    return models.DecimalField(max_digits=6, decimal_places=3, **kwargs)
 
 
 class BillingProfile(models.Model):
@@ -62,7 +63,8 @@ class BillingProfile(models.Model):
 class Quote(models.Model):
     """A price for a course, as its patient sees and accepts it. `digest` fingerprints what
     was shown (lines, totals, validity); acceptance records who, when, from where and which
-    digest, as a consent does."""
+    digest, as a consent does: the patient in the portal, or the member of staff who took it
+    in person."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

@@ -41,7 +41,7 @@ from needlepoint.billing.selectors import (
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge, validation_error
 from needlepoint.clinics.models import Clinic
-from needlepoint.clinics.roles import Permission
+from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.selectors import course_in_scope
 from needlepoint.domain import billing
 from needlepoint.domain.errors import InvalidInput
@@ -221,9 +221,13 @@ def quote_accept(
     actor: Actor, quote_id: object, *, digest: str, ip: str | None, user_agent: str = ""
 ) -> Package:
     """The patient accepts the quote they were shown (named by its `digest`), before it
-    expires: recorded with who, when and from where, and the package is made."""
-    actor.require(Permission.QUOTE_ACCEPT)
-    quote = quote_in_scope(actor, quote_id, Permission.QUOTE_ACCEPT)
+    expires: in the portal, or in person at the desk, where front desk or a clinic admin
+    records it. Kept with who recorded it, when and from where; the package is made."""
+    permission = (
+        Permission.QUOTE_ACCEPT if actor.role is Role.PATIENT else Permission.BILLING_RECORD
+    )
+    actor.require(permission)
+    quote = quote_in_scope(actor, quote_id, permission)
     quote = Quote.objects.select_for_update().get(clinic=actor.clinic, pk=quote.pk)
     if quote.status != Quote.Status.OPEN:
         raise ValidationError("This quote is no longer open: a newer one replaced it, or it "
@@ -254,7 +258,12 @@ def quote_accept(
         "quote.accept",
         "patient",
         quote.patient_id,
-        detail={"quote": quote.pk, "digest": quote.digest, "package": package.pk},
+        detail={
+            "quote": quote.pk,
+            "digest": quote.digest,
+            "package": package.pk,
+            "in_person": actor.role is not Role.PATIENT,
+        },
     )
     return package
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 
 from needlepoint.accounts.models import User
+from needlepoint.cli.demo_billing import seed_billing
 from needlepoint.cli.demo_calendar import seed_calendar
 from needlepoint.cli.demo_clinical import seed_histories
 from needlepoint.cli.demo_people import PATIENTS, PORTAL_PATIENT, demo_email, demo_patient
@@ -131,6 +132,7 @@ def seed_demo(password: str) -> list[tuple[str, str]]:
     seed_histories(clinics["demo"])
     _seed_sms_consents(clinics["demo"])
     seed_calendar(clinics["demo"], _creator(clinics["demo"]))
+    seed_billing(clinics["demo"])
     return accounts
 
 

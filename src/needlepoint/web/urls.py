@@ -83,6 +83,11 @@ urlpatterns = [
     path("clinic/billing/", billing.billing_settings, name="billing-settings"),
     path("patients/<str:patient_id>/billing/", billing.patient_billing, name="patient-billing"),
     path("courses/<int:course_id>/quote/", billing.quote_create, name="quote-create"),
+    path(
+        "quotes/<int:quote_id>/accept/",
+        billing.quote_accept_in_person,
+        name="quote-accept-in-person",
+    ),
     path("packages/<int:package_id>/payments/", billing.payment_record, name="payment-record"),
     path("packages/<int:package_id>/refunds/", billing.refund_record, name="refund-record"),
     path("packages/<int:package_id>/invoice/", billing.invoice_issue, name="invoice-issue"),

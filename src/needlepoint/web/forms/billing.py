@@ -12,7 +12,7 @@ from needlepoint.domain.knowledge import Knowledge
 
 
 def percent_field(**kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(min_value=0, max_value=100, max_digits=5, decimal_places=2, **kwargs)
+    return forms.DecimalField(min_value=0, max_value=100, max_digits=6, decimal_places=3, **kwargs)
 
 
 def amount_field(**kwargs: Any) -> forms.DecimalField:

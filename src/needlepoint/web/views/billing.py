@@ -68,6 +68,8 @@ def _patient_page(
             if live:
                 row["credit_form"] = form(CreditNoteForm, f"credit-{live.pk}")
             row["invoice_form"] = form(forms.Form, f"invoice-{pk}")
+        elif course.open_quote:
+            row["accept_form"] = form(forms.Form, f"accept-{course.open_quote.pk}")
         rows.append(row)
     context = {
         "billing": billing,
@@ -157,6 +159,21 @@ def credit_note_issue(request: HttpRequest, actor: Actor, invoice_id: int) -> Ht
         request, actor, invoice.patient_id, form,
         lambda **data: services.credit_note_issue(actor, invoice_id, **data),
         "Credit note issued: the invoice is cancelled.",
+    )  # fmt: skip
+
+
+@require_POST
+@with_actor(Permission.BILLING_RECORD)
+def quote_accept_in_person(request: HttpRequest, actor: Actor, quote_id: int) -> HttpResponse:
+    quote = selectors.quote_in_scope(actor, quote_id, Permission.BILLING_RECORD)
+    form = forms.Form(request.POST, prefix=f"accept-{quote_id}")
+    return _act(
+        request, actor, quote.patient_id, form,
+        lambda: services.quote_accept(
+            actor, quote_id, digest=request.POST.get("digest", ""), ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        ),
+        "Acceptance recorded: the package is set up.",
     )  # fmt: skip
 
 
