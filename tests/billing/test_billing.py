@@ -223,3 +223,12 @@ def test_erasing_a_record_created_in_error_takes_its_money_rows(admin, front_des
     patient_erase(as_actor(admin), package.patient_id, "Duplicate record", created_in_error=True)
     assert not Invoice.objects.exists()
     assert not Quote.objects.exists()
+
+
+def test_a_patient_records_no_money_on_their_own_package(portal_patient, package):
+    patient = as_actor(portal_patient)
+    with pytest.raises(PermissionDenied):
+        services.payment_record(patient, package.pk, amount=Decimal(1), method="cash")
+    with pytest.raises(PermissionDenied):
+        services.invoice_issue(patient, package.pk)
+    assert selectors.access_course_billing(patient, package.course_id).package is not None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from needlepoint.billing import services as billing
 from needlepoint.checkins.services import checkin_submit
 from needlepoint.courses.models import Assessment
 from needlepoint.intakes.answers import intake_from_json
@@ -33,6 +35,7 @@ def world(admin: Any, practitioner: Any, front_desk: Any, portal_patient: Any,
     photo = photo_upload(actor, close_up(), "cheek.jpg", session_id=session.pk, keep_anyway=True)
     checkin = checkin_submit(as_actor(portal_patient), reported({"bleeding": True}))
     other_session = treated_session(as_actor(other_practitioner), other_patient.pk)
+    money = _money(admin, front_desk, portal_patient, session.course_id)
     ids = {
         "patient_id": portal_patient.pk,
         "session_id": session.pk,
@@ -62,7 +65,27 @@ def world(admin: Any, practitioner: Any, front_desk: Any, portal_patient: Any,
             email="prospect@example.test",
         ).pk,
     }
+    ids |= money
     return {"ids": ids, "other_session": other_session, "other_patient": other_patient}
+
+
+def _money(admin: Any, front_desk: Any, patient: Any, course_id: int) -> dict[str, Any]:
+    """The course quoted, accepted by the patient, part paid and invoiced."""
+    prices = {code: {"amount": "100.00"} for code in ("subcision", "tca_cross", "prp")}
+    prices |= {code: {"amount": "100.00"} for code in ("vascular_laser", "chemical_peel")}
+    billing.billing_profile_update(
+        as_actor(admin), legal_name="Demo Clinic LLC", legal_address="1 Main St",
+        adjunct_prices=prices,
+    )  # fmt: skip
+    desk = as_actor(front_desk)
+    quote = billing.quote_create(desk, course_id)
+    package = billing.quote_accept(as_actor(patient), quote.pk, digest=quote.digest, ip=None)
+    payment = billing.payment_record(desk, package.pk, amount=Decimal(100), method="cash")
+    invoice = billing.invoice_issue(desk, package.pk)
+    return {
+        "quote_id": quote.pk, "package_id": package.pk, "payment_id": payment.pk,
+        "invoice_id": invoice.pk,
+    }  # fmt: skip
 
 
 def _appointment(patient: Any, session: Any) -> Any:

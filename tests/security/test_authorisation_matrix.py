@@ -88,6 +88,13 @@ NEEDS: dict[str, Permission | None] = {
     "appointment_type_create": P.SCHEDULE_MANAGE,
     "working_hours_set": P.SCHEDULE_MANAGE,
     "closure_create": P.SCHEDULE_MANAGE,
+    "course_billing_read": P.BILLING_READ,
+    "quote_create": P.BILLING_RECORD,
+    "quote_accept": P.BILLING_RECORD,  # staff record an acceptance given in person
+    "payment_record": P.BILLING_RECORD,
+    "refund_record": P.BILLING_RECORD,
+    "invoice_issue": P.BILLING_RECORD,
+    "credit_note_issue": P.BILLING_RECORD,
 }
 # What each write sends over the body its request schema gives (`bodies.py`): the world's
 # records where the domain needs a real one ("{session_id}"), values the domain accepts.
@@ -143,10 +150,17 @@ BODIES: dict[str, dict[str, Any]] = {
     "appointment_type_create": {"minutes": 30},
     "working_hours_set": {},
     "closure_create": {"ends_at": "2099-01-01T00:00:00+00:00"},
+    "quote_create": {},  # the world's quote is accepted: a 422
+    "quote_accept": {"digest": "0" * 64},
+    "payment_record": {"method": "cash", "amount": "1.00"},
+    "refund_record": {"method": "cash", "amount": "1.00", "note": "Goodwill."},
+    "invoice_issue": {},  # the world's package is invoiced: a 422
+    "credit_note_issue": {"reason": "Issued in error."},
 }
 # Reads a patient makes of their own record with their own read right (Actor.record_permission).
 PATIENT_OWN = {"aftercare_read", "handout_read", "patient_photo_list", "photo_compare"}
 PATIENT_OWN |= {"photo_read", "photo_image_read", "consent_list"}
+PATIENT_OWN |= {"course_billing_read", "quote_accept"}  # their own money, their own quote
 REFUSED = {401, 403, 404, 405}
 
 

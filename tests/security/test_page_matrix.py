@@ -38,6 +38,13 @@ FORMS: dict[str, dict[str, str]] = {
     "portal/appointments/<int:appointment_id>/cancel/": {"revision": "0"},
     "appointments/<int:appointment_id>/move/": {"starts_at": "2030-03-04T12:00", "revision": "0"},
     "appointments/<int:appointment_id>/status/": {"status": "cancelled", "revision": "0"},
+    "courses/<int:course_id>/quote/": {},
+    "quotes/<int:quote_id>/accept/": {"digest": "0" * 64},
+    "packages/<int:package_id>/payments/": {"method": "cash", "amount": "1.00"},
+    "packages/<int:package_id>/refunds/": {"method": "cash", "amount": "1.00", "note": "x"},
+    "packages/<int:package_id>/invoice/": {},
+    "invoices/<int:invoice_id>/credit-note/": {"reason": "Issued in error."},
+    "portal/quotes/<int:quote_id>/accept/": {"digest": "0" * 64},
 }
 
 

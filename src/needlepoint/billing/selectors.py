@@ -38,7 +38,9 @@ def billing_profile(clinic: Clinic) -> BillingProfile:
 
 
 def _scoped(actor: Actor, queryset: QuerySet[M], pk: object, *, permission: Permission) -> M:
-    actor.require(actor.record_permission(permission))
+    """The row if the actor holds `permission` (readers pass `actor.record_permission(...)`,
+    so a patient reads their own rows and writes none they may not)."""
+    actor.require(permission)
     queryset = queryset.filter(clinic=actor.clinic)
     if actor.role is Role.PATIENT:
         queryset = queryset.filter(patient_id=actor.patient_id)
@@ -175,13 +177,13 @@ def access_patient_billing(actor: Actor, patient_id: object) -> PatientBilling:
 
 
 def access_invoice(actor: Actor, invoice_id: object) -> Invoice:
-    invoice = invoice_in_scope(actor, invoice_id, Permission.BILLING_READ)
+    invoice = invoice_in_scope(actor, invoice_id, actor.record_permission(Permission.BILLING_READ))
     audit_read(actor, "invoice.read", "patient", invoice.patient_id, detail={"invoice": invoice.pk})
     return invoice
 
 
 def access_receipt(actor: Actor, payment_id: object) -> Payment:
-    payment = payment_in_scope(actor, payment_id, Permission.BILLING_READ)
+    payment = payment_in_scope(actor, payment_id, actor.record_permission(Permission.BILLING_READ))
     audit_read(actor, "receipt.read", "patient", payment.patient_id, detail={"payment": payment.pk})
     return payment
 
