@@ -90,6 +90,12 @@ def test_a_deferring_answer_books_nothing_and_keeps_the_answers(
     assert latest.screening.verdict == "defer"
     stopped = AuditEvent.objects.get(action="appointment.portal_stopped")
     assert stopped.detail["screening"] == latest.screening.pk
+    # The practitioner's day shows it until a practitioner decides or the patient is re-screened.
+    dashboard = signed_in(practitioner).get("/dashboard/").content.decode()
+    assert f"Blocked screening: {portal_patient.full_name}" in dashboard
+    booking_services.self_book(actor, second.pk, start, _answers(portal_patient))
+    dashboard = signed_in(practitioner).get("/dashboard/").content.decode()
+    assert f"Blocked screening: {portal_patient.full_name}" not in dashboard
 
 
 def test_a_recalled_lot_used_on_the_patient_stops_online_booking(

@@ -60,7 +60,7 @@ def rescreen_stop(verdict: Verdict) -> BookingStop | None:
     return BookingStop(
         "rescreen",
         "Nothing has been booked. From your answers, your clinic needs to speak with you "
-        "before this session. Please call the clinic: your answers have been sent to them.",
+        "before this session. Please call the clinic; they can see your answers.",
         (verdict.value,),
     )
 

@@ -14,13 +14,13 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from needlepoint.checkins.models import Alert
 from needlepoint.clinics.actors import Actor
-from needlepoint.clinics.roles import Permission
+from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import OPEN_SESSION_STATUSES, Session
 from needlepoint.courses.selectors import clinic_day
 from needlepoint.intakes.models import BLOCKING_VERDICTS, Override, Screening
@@ -154,17 +154,36 @@ def _alerts(actor: Actor, page: int) -> tuple[list[Any], bool]:
 
 
 def _screenings(actor: Actor, page: int) -> tuple[list[Any], bool]:
-    """Blocking screenings, not overridden, that a scheduled session waits on.
+    """Blocking screenings, not overridden, that a scheduled session waits on: the session's
+    own (re-screened to start), or the patient's latest when they answered it themselves in
+    the portal (a booking it stopped) while a session of theirs is scheduled.
 
-    A scheduled session has a screening only once it was re-screened to start, so it starts
-    from those sessions (a partial index holds only them: a handful, however many blocking
-    screenings the clinic's history has) rather than from every blocking screening."""
+    A scheduled session has a screening only once it was re-screened to start, so the first
+    kind starts from those sessions (a partial index holds only them: a handful, however many
+    blocking screenings the clinic's history has); the second from the blocking screenings
+    (their own partial index), of which a newer screening of the patient takes each off."""
     rescreened = Session.objects.filter(
         clinic=actor.clinic, status=Session.Status.SCHEDULED, screening__isnull=False
     )
     waiting = list(rescreened.order_by().values_list("screening_id", flat=True))
+    answered_in_portal = Q(
+        Exists(
+            Session.objects.filter(
+                clinic=actor.clinic, patient=OuterRef("patient"), status=Session.Status.SCHEDULED
+            )
+        ),
+        ~Exists(
+            Screening.objects.filter(
+                clinic=actor.clinic,
+                patient=OuterRef("patient"),
+                screened_at__gt=OuterRef("screened_at"),
+            )
+        ),
+        intake__recorded_by_role=Role.PATIENT.value,
+    )
     rows = (
-        Screening.objects.filter(clinic=actor.clinic, verdict__in=BLOCKING_VERDICTS, pk__in=waiting)
+        Screening.objects.filter(clinic=actor.clinic, verdict__in=BLOCKING_VERDICTS)
+        .filter(Q(pk__in=waiting) | answered_in_portal)
         .exclude(Exists(Override.objects.filter(screening=OuterRef("pk"))))
         .select_related("patient")
         .order_by("-screened_at", "-pk")
