@@ -71,6 +71,8 @@ def test_portal_check_ins_reach_the_clinic(browser, live_server, page, practitio
     page.get_by_label("Description").fill("Fever 38.4 °C on day 0; reviewed same day.")
     page.get_by_role("button", name="Record adverse event").click()
     expect(page.get_by_role("status")).to_contain_text("Adverse event recorded: Infection")
+    # The page loads its photos after it: let that request end before the database is reset.
+    expect(page.locator("#checkin-photos")).not_to_contain_text("Loading")
     event = AdverseEvent.objects.get()
     assert event.alert is not None
     assert event.alert.status == Alert.Status.ACKNOWLEDGED
