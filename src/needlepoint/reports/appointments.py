@@ -19,7 +19,7 @@ from needlepoint.domain.scheduling import Span, local_day, open_spans, subtract
 from needlepoint.reports.csv import Table
 from needlepoint.safety.audit import audit_read
 from needlepoint.scheduling import selectors as scheduling
-from needlepoint.scheduling.models import Appointment, Closure, WorkingHours
+from needlepoint.scheduling.models import Appointment, WorkingHours
 from needlepoint.scheduling.selectors import hours_by_staff
 
 LONGEST = timedelta(days=92)
@@ -123,11 +123,7 @@ def appointment_report(actor: Actor, first: date, last: date) -> AppointmentRepo
     starts, ends = local_day(first, zone).starts_at, local_day(last, zone).ends_at
     practitioners = scheduling.practitioners(actor)
     hours = hours_by_staff(WorkingHours.objects.filter(clinic=clinic))
-    closures = list(
-        Closure.objects.filter(
-            clinic=clinic, room__isnull=True, starts_at__lt=ends, ends_at__gt=starts
-        ).values_list("staff_id", "starts_at", "ends_at")
-    )
+    closures = scheduling.closures_between(actor, starts, ends)
     tallies: dict[tuple[date, int], Tally] = defaultdict(Tally)
     held: dict[int, list[Span]] = defaultdict(list)
     rows = Appointment.objects.filter(
@@ -138,8 +134,7 @@ def appointment_report(actor: Actor, first: date, last: date) -> AppointmentRepo
         if status in HELD:
             held[staff_id].append(Span(procedure_starts_at, procedure_ends_at))
     for staff in practitioners:
-        # The clinic's closures (no practitioner named) close everyone's hours.
-        closed = [Span(s, e) for who, s, e in closures if who in (None, staff.pk)]
+        closed = scheduling.closed_for(closures, staff_id=staff.pk)
         for day in _days(first, last):
             opened = open_spans(day, hours.get(staff.pk, []), closed, zone)
             booked = subtract(opened, subtract([local_day(day, zone)], held[staff.pk]))

@@ -117,13 +117,13 @@ def hours_by_staff(rows: Iterable[WorkingHours]) -> dict[int, list[Hours]]:
     return by_staff
 
 
-def _closures(actor: Actor, starts_at: datetime, ends_at: datetime) -> list[Closure]:
+def closures_between(actor: Actor, starts_at: datetime, ends_at: datetime) -> list[Closure]:
     return list(
         Closure.objects.filter(clinic=actor.clinic, starts_at__lt=ends_at, ends_at__gt=starts_at)
     )
 
 
-def _closed_for(
+def closed_for(
     closures: Iterable[Closure], *, staff_id: int | None = None, room_id: int | None = None
 ) -> list[Span]:
     """The closures that close a practitioner or a room: their own and the clinic's."""
@@ -145,8 +145,8 @@ def _days(starts_at: datetime, ends_at: datetime, actor: Actor) -> list[date]:
 def working_spans(actor: Actor, staff: Staff, starts_at: datetime, ends_at: datetime) -> list[Span]:
     """The practitioner's open hours on the days around a time, less closures."""
     hours = hours_by_staff(WorkingHours.objects.filter(clinic=actor.clinic, staff=staff))[staff.pk]
-    closed = _closed_for(
-        _closures(actor, starts_at - timedelta(days=1), ends_at + timedelta(days=1)),
+    closed = closed_for(
+        closures_between(actor, starts_at - timedelta(days=1), ends_at + timedelta(days=1)),
         staff_id=staff.pk,
     )
     return [
@@ -231,7 +231,7 @@ def access_calendar(
         local_day(first_day, zone).starts_at,
         local_day(first_day + timedelta(days=days - 1), zone).ends_at,
     )
-    closures = _closures(actor, span.starts_at, span.ends_at)
+    closures = closures_between(actor, span.starts_at, span.ends_at)
     reservations = _reservations(actor, span)
     day_list = [first_day + timedelta(days=n) for n in range(days)]
     columns: dict[tuple[int, date], Column]
@@ -248,7 +248,7 @@ def access_calendar(
                 day,
                 room.pk,
                 room.name,
-                subtract([local_day(day, zone)], _closed_for(closures, room_id=room.pk)),
+                subtract([local_day(day, zone)], closed_for(closures, room_id=room.pk)),
             )
             for room in chosen
             for day in day_list
@@ -267,7 +267,7 @@ def access_calendar(
                 day,
                 member.pk,
                 str(member.user),
-                open_spans(day, hours[member.pk], _closed_for(closures, staff_id=member.pk), zone),
+                open_spans(day, hours[member.pk], closed_for(closures, staff_id=member.pk), zone),
             )
             for member in staff
             for day in day_list
@@ -339,7 +339,7 @@ class FreeSlots:
         self.hours = hours_by_staff(WorkingHours.objects.filter(clinic=actor.clinic, staff=staff))[
             staff.pk
         ]
-        self.closures = _closures(actor, span.starts_at, span.ends_at)
+        self.closures = closures_between(actor, span.starts_at, span.ends_at)
         self.held = list(
             Reservation.objects.meeting(span.starts_at, span.ends_at)
             .filter(
@@ -363,12 +363,10 @@ class FreeSlots:
                 if (staff_id is not None and st == staff_id)
                 or (room_id is not None and rm == room_id)
             ]
-            return tuple(mine + _closed_for(self.closures, staff_id=staff_id, room_id=room_id))
+            return tuple(mine + closed_for(self.closures, staff_id=staff_id, room_id=room_id))
 
         worked = tuple(
-            open_spans(
-                day, self.hours, _closed_for(self.closures, staff_id=r.practitioner.pk), zone
-            )
+            open_spans(day, self.hours, closed_for(self.closures, staff_id=r.practitioner.pk), zone)
         )
         needs = [Need(numbing, procedure, busy(staff_id=r.practitioner.pk), worked)]
         if r.numbing_room is not None and numbing:

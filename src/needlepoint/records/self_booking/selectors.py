@@ -43,9 +43,9 @@ from needlepoint.scheduling.models import (
 )
 from needlepoint.scheduling.selectors import (
     SLOT_STEP,
-    _closed_for,
-    _closures,
     appointment_in_scope,
+    closed_for,
+    closures_between,
     course_interval_rule,
     course_neighbours,
     hours_by_staff,
@@ -281,7 +281,7 @@ def _free_slots(
     first_day = offered.starts_at.astimezone(zone).date()
     last_day = offered.ends_at.astimezone(zone).date()
     whole = Span(local_day(first_day, zone).starts_at, local_day(last_day, zone).ends_at)
-    closures = _closures(actor, whole.starts_at, whole.ends_at)
+    closures = closures_between(actor, whole.starts_at, whole.ends_at)
     held = Reservation.objects.filter(
         clinic=actor.clinic, live=True, starts_at__lt=whole.ends_at, ends_at__gt=whole.starts_at
     )
@@ -293,11 +293,11 @@ def _free_slots(
     ):
         key = ("staff", staff_id) if staff_id is not None else ("room", room_id)
         busy[key].append(Span(starts_at, ends_at))
-    closed = {member.pk: _closed_for(closures, staff_id=member.pk) for member in staff}
+    closed = {member.pk: closed_for(closures, staff_id=member.pk) for member in staff}
     for member in staff:
         busy["staff", member.pk] += closed[member.pk]
     for room in rooms:
-        busy["room", room.pk] += _closed_for(closures, room_id=room.pk)
+        busy["room", room.pk] += closed_for(closures, room_id=room.pk)
     numbing = timedelta(minutes=appointment_type.numbing_minutes)
     procedure = timedelta(minutes=appointment_type.minutes)
 
