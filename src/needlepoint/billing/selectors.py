@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
-
-from django.db.models import QuerySet
 
 from needlepoint.billing.models import BillingProfile, Invoice, Package, Payment, Quote
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Clinic
-from needlepoint.clinics.records import OutOfScope, record_key
-from needlepoint.clinics.roles import Permission, Role
+from needlepoint.clinics.records import record_in_scope
+from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Course, Session
 from needlepoint.courses.selectors import course_in_scope
 from needlepoint.domain.billing import Balance, Usage, balance
 from needlepoint.patients.models import Patient
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.safety.audit import audit_read
-
-M = TypeVar("M", Quote, Package, Payment, Invoice)
 
 SERIES_PREFIX = {"invoice": "INV", "credit_note": "CN", "receipt": "RC"}
 
@@ -37,28 +32,14 @@ def billing_profile(clinic: Clinic) -> BillingProfile:
     return found or BillingProfile(clinic=clinic)
 
 
-def _scoped(actor: Actor, queryset: QuerySet[M], pk: object, *, permission: Permission) -> M:
-    """The row if the actor holds `permission` (readers pass `actor.record_permission(...)`,
-    so a patient reads their own rows and writes none they may not)."""
-    actor.require(permission)
-    queryset = queryset.filter(clinic=actor.clinic)
-    if actor.role is Role.PATIENT:
-        queryset = queryset.filter(patient_id=actor.patient_id)
-    key = record_key(pk)
-    found = queryset.filter(pk=key).first()
-    if found is None:
-        raise OutOfScope("record", key, object_type=queryset.model._meta.model_name or "record")
-    return found
-
-
 def quote_in_scope(actor: Actor, quote_id: object, permission: Permission) -> Quote:
-    return _scoped(
+    return record_in_scope(
         actor, Quote.objects.select_related("course", "patient"), quote_id, permission=permission
     )
 
 
 def package_in_scope(actor: Actor, package_id: object, permission: Permission) -> Package:
-    return _scoped(
+    return record_in_scope(
         actor,
         Package.objects.select_related("course", "patient", "quote"),
         package_id,
@@ -67,7 +48,7 @@ def package_in_scope(actor: Actor, package_id: object, permission: Permission) -
 
 
 def invoice_in_scope(actor: Actor, invoice_id: object, permission: Permission) -> Invoice:
-    return _scoped(
+    return record_in_scope(
         actor,
         Invoice.objects.select_related("patient", "credits"),
         invoice_id,
@@ -76,7 +57,7 @@ def invoice_in_scope(actor: Actor, invoice_id: object, permission: Permission) -
 
 
 def payment_in_scope(actor: Actor, payment_id: object, permission: Permission) -> Payment:
-    return _scoped(
+    return record_in_scope(
         actor, Payment.objects.select_related("patient", "package"), payment_id,
         permission=permission,
     )  # fmt: skip

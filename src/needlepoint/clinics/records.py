@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, QuerySet
 from django.http import Http404
+
+if TYPE_CHECKING:
+    from needlepoint.clinics.actors import Actor
+    from needlepoint.clinics.roles import Permission
+
+M = TypeVar("M", bound=Model)
 
 MAX_KEY = 2**63 - 1  # the largest id the databases store
 
@@ -24,3 +33,20 @@ def record_key(value: object, what: str = "record") -> int:
     if not 0 < key <= MAX_KEY:
         raise Http404(f"No such {what}.")
     return key
+
+
+def record_in_scope(actor: Actor, queryset: QuerySet[M], pk: object, permission: Permission) -> M:
+    """A row of patient data by its id, once the actor holds `permission`: of the actor's
+    clinic, and for a patient their own (readers pass `actor.record_permission(...)`, so a
+    patient reads their own rows and writes none they may not). Else OutOfScope."""
+    from needlepoint.clinics.roles import Role
+
+    actor.require(permission)
+    queryset = queryset.filter(clinic=actor.clinic)
+    if actor.role is Role.PATIENT:
+        queryset = queryset.filter(patient_id=actor.patient_id)
+    key = record_key(pk)
+    found = queryset.filter(pk=key).first()
+    if found is None:
+        raise OutOfScope("record", key, object_type=queryset.model._meta.model_name or "record")
+    return found

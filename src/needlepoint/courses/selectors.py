@@ -11,8 +11,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Staff
-from needlepoint.clinics.records import OutOfScope, record_key
-from needlepoint.clinics.roles import Permission, Role
+from needlepoint.clinics.records import record_in_scope
+from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.intakes.models import Screening
 from needlepoint.patients.selectors import patient_in_scope
@@ -23,25 +23,15 @@ from needlepoint.safety.selectors import lot_in_scope
 M = TypeVar("M", Assessment, Course, Session)
 
 
-def _scoped(actor: Actor, queryset: QuerySet[M], permission: Permission, pk: object) -> M:
-    actor.require(permission)
-    queryset = queryset.filter(clinic=actor.clinic)
-    if actor.role is Role.PATIENT:
-        queryset = queryset.filter(patient_id=actor.patient_id)
-    key = record_key(pk)
-    found = queryset.filter(pk=key).first()
-    if found is None:
-        raise OutOfScope("record", key, object_type=queryset.model._meta.model_name or "record")
-    return found
-
-
 def assessment_in_scope(actor: Actor, assessment_id: object, permission: Permission) -> Assessment:
-    return _scoped(actor, Assessment.objects.select_related("patient"), permission, assessment_id)
+    return record_in_scope(
+        actor, Assessment.objects.select_related("patient"), assessment_id, permission
+    )
 
 
 def course_in_scope(actor: Actor, course_id: object, permission: Permission) -> Course:
-    return _scoped(
-        actor, Course.objects.select_related("patient", "assessment"), permission, course_id
+    return record_in_scope(
+        actor, Course.objects.select_related("patient", "assessment"), course_id, permission
     )
 
 
@@ -52,7 +42,7 @@ def session_in_scope(actor: Actor, session_id: object, permission: Permission) -
     queryset = Session.objects.select_related(
         "patient", "course", "screening", "cartridge_lot"
     ).prefetch_related(Prefetch("practitioner", staff), Prefetch("signed_by", staff))
-    return _scoped(actor, queryset, permission, session_id)
+    return record_in_scope(actor, queryset, session_id, permission)
 
 
 def access_session(actor: Actor, session_id: object) -> Session:
