@@ -3,11 +3,14 @@ page's view of it, the portal's acceptance, and who may do what."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from needlepoint.billing import services
 from needlepoint.billing.models import BillingProfile, Package, Payment, Quote
 from needlepoint.billing.selectors import billing_profile
 from needlepoint.patients.consents import consent_template_publish
+from needlepoint.patients.models import Consent
 from tests.conftest import as_actor, read_actions, signed_in
 
 
@@ -116,6 +119,33 @@ def test_the_treatment_consent_shows_the_course_and_its_quoted_price(admin, port
     photo = signed_in(admin).get(f"/patients/{portal_patient.pk}/consents/sign/photo/")
     assert photo.status_code == 200
     assert "data-course-terms" not in photo.content.decode()
+
+
+def test_the_signed_treatment_consent_keeps_the_terms_shown_and_refuses_changed_ones(
+    admin, front_desk, portal_patient, quote
+):
+    template = consent_template_publish(as_actor(admin), "treatment", "Treatment", "I consent.")
+    client = signed_in(portal_patient)
+    url = "/portal/consents/sign/treatment/"
+    shown = re.search(r'name="terms_digest" value="(\w+)"', client.get(url).content.decode())
+    assert shown is not None
+    form = {"template_id": template.pk, "signed_name": portal_patient.full_name}
+    services.quote_create(as_actor(front_desk), quote.course_id, discount_percent=Decimal(20))
+    refused = client.post(url, {**form, "terms_digest": shown.group(1)})
+    assert refused.status_code == 302
+    assert refused["Location"] == url
+    assert not Consent.objects.exists()
+    shown = re.search(r'name="terms_digest" value="(\w+)"', client.get(url).content.decode())
+    assert shown is not None
+    client.post(url, {**form, "terms_digest": shown.group(1)})
+    terms = Consent.objects.get().terms
+    assert (terms["course"], terms["sessions_planned"], terms["currency"]) == (
+        quote.course_id,
+        4,
+        "USD",
+    )
+    assert terms["quote"]["version"] == 2
+    assert Decimal(terms["total"]) < Decimal("1803.89")  # the discounted quote, as shown
 
 
 def test_front_desk_records_an_acceptance_in_person(front_desk, portal_patient, quote):

@@ -3,6 +3,8 @@ audited as reads of the patient they concern."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -182,6 +184,28 @@ class CourseTerms:
         if self.quote is not None:
             return Decimal(self.quote.total)
         return Decimal(self.course.sessions_planned * self.course.price_per_session)
+
+    def as_signed(self) -> dict[str, object]:
+        """What a signed consent keeps of them: the course, its price and the quote."""
+        course, quote = self.course, self.quote
+        return {
+            "course": course.pk,
+            "sessions_planned": course.sessions_planned,
+            "interval_weeks": course.interval_weeks,
+            "zones": {zone: planned.get("depth_mm") for zone, planned in course.zones.items()},
+            "adjuncts": list(course.adjuncts),
+            "price_per_session": str(course.price_per_session),
+            "currency": course.currency,
+            "total": str(self.total),
+            "quote": None if quote is None else {"id": quote.pk, "version": quote.version,
+                                                 "status": quote.status},
+        }  # fmt: skip
+
+    @property
+    def digest(self) -> str:
+        """Names the terms shown, so a signature is refused if they changed meanwhile."""
+        shown = json.dumps(self.as_signed(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(shown.encode()).hexdigest()
 
 
 def access_course_terms(actor: Actor, patient_id: object) -> CourseTerms | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -126,13 +126,15 @@ def consent_sign(
     ip: str | None = None,
     signer: str = Consent.Signer.PATIENT,
     signer_relationship: str = "",
+    terms: Mapping[str, object] | None = None,
 ) -> Consent:
     """Record a signature on the active version of a consent template.
 
     The typed name is the signature and always required: the patient's full name as on
     their record, or, for a representative (`signer`), their own full name and how they are
     related to the patient. A drawn signature (PNG data URL, at most 200 kB) may accompany it.
-    `ip` is the client address as the server saw it.
+    `ip` is the client address as the server saw it; `terms`, the course and price a treatment
+    consent was shown with, are kept with it.
     """
     patient = patient_in_scope(actor, patient_id, Permission.CONSENT_RECORD)
     template = consent_template_in_scope(actor, template_id)
@@ -167,6 +169,7 @@ def consent_sign(
         signed_at=timezone.now(),
         signed_ip=ip or None,
         photo_uses=uses,
+        terms=dict(terms or {}),
         recorded_by=actor.user,
     )
     consent.full_clean(exclude=["clinic", "patient", "template", "recorded_by"])
@@ -184,6 +187,7 @@ def consent_sign(
             "photo_uses": uses,
             "drawn": bool(signature_drawing),
             "signer": signer,
+            "terms": bool(terms),
         },
     )
     return consent

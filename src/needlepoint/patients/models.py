@@ -185,6 +185,11 @@ class Consent(models.Model):
     signed_at = models.DateTimeField()
     signed_ip = models.GenericIPAddressField(null=True, blank=True)
     photo_uses = models.JSONField(default=list, blank=True)
+    terms = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="A treatment consent's course and price as shown when it was signed.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

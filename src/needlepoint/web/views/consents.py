@@ -195,6 +195,21 @@ def _consent_sign(
             "version and sign again.",
         )
         return redirect(request.path)
+    terms = (
+        access_course_terms(actor, patient.pk)
+        if kind == ConsentKind.TREATMENT
+        and allows(actor.role, actor.record_permission(Permission.BILLING_READ))
+        else None
+    )
+    signed_terms = terms.as_signed() if terms is not None else {}
+    terms_digest = terms.digest if terms is not None else ""
+    if request.method == "POST" and request.POST.get("terms_digest", "") != terms_digest:
+        messages.error(
+            request,
+            "The course or its price changed while this consent was open. Please read it "
+            "again and sign.",
+        )
+        return redirect(request.path)
     form = ConsentSignForm(
         request.POST or None,
         kind=kind,
@@ -205,7 +220,7 @@ def _consent_sign(
         consent = submit(
             form,
             lambda template_id, **data: consents.consent_sign(
-                actor, patient.pk, template_id, ip=client_ip(request), **data
+                actor, patient.pk, template_id, ip=client_ip(request), terms=signed_terms, **data
             ),
         )
         if consent is not None:
@@ -223,10 +238,8 @@ def _consent_sign(
         "photo_uses": photo_uses,
         "portal": actor.role is Role.PATIENT,
         "list_url": list_url,
-        "terms": access_course_terms(actor, patient.pk)
-        if kind == ConsentKind.TREATMENT
-        and allows(actor.role, actor.record_permission(Permission.BILLING_READ))
-        else None,
+        "terms": terms,
+        "terms_digest": terms_digest,
     }
     return render(request, "consents/sign.html", context)
 
