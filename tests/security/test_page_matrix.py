@@ -35,6 +35,8 @@ FORMS: dict[str, dict[str, str]] = {
     "consents/<str:consent_id>/countersign/": {},
     "patients/<str:patient_id>/confirm/": {},
     "requests/<int:request_id>/close/": {"status": "booked"},
+    "calendar/settings/rooms/<int:room_id>/in-use/": {"active": "0"},
+    "calendar/settings/types/<int:type_id>/in-use/": {"active": "0"},
     "portal/appointments/<int:appointment_id>/cancel/": {"revision": "0"},
     "appointments/<int:appointment_id>/move/": {"starts_at": "2030-03-04T12:00", "revision": "0"},
     "appointments/<int:appointment_id>/status/": {"status": "cancelled", "revision": "0"},

@@ -98,16 +98,18 @@ def practitioners(actor: Actor) -> list[Staff]:
     )
 
 
-def rooms(actor: Actor) -> list[Room]:
+def rooms(actor: Actor, *, retired: bool = False) -> list[Room]:
+    """The clinic's rooms in use (and those taken out of use, with `retired`)."""
     actor.require(Permission.CALENDAR_READ)
-    return list(Room.objects.filter(clinic=actor.clinic, active=True).order_by("name", "pk"))
+    found = Room.objects.filter(clinic=actor.clinic)
+    return list((found if retired else found.filter(active=True)).order_by("name", "pk"))
 
 
-def appointment_types(actor: Actor) -> list[AppointmentType]:
+def appointment_types(actor: Actor, *, retired: bool = False) -> list[AppointmentType]:
+    """The clinic's appointment types in use (and those taken out of use, with `retired`)."""
     actor.require(Permission.CALENDAR_READ)
-    return list(
-        AppointmentType.objects.filter(clinic=actor.clinic, active=True).order_by("name", "pk")
-    )
+    found = AppointmentType.objects.filter(clinic=actor.clinic)
+    return list((found if retired else found.filter(active=True)).order_by("name", "pk"))
 
 
 def hours_by_staff(rows: Iterable[WorkingHours]) -> dict[int, list[Hours]]:

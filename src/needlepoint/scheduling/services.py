@@ -477,6 +477,28 @@ def room_create(actor: Actor, *, name: str, kind: str = Room.Kind.TREATMENT) -> 
     return room
 
 
+# What the clinic's set-up can take out of use: (model, its name in the audit trail).
+SET_UP: dict[str, tuple[type[Room] | type[AppointmentType], str]] = {
+    "room": (Room, "room"),
+    "type": (AppointmentType, "appointment_type"),
+}
+
+
+@transaction.atomic
+def in_use_set(actor: Actor, what: str, key: object, *, active: bool) -> Room | AppointmentType:
+    """Take a room or an appointment type (`what`: "room" or "type") out of use, or back into
+    it. Out of use, it is offered for no new booking; appointments already booked keep it."""
+    actor.require(Permission.SCHEDULE_MANAGE)
+    if what not in SET_UP:
+        raise ValidationError({"what": "A room or an appointment type."})
+    model, name = SET_UP[what]
+    found = _in_clinic(actor, model, key, what, what)
+    found.active = active
+    found.save(update_fields=["active"])
+    audit_record(actor, f"{name}.{'restore' if active else 'retire'}", name, found.pk)
+    return found  # type: ignore[no-any-return]
+
+
 @transaction.atomic
 def appointment_type_create(
     actor: Actor, *, kind: str, name: str, minutes: int, numbing_minutes: int | None = None

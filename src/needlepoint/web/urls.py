@@ -212,6 +212,18 @@ urlpatterns = [
     path("calendar/feed/", calendar.staff_feed, name="staff-feed"),
     path("calendar/settings/", calendar.calendar_settings, name="calendar-settings"),
     path(
+        "calendar/settings/rooms/<int:room_id>/in-use/",
+        calendar.in_use_set,
+        {"what": "room"},
+        name="room-in-use",
+    ),
+    path(
+        "calendar/settings/types/<int:type_id>/in-use/",
+        calendar.in_use_set,
+        {"what": "type"},
+        name="type-in-use",
+    ),
+    path(
         "calendar/feed/<str:token>.ics",
         calendar.staff_calendar_feed,
         name="staff-calendar-feed",

@@ -432,7 +432,7 @@ def staff_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @with_actor(Permission.SCHEDULE_MANAGE)
 def calendar_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Rooms, appointment types, practitioners' hours and closures (clinic admins)."""
-    staff, rooms = selectors.practitioners(actor), selectors.rooms(actor)
+    staff, rooms = selectors.practitioners(actor), selectors.rooms(actor, retired=True)
     posted = request.POST.get("form") if request.method == "POST" else None
     data = request.POST if posted else None
     forms_ = {
@@ -456,8 +456,21 @@ def calendar_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
     context = {
         "forms": forms_,
         "rooms": rooms,
-        "types": selectors.appointment_types(actor),
+        "types": selectors.appointment_types(actor, retired=True),
         "practitioners": [(s, hours_text(setup.hours.get(s.pk, []))) for s in staff],
         "closures": setup.closures,
     }
     return render(request, "calendar/settings.html", context)
+
+
+@require_POST
+@with_actor(Permission.SCHEDULE_MANAGE)
+def in_use_set(request: HttpRequest, actor: Actor, what: str, **key: int) -> HttpResponse:
+    """Take a room or an appointment type out of use, or back into it."""
+    active = request.POST.get("active") == "1"
+    try:
+        found = services.in_use_set(actor, what, *key.values(), active=active)
+        messages.success(request, f"{found.name} is {'back in use' if active else 'out of use'}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("calendar-settings")
