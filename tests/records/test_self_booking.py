@@ -151,6 +151,10 @@ def test_moving_and_cancelling_keep_to_the_notice_and_to_the_patients_own(
     assert pages.get(f"/portal/appointments/{mine.pk}/move/").status_code == 404
     cancel = f"/portal/appointments/{mine.pk}/cancel/"
     assert pages.post(cancel, {"revision": mine.revision}).status_code == 404
+    tampered = signed_in(portal_patient).post(cancel, {"revision": "not-a-number"})
+    assert tampered.status_code == 302  # told the appointment changed, not a server error
+    mine.refresh_from_db()
+    assert mine.status == "booked"
 
     moved = booking_services.self_move(actor, mine.pk, slots[4], _answers(portal_patient), 0)
     assert moved.appointment is not None

@@ -75,6 +75,15 @@ def _chosen_time(request: HttpRequest) -> datetime | None:
     return chosen if chosen.tzinfo is not None else None
 
 
+def _revision(request: HttpRequest) -> int:
+    """The appointment's revision the page was shown at; one that is not a number matches
+    none, so the patient is told the appointment changed and shown it again."""
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return -1
+
+
 @with_actor(patients=True)
 def portal_booking_confirm(
     request: HttpRequest,
@@ -99,8 +108,9 @@ def portal_booking_confirm(
             answers = form.intake(actor.today)
             if session_id is not None:
                 return booking_services.self_book(actor, session_id, starts_at, answers)
-            revision = int(request.POST.get("revision") or 0)
-            return booking_services.self_move(actor, appointment_id, starts_at, answers, revision)
+            return booking_services.self_move(
+                actor, appointment_id, starts_at, answers, _revision(request)
+            )
 
         try:
             result = submit(form, book)
@@ -133,9 +143,7 @@ def _local(actor: Actor, moment: datetime) -> str:
 @with_actor(patients=True)
 def portal_cancel(request: HttpRequest, actor: Actor, appointment_id: int) -> HttpResponse:
     try:
-        stop = booking_services.self_cancel(
-            actor, appointment_id, int(request.POST.get("revision") or 0)
-        )
+        stop = booking_services.self_cancel(actor, appointment_id, _revision(request))
     except SlotTaken as changed:
         messages.warning(request, str(changed))
         return redirect("portal-appointments")
