@@ -241,8 +241,11 @@ def _reserve(actor: Actor, appointment: Appointment, plan: _Plan) -> None:
 
 
 def _announce(appointment: Appointment, change: str) -> None:
+    # Robust: a receiver that fails (a message that cannot be worded, say) is logged, and the
+    # booking already committed is answered as done.
     transaction.on_commit(
-        lambda: appointment_changed.send(Appointment, appointment=appointment, change=change)
+        lambda: appointment_changed.send(Appointment, appointment=appointment, change=change),
+        robust=True,
     )
 
 
