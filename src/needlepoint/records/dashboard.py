@@ -153,6 +153,10 @@ def _alerts(actor: Actor, page: int) -> tuple[list[Any], bool]:
     ], more
 
 
+# How long a blocking screening the patient answered in the portal stays on the day's list.
+PORTAL_SCREENING_SHOWN = timedelta(days=90)
+
+
 def _screenings(actor: Actor, page: int) -> tuple[list[Any], bool]:
     """Blocking screenings, not overridden, that a scheduled session waits on: the session's
     own (re-screened to start), or the patient's latest when they answered it themselves in
@@ -160,8 +164,10 @@ def _screenings(actor: Actor, page: int) -> tuple[list[Any], bool]:
 
     A scheduled session has a screening only once it was re-screened to start, so the first
     kind starts from those sessions (a partial index holds only them: a handful, however many
-    blocking screenings the clinic's history has); the second from the blocking screenings
-    (their own partial index), of which a newer screening of the patient takes each off."""
+    blocking screenings the clinic's history has); the second from the recent blocking
+    screenings (their own partial index, by time), of which a newer screening of the patient
+    takes each off. Past `PORTAL_SCREENING_SHOWN` the session's own re-screening at its start
+    is what shows it again."""
     rescreened = Session.objects.filter(
         clinic=actor.clinic, status=Session.Status.SCHEDULED, screening__isnull=False
     )
@@ -180,6 +186,7 @@ def _screenings(actor: Actor, page: int) -> tuple[list[Any], bool]:
             )
         ),
         intake__recorded_by_role=Role.PATIENT.value,
+        screened_at__gte=timezone.now() - PORTAL_SCREENING_SHOWN,
     )
     rows = (
         Screening.objects.filter(clinic=actor.clinic, verdict__in=BLOCKING_VERDICTS)
