@@ -220,6 +220,14 @@ def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:
             lambda d: d["outcomes.toml"]["outcome"][0]["when"].update(min_grade=7),
             r"outcomes\.toml: outcome\[0\]\.when\.min_grade: must be an integer from 1 to 4",
         ),
+        (
+            lambda d: d["outcomes.toml"]["progress"].update(months_after_last_session=[6, 3]),
+            r"outcomes\.toml: progress\.months_after_last_session: must rise, each once",
+        ),
+        (
+            lambda d: d["outcomes.toml"]["progress"].update(after_sessions=["first"]),
+            r"outcomes\.toml: progress\.after_sessions\[0\]: must be one of",
+        ),
     ],
 )
 def test_broken_knowledge_is_a_clear_error(change: Any, message: str) -> None:

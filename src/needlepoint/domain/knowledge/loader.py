@@ -81,7 +81,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
     with _reading(documents, "recovery.toml") as document:
         recovery, checkins, worsening, advice = read_recovery(document, findings, cite)
     with _reading(documents, "outcomes.toml") as document:
-        outcomes = read_outcomes(document, terms, cite)
+        outcomes, progress = read_outcomes(document, terms, cite)
     with _reading(documents, "charting.toml") as document:
         charting = read_charting(document, cite)
         appointment_times = read_appointment_times(document, cite)
@@ -105,6 +105,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         worsening=worsening,
         advice=advice,
         outcomes=outcomes,
+        progress=progress,
         charting=charting,
         appointment_times=appointment_times,
     )

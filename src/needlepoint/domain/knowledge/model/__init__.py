@@ -12,7 +12,7 @@ from needlepoint.domain.knowledge.model.booking import SelfBooking
 from needlepoint.domain.knowledge.model.charting import AppointmentTimes, ChartRules
 from needlepoint.domain.knowledge.model.common import Source
 from needlepoint.domain.knowledge.model.contraindications import Question, ScreeningRule
-from needlepoint.domain.knowledge.model.outcomes import PublishedOutcome
+from needlepoint.domain.knowledge.model.outcomes import ProgressSchedule, PublishedOutcome
 from needlepoint.domain.knowledge.model.planning import CourseDefaults, PlanRule, ScarType
 from needlepoint.domain.knowledge.model.recovery import (
     Advice,
@@ -46,6 +46,7 @@ class Knowledge:
     worsening: Worsening
     advice: Mapping[Level, Advice]
     outcomes: tuple[PublishedOutcome, ...]
+    progress: ProgressSchedule
     charting: ChartRules
     appointment_times: AppointmentTimes
     self_booking: SelfBooking = field(default_factory=SelfBooking)

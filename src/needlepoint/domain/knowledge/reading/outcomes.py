@@ -1,9 +1,14 @@
-"""outcomes.toml: published studies, each shown only for the scar types it treated."""
+"""outcomes.toml: published studies, each shown only for the scar types it treated, and the
+milestones of the patient's progress view."""
 
 from __future__ import annotations
 
 from needlepoint.domain.errors import InvalidInput
-from needlepoint.domain.knowledge.model.outcomes import PublishedOutcome
+from needlepoint.domain.knowledge.model.outcomes import (
+    AFTER_SESSIONS,
+    ProgressSchedule,
+    PublishedOutcome,
+)
 from needlepoint.domain.knowledge.reading.common import (
     BASIS,
     Document,
@@ -13,12 +18,34 @@ from needlepoint.domain.knowledge.reading.common import (
     read_criteria,
 )
 from needlepoint.domain.knowledge.reading.sources import Cite
-from needlepoint.domain.parsing import Fields, as_int, as_str, field_path
+from needlepoint.domain.parsing import Fields, as_choices, as_int, as_str, field_path
 
 
-def read_outcomes(document: Document, terms: Terms, cite: Cite) -> tuple[PublishedOutcome, ...]:
-    return Fields(document, "", required=("outcome",)).read(
+def read_outcomes(
+    document: Document, terms: Terms, cite: Cite
+) -> tuple[tuple[PublishedOutcome, ...], ProgressSchedule]:
+    fields = Fields(document, "", required=("outcome", "progress"))
+    outcomes = fields.read(
         "outcome", list_of, lambda value, path: _outcome(value, path, terms, cite)
+    )
+    return outcomes, fields.read("progress", _progress, cite)
+
+
+def _progress(value: object, path: str, cite: Cite) -> ProgressSchedule:
+    """One or both session milestones; the months after the last session rising, each 1 to
+    24 (none is allowed)."""
+    fields = Fields(value, path, required=("after_sessions", "months_after_last_session", *BASIS))
+    after_sessions = fields.read("after_sessions", as_choices, AFTER_SESSIONS)
+    months = fields.read(
+        "months_after_last_session", list_of, lambda item, at: as_int(item, at, 1, 24)
+    )
+    if list(months) != sorted(set(months)):
+        raise InvalidInput(fields.path_of("months_after_last_session"), "must rise, each once")
+    return ProgressSchedule(
+        after_sessions=after_sessions,
+        months_after_last_session=months,
+        sources=fields.read("sources", cite),
+        confidence=fields.read("confidence", as_confidence),
     )
 
 
