@@ -19,6 +19,7 @@ from needlepoint.domain.knowledge import (
 )
 from needlepoint.domain.knowledge.model.aftercare import Window
 from needlepoint.domain.knowledge.model.common import Confidence
+from needlepoint.domain.knowledge.model.measures import CLINIC_INSTRUMENT_SOURCE
 from needlepoint.domain.knowledge.model.planning import CLINIC_PRICE_SOURCE
 from needlepoint.domain.serialization import to_json
 
@@ -58,8 +59,11 @@ def test_every_source_is_cited_and_every_citation_exists(knowledge: Knowledge) -
     data = to_json(
         {key: getattr(knowledge, key) for key in knowledge.__dataclass_fields__ if key != "sources"}
     )
-    # a clinic's own price cites `clinic-price` once the clinic sets one
-    assert _cited_ids(data) | {CLINIC_PRICE_SOURCE} == set(knowledge.sources)
+    # a clinic's own price cites `clinic-price` once the clinic sets one, its own
+    # questionnaire `clinic-instrument` once it loads one
+    assert _cited_ids(data) | {CLINIC_PRICE_SOURCE, CLINIC_INSTRUMENT_SOURCE} == set(
+        knowledge.sources
+    )
 
 
 def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:

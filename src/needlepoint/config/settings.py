@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "needlepoint.intakes",
     "needlepoint.courses",
     "needlepoint.checkins",
+    "needlepoint.outcomes",
     "needlepoint.adverse_events",
     "needlepoint.billing",
     "needlepoint.notify",

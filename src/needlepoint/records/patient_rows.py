@@ -14,6 +14,7 @@ from needlepoint.checkins.models import Alert, AlertAction, CheckIn
 from needlepoint.courses.models import Addendum, Assessment, Course, Session
 from needlepoint.intakes.models import Acknowledgement, Intake, Override, Screening
 from needlepoint.notify.models import CalendarFeed, MailPreference, OutboxMessage, SmsConsent
+from needlepoint.outcomes.models import FollowUp, MeasureResponse
 from needlepoint.patients.models import Consent, ConsentRevocation, ConsultationRequest, Patient
 from needlepoint.photos.models import Photo
 from needlepoint.scheduling.models import Appointment, Reservation
@@ -42,6 +43,8 @@ PATIENT_ROWS: tuple[tuple[type[models.Model], str], ...] = (
     (Alert, "patient"),
     (AlertAction, "alert__patient"),
     (AdverseEvent, "patient"),
+    (MeasureResponse, "patient"),
+    (FollowUp, "patient"),
     (Photo, "patient"),
     (OutboxMessage, "patient"),
     (MailPreference, "patient"),

@@ -16,11 +16,13 @@ from importlib import resources
 
 from needlepoint.domain.errors import InvalidInput, KnowledgeError
 from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.measures import CLINIC_INSTRUMENT_SOURCE
 from needlepoint.domain.knowledge.model.planning import CLINIC_PRICE_SOURCE
 from needlepoint.domain.knowledge.reading.aftercare import read_aftercare
 from needlepoint.domain.knowledge.reading.charting import read_appointment_times, read_charting
 from needlepoint.domain.knowledge.reading.common import Document, Terms
 from needlepoint.domain.knowledge.reading.contraindications import read_screening
+from needlepoint.domain.knowledge.reading.measures import read_measures
 from needlepoint.domain.knowledge.reading.outcomes import read_outcomes
 from needlepoint.domain.knowledge.reading.planning import read_planning
 from needlepoint.domain.knowledge.reading.recovery import read_recovery
@@ -38,6 +40,7 @@ DOCUMENTS = (
     "recovery.toml",
     "outcomes.toml",
     "charting.toml",
+    "measures.toml",
 )
 
 
@@ -61,8 +64,9 @@ def read_documents() -> dict[str, Document]:
 def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
     with _reading(documents, "sources.toml") as document:
         sources = read_sources(document)
-        if CLINIC_PRICE_SOURCE not in sources:
-            raise KnowledgeError("sources.toml", f"{CLINIC_PRICE_SOURCE!r} must be defined")
+        for required in (CLINIC_PRICE_SOURCE, CLINIC_INSTRUMENT_SOURCE):
+            if required not in sources:
+                raise KnowledgeError("sources.toml", f"{required!r} must be defined")
     cite = Cite(frozenset(sources))
     with _reading(documents, "contraindications.toml") as document:
         questions, rules = read_screening(document, cite)
@@ -85,6 +89,8 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
     with _reading(documents, "charting.toml") as document:
         charting = read_charting(document, cite)
         appointment_times = read_appointment_times(document, cite)
+    with _reading(documents, "measures.toml") as document:
+        measures = read_measures(document, cite)
     return Knowledge(
         sources=sources,
         questions=questions,
@@ -108,6 +114,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         progress=progress,
         charting=charting,
         appointment_times=appointment_times,
+        measures=measures,
     )
 
 

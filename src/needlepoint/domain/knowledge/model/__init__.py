@@ -12,6 +12,7 @@ from needlepoint.domain.knowledge.model.booking import SelfBooking
 from needlepoint.domain.knowledge.model.charting import AppointmentTimes, ChartRules
 from needlepoint.domain.knowledge.model.common import Source
 from needlepoint.domain.knowledge.model.contraindications import Question, ScreeningRule
+from needlepoint.domain.knowledge.model.measures import Measures
 from needlepoint.domain.knowledge.model.outcomes import ProgressSchedule, PublishedOutcome
 from needlepoint.domain.knowledge.model.planning import CourseDefaults, PlanRule, ScarType
 from needlepoint.domain.knowledge.model.recovery import (
@@ -49,4 +50,5 @@ class Knowledge:
     progress: ProgressSchedule
     charting: ChartRules
     appointment_times: AppointmentTimes
+    measures: Measures
     self_booking: SelfBooking = field(default_factory=SelfBooking)
