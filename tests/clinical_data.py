@@ -82,7 +82,11 @@ def treated_session(actor: Actor, patient_id: object, *, hours_ago: float = 20) 
     """A patient whose first session was charted and signed `hours_ago`."""
     start = timezone.now() - timedelta(hours=hours_ago)
     course = planned_course(actor, patient_id, first_session_at=start)
-    session = course.sessions.get(number=1)
+    return treat(actor, course.sessions.get(number=1), start)
+
+
+def treat(actor: Actor, session: Session, start: datetime) -> Session:
+    """Screen, chart (30 minutes from `start`) and sign one session."""
     records.session_start(actor, session.pk, intake_from_json(actor, CLEAR))
     lot = make_lot(session.clinic, f"CART-{session.pk}")
     saved = sessions.session_chart_save(

@@ -37,6 +37,11 @@ class Photo(models.Model):
         CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="photos"
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.UPLOAD)
+    sample = models.BooleanField(
+        default=False,
+        help_text="Sample data: made by the demo from a public-domain portrait, not a patient's "
+        "photo; labelled so on every page that shows it.",
+    )
     pose = models.CharField(
         max_length=20,
         choices=POSE_CHOICES,

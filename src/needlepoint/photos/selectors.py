@@ -190,7 +190,7 @@ class PhotoComparison:
 def _pair(
     actor: Actor, patient_id: object, baseline_id: object, followup_id: object
 ) -> tuple[Photo, Photo]:
-    patient = patient_in_scope(actor, patient_id, Permission.CLINICAL_READ)
+    patient = patient_in_scope(actor, patient_id, actor.record_permission(Permission.CLINICAL_READ))
     baseline = photo_in_scope(actor, baseline_id)
     followup = photo_in_scope(actor, followup_id)
     if baseline.patient_id != patient.pk or followup.patient_id != patient.pk:
@@ -254,8 +254,8 @@ def access_photo_comparison(
 def access_photo_aligned(
     actor: Actor, patient_id: object, baseline_id: object, followup_id: object
 ) -> bytes:
-    """The follow-up photo lined up with the baseline (the baseline's size), as JPEG."""
-    actor.require(Permission.CLINICAL_READ)
+    """The follow-up photo lined up with the baseline (the baseline's size), as JPEG; for
+    clinical staff, and for a patient of their own photos (the portal's progress view)."""
     baseline, followup = _pair(actor, patient_id, baseline_id, followup_id)
     comparison = _comparison(baseline, followup)
     moving = _decoded(followup).image

@@ -141,11 +141,13 @@ def photo_upload(
     pose: str = "",
     keep_anyway: bool = False,
     source: str = Photo.Source.UPLOAD,
+    sample: bool = False,
 ) -> Photo:
     """Check, measure and store one photo attached to a session (practitioners) or to the
     patient's own check-in (patients). `pose`, when given, is the pose the photo should show:
     the gate checks it and it is recorded as confirmed. `data` is the file's bytes or an
-    open file (read up to just past the size limit). Raises `PhotoRefused`."""
+    open file (read up to just past the size limit). `sample` marks the demo's sample data.
+    Raises `PhotoRefused`."""
     patient, session, checkin = _target(actor, session_id, checkin_id)
     if patient.archived:
         raise ValidationError("This patient's record is archived; restore it to add photos.")
@@ -202,6 +204,7 @@ def photo_upload(
                 session=session,
                 checkin=checkin,
                 source=source,
+                sample=sample,
                 pose=pose or analysis.pose or "",
                 pose_confirmed=bool(pose),
                 captured_at=captured_at,

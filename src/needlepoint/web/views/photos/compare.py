@@ -97,6 +97,10 @@ def _delta_rows(comparison: selectors.PhotoComparison) -> list[dict[str, Any]]:
 
 @with_actor(Permission.CLINICAL_READ)
 def photo_aligned(request: HttpRequest, actor: Actor, patient_id: str) -> HttpResponse:
+    return aligned_response(request, actor, patient_id)
+
+
+def aligned_response(request: HttpRequest, actor: Actor, patient_id: object) -> HttpResponse:
     """The follow-up lined up with the baseline, as JPEG: scoped, gated, audited."""
     try:
         data = selectors.access_photo_aligned(
