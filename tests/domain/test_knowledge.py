@@ -225,8 +225,8 @@ def test_values_the_facts_mark_uncertain_say_so(knowledge: Knowledge) -> None:
             r"outcomes\.toml: outcome\[0\]\.when\.min_grade: must be an integer from 1 to 4",
         ),
         (
-            lambda d: d["outcomes.toml"]["progress"].update(months_after_last_session=[6, 3]),
-            r"outcomes\.toml: progress\.months_after_last_session: must rise, each once",
+            lambda d: d["outcomes.toml"]["progress"].update(at_follow_ups="yes"),
+            r"outcomes\.toml: progress\.at_follow_ups: must be true or false",
         ),
         (
             lambda d: d["outcomes.toml"]["progress"].update(after_sessions=["first"]),

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from needlepoint.domain.knowledge.model.measures import Timepoint
 from needlepoint.domain.knowledge.model.planning import PlanFacts
 from needlepoint.domain.progress import (
     CourseSession,
@@ -32,8 +33,8 @@ def course(done: int, total: int = 4) -> list[CourseSession]:
 
 def test_the_schedule_is_cited_data(knowledge):
     assert knowledge.progress.after_sessions == ("middle", "last")
-    assert knowledge.progress.months_after_last_session == (3, 6)
-    assert set(knowledge.progress.sources) == {"seed-003", "alam-2014"}
+    assert knowledge.progress.at_follow_ups
+    assert knowledge.progress.sources == ("seed-003",)
 
 
 @pytest.mark.parametrize(
@@ -43,13 +44,13 @@ def test_the_schedule_is_cited_data(knowledge):
         (2, START + 5 * WEEK, "middle_session", "last_session"),
         (3, START + 9 * WEEK, "middle_session", "last_session"),  # not daily: still the middle
         (4, START + 13 * WEEK, "last_session", "follow_up_3m"),
-        (4, START + 12 * WEEK + timedelta(days=92), "follow_up_3m", "follow_up_6m"),
-        (4, START + 12 * WEEK + timedelta(days=200), "follow_up_6m", None),
+        (4, START + 12 * WEEK + timedelta(days=91), "follow_up_3m", "follow_up_6m"),
+        (4, START + 12 * WEEK + timedelta(days=182), "follow_up_6m", None),
         (3, START + 60 * WEEK, "middle_session", "last_session"),  # follow-ups wait for the end
     ],
 )
 def test_the_view_opens_at_the_milestones_only(knowledge, done, now, current, next_code):
-    found = progress_milestones(course(done), now, knowledge.progress)
+    found = progress_milestones(course(done), now, knowledge)
     assert [m.code for m in found.milestones] == [
         "middle_session",
         "last_session",
@@ -61,21 +62,26 @@ def test_the_view_opens_at_the_milestones_only(knowledge, done, now, current, ne
 
 
 def test_milestone_times_count_from_the_sessions_on_the_clinics_calendar(knowledge):
-    found = progress_milestones(course(4), START + 60 * WEEK, knowledge.progress)
+    found = progress_milestones(course(4), START + 60 * WEEK, knowledge)
     middle, last, three, six = found.milestones
     assert middle.at == START + 4 * WEEK
     assert middle.label == "After session 2 of 4"
     assert last.at == START + 12 * WEEK
-    assert three.at == datetime(2026, 7, 4, 11, 0, tzinfo=LONDON)  # 3 months on, same hour
-    assert six.at == datetime(2026, 10, 4, 11, 0, tzinfo=LONDON)
+    # measures.toml's follow-ups: 91 and 182 days on, at the same hour of the day
+    assert three.at == datetime(2026, 7, 4, 11, 0, tzinfo=LONDON)
+    assert six.at == datetime(2026, 10, 3, 11, 0, tzinfo=LONDON)
+    assert (three.label, three.sources) == (
+        "3 months after your last session",
+        knowledge.measures.timepoints[Timepoint.FOLLOW_UP_3M].sources,
+    )
     assert three.photos_until == six.at
     assert six.photos_until is None
 
 
 def test_a_one_session_course_has_no_separate_middle(knowledge):
-    found = progress_milestones(course(1, total=1), START + WEEK, knowledge.progress)
+    found = progress_milestones(course(1, total=1), START + WEEK, knowledge)
     assert [m.code for m in found.milestones][:2] == ["last_session", "follow_up_3m"]
-    assert progress_milestones([], START, knowledge.progress).current is None
+    assert progress_milestones([], START, knowledge).current is None
 
 
 def photo(
@@ -117,7 +123,7 @@ def test_two_photos_are_compared_only_when_they_match(baseline, later, refusal):
 
 
 def test_a_milestone_compares_the_first_photo_with_its_own_latest(knowledge):
-    found = progress_milestones(course(4), START + 60 * WEEK, knowledge.progress)
+    found = progress_milestones(course(4), START + 60 * WEEK, knowledge)
     middle, last, three, _ = found.milestones
     photos = [
         photo(day=0, session=1),

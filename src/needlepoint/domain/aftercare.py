@@ -99,12 +99,12 @@ def _after(start: datetime, hours: float) -> datetime:
 
 def _window_end(window: Window, end: datetime, course_end: datetime) -> datetime:
     if window.ends_months_after_course is not None:
-        return months_after(course_end, window.ends_months_after_course)
+        return _months_after(course_end, window.ends_months_after_course)
     assert window.ends_after_hours is not None  # the loader gives every window one end
     return _after(end, window.ends_after_hours)
 
 
-def months_after(moment: datetime, months: int) -> datetime:
+def _months_after(moment: datetime, months: int) -> datetime:
     """The same clock time `months` later, on the same day or the month's last one."""
     year, month = divmod(moment.month - 1 + months, 12)
     year, month = moment.year + year, month + 1

@@ -2,7 +2,7 @@
 its photos and `now`.
 
 - It opens at milestones only, not daily (`progress_milestones`, from outcomes.toml's
-  `[progress]`): results show over months, and a daily look invites worry.
+  `[progress]` and measures.toml's follow-ups): results show over months.
 - Two photos are compared only when they can be: the same pose, both passing the quality
   checks, and lined up on the face; otherwise the reason is said in plain words
   (`comparison_refusal`).
@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from needlepoint.domain.aftercare import months_after
 from needlepoint.domain.knowledge.model import Knowledge
-from needlepoint.domain.knowledge.model.outcomes import ProgressSchedule
 from needlepoint.domain.knowledge.model.planning import PlanFacts
 from needlepoint.domain.outcomes import ExpectedResult, expected_results
 
@@ -86,17 +84,18 @@ class ProgressMilestones:
 
 
 def progress_milestones(
-    sessions: Sequence[CourseSession], now: datetime, schedule: ProgressSchedule
+    sessions: Sequence[CourseSession], now: datetime, knowledge: Knowledge
 ) -> ProgressMilestones:
-    """The course's milestones in order. The middle session is session ⌈n/2⌉ of n (left out
-    when it is the last); the follow-ups count from the last session's end. A milestone is
-    reached once its session is done (and, for a follow-up, the time has come)."""
+    """The course's milestones in order (outcomes.toml's `[progress]`). The middle session is
+    session ⌈n/2⌉ of n (left out when it is the last); the follow-ups are measures.toml's,
+    due days after the last session's end. A milestone is reached once its session is done
+    (and, for a follow-up, its day has come)."""
+    schedule = knowledge.progress
     ordered = sorted(sessions, key=lambda s: s.number)
     if not ordered:
         return ProgressMilestones(())
     last = ordered[-1]
     middle = ordered[(len(ordered) - 1) // 2]
-    total = len(ordered)
     found: list[ProgressMilestone] = []
 
     def after_session(code: str, session: CourseSession, label: str) -> ProgressMilestone:
@@ -111,26 +110,28 @@ def progress_milestones(
         )
 
     if "middle" in schedule.after_sessions and middle is not last:
-        found.append(
-            after_session("middle_session", middle, f"After session {middle.number} of {total}")
-        )
+        label = f"After session {middle.number} of {len(ordered)}"
+        found.append(after_session("middle_session", middle, label))
     if "last" in schedule.after_sessions:
         found.append(after_session("last_session", last, "After your last session"))
-    follow_ups = [
-        (months, months_after(last.at, months)) for months in schedule.months_after_last_session
-    ]
-    for index, (months, at) in enumerate(follow_ups):
-        reached = last.done and at <= now
-        following = follow_ups[index + 1][1] if index + 1 < len(follow_ups) else None
+    follow_ups = sorted(
+        (rule for rule in knowledge.measures.timepoints.values() if rule.timepoint.follow_up),
+        key=lambda rule: rule.due_days,
+    )
+    if not schedule.at_follow_ups:
+        follow_ups = []
+    times = [last.at + timedelta(days=rule.due_days) for rule in follow_ups]
+    for index, rule in enumerate(follow_ups):
+        following = times[index + 1] if index + 1 < len(times) else None
         found.append(
             ProgressMilestone(
-                code=f"follow_up_{months}m",
-                label=f"{months} months after your last session",
-                at=at,
-                reached=reached,
+                code=rule.timepoint.value,
+                label=rule.label,
+                at=times[index],
+                reached=last.done and times[index] <= now,
                 up_to_session=last.number,
                 photos_until=following if following is not None and following <= now else None,
-                sources=schedule.sources,
+                sources=rule.sources,
             )
         )
     return ProgressMilestones(tuple(found))

@@ -112,7 +112,7 @@ def access_my_progress(
     knowledge = clinic_knowledge(actor.clinic)
     now = timezone.now()
     found = {
-        course.pk: progress_milestones(_course_sessions(course), now, knowledge.progress)
+        course.pk: progress_milestones(_course_sessions(course), now, knowledge)
         for course in courses
     }
     course = next(

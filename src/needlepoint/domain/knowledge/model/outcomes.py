@@ -26,9 +26,9 @@ AFTER_SESSIONS = ("middle", "last")
 @dataclass(frozen=True)
 class ProgressSchedule:
     """The milestones at which a patient's progress view opens: after the course's `middle`
-    and/or `last` session, and each of `months_after_last_session` after the last one."""
+    and/or `last` session, and, `at_follow_ups`, at measures.toml's follow-up timepoints."""
 
     after_sessions: tuple[str, ...]
-    months_after_last_session: tuple[int, ...]
+    at_follow_ups: bool
     sources: tuple[str, ...]
     confidence: Confidence

@@ -18,7 +18,7 @@ from needlepoint.domain.knowledge.reading.common import (
     read_criteria,
 )
 from needlepoint.domain.knowledge.reading.sources import Cite
-from needlepoint.domain.parsing import Fields, as_choices, as_int, as_str, field_path
+from needlepoint.domain.parsing import Fields, as_bool, as_choices, as_int, as_str, field_path
 
 
 def read_outcomes(
@@ -32,18 +32,11 @@ def read_outcomes(
 
 
 def _progress(value: object, path: str, cite: Cite) -> ProgressSchedule:
-    """One or both session milestones; the months after the last session rising, each 1 to
-    24 (none is allowed)."""
-    fields = Fields(value, path, required=("after_sessions", "months_after_last_session", *BASIS))
-    after_sessions = fields.read("after_sessions", as_choices, AFTER_SESSIONS)
-    months = fields.read(
-        "months_after_last_session", list_of, lambda item, at: as_int(item, at, 1, 24)
-    )
-    if list(months) != sorted(set(months)):
-        raise InvalidInput(fields.path_of("months_after_last_session"), "must rise, each once")
+    """One or both session milestones, and whether the follow-ups are milestones too."""
+    fields = Fields(value, path, required=("after_sessions", "at_follow_ups", *BASIS))
     return ProgressSchedule(
-        after_sessions=after_sessions,
-        months_after_last_session=months,
+        after_sessions=fields.read("after_sessions", as_choices, AFTER_SESSIONS),
+        at_follow_ups=fields.read("at_follow_ups", as_bool),
         sources=fields.read("sources", cite),
         confidence=fields.read("confidence", as_confidence),
     )
