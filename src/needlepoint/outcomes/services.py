@@ -10,7 +10,7 @@ the question named; nothing is saved then.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,17 +28,13 @@ from needlepoint.outcomes.models import FollowUp, MeasureResponse
 from needlepoint.outcomes.selectors import (
     answered_timepoints,
     clinic_measures,
+    closed_reason,
     course_schedule_for,
+    course_timepoint,
 )
 from needlepoint.safety.audit import audit_record
 
 Answers = Mapping[str, Mapping[str, object]]  # {measure code: {item code: answer}}
-
-
-def _refusal(state: State, due_label: str, opens: datetime, closes: datetime, zone: tzinfo) -> str:
-    if state is State.UPCOMING:
-        return f"{due_label}: this opens on {timezone.localtime(opens, zone):%-d %B %Y}."
-    return f"{due_label}: this closed on {timezone.localtime(closes, zone):%-d %B %Y}."
 
 
 def measure_response_record(
@@ -82,22 +78,11 @@ def _record(
         point = Timepoint(timepoint)
     except ValueError:
         raise ValidationError({"timepoint": f"Unknown timepoint {timepoint!r}."}) from None
-    key = (point, session_number)
-    rules = clinic_knowledge(actor.clinic).measures.timepoints
-    schedule = {due.key: due for due in course_schedule_for(course, rules, respondent, now)}
-    due = schedule.get(key)
+    due = course_timepoint(course, point, session_number, respondent, now)
     if due is None:
         raise ValidationError({"timepoint": "This course has no such timepoint."})
-    if due.state is State.ANSWERED:
-        first = answered_timepoints(course, respondent)[key]
-        raise ValidationError(
-            f"{due.label}: already answered on {timezone.localtime(first, actor.zone):%-d %B %Y}; "
-            "those answers are kept."
-        )
     if due.state is not State.OPEN:
-        raise ValidationError(
-            _refusal(due.state, due.label, due.opens, due.overdue_after, actor.zone)
-        )
+        raise ValidationError(closed_reason(course, due, respondent, actor.zone))
     measures = clinic_measures(actor.clinic)
     asked = measures_at(measures.values(), point, respondent)
     unknown = sorted(set(answers) - {m.code for m in asked})

@@ -17,6 +17,7 @@ from needlepoint.courses.services import FITZPATRICK_NEEDED
 from needlepoint.domain.knowledge.model.planning import CLINIC_PRICE_SOURCE, Money
 from needlepoint.domain.planning import course_total
 from needlepoint.intakes.selectors import access_latest_answers
+from needlepoint.outcomes.selectors import access_course_outcomes
 from needlepoint.patients.services import patient_update
 from needlepoint.web.forms.courses import CourseForm, FitzpatrickForm
 from needlepoint.web.forms.shared import submit
@@ -107,5 +108,6 @@ def course_detail(request: HttpRequest, actor: Actor, course_id: int) -> HttpRes
             "billing": access_course_billing(actor, course.pk)
             if allows(actor.role, Permission.BILLING_READ)
             else None,
+            "outcomes": access_course_outcomes(actor, course.pk),
         },
     )

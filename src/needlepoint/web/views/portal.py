@@ -20,6 +20,7 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.domain.knowledge.model.recovery import MAX_INTENSITY, SymptomKind
 from needlepoint.domain.triage import Symptoms
 from needlepoint.notify.aftercare import session_aftercare
+from needlepoint.outcomes.selectors import access_my_outcome_tasks
 from needlepoint.patients import portal_access
 from needlepoint.patients.selectors import access_patient
 from needlepoint.safety import selectors as safety_selectors
@@ -96,6 +97,7 @@ def portal(request: HttpRequest, actor: Actor) -> HttpResponse:
     context: dict[str, Any] = {
         "patient": patient,
         "next_session": selectors.next_session(actor, patient.pk),
+        "outcome_tasks": access_my_outcome_tasks(actor),
     }
     session = selectors.latest_treated_session(actor, patient.pk)
     if session is not None:
