@@ -19,6 +19,7 @@ from needlepoint.domain.knowledge.model import Knowledge
 from needlepoint.domain.knowledge.model.measures import CLINIC_INSTRUMENT_SOURCE
 from needlepoint.domain.knowledge.model.planning import CLINIC_PRICE_SOURCE
 from needlepoint.domain.knowledge.reading.aftercare import read_aftercare
+from needlepoint.domain.knowledge.reading.analytics import read_analytics
 from needlepoint.domain.knowledge.reading.charting import read_appointment_times, read_charting
 from needlepoint.domain.knowledge.reading.common import Document, Terms
 from needlepoint.domain.knowledge.reading.contraindications import read_screening
@@ -41,6 +42,7 @@ DOCUMENTS = (
     "outcomes.toml",
     "charting.toml",
     "measures.toml",
+    "analytics.toml",
 )
 
 
@@ -91,6 +93,8 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         appointment_times = read_appointment_times(document, cite)
     with _reading(documents, "measures.toml") as document:
         measures = read_measures(document, cite)
+    with _reading(documents, "analytics.toml") as document:
+        analytics = read_analytics(document, max_depth, cite)
     return Knowledge(
         sources=sources,
         questions=questions,
@@ -115,6 +119,7 @@ def build_knowledge(documents: Mapping[str, Document]) -> Knowledge:
         charting=charting,
         appointment_times=appointment_times,
         measures=measures,
+        analytics=analytics,
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from needlepoint.domain.knowledge.model.aftercare import AftercareInstruction, AfterSunset
+from needlepoint.domain.knowledge.model.analytics import AnalyticsRules
 from needlepoint.domain.knowledge.model.booking import SelfBooking
 from needlepoint.domain.knowledge.model.charting import AppointmentTimes, ChartRules
 from needlepoint.domain.knowledge.model.common import Source
@@ -51,4 +52,5 @@ class Knowledge:
     charting: ChartRules
     appointment_times: AppointmentTimes
     measures: Measures
+    analytics: AnalyticsRules
     self_booking: SelfBooking = field(default_factory=SelfBooking)
