@@ -87,7 +87,8 @@ def test_mean_change_is_the_textbook_t_interval() -> None:
 @given(st.lists(st.integers(-78, 78), min_size=2, max_size=200))
 def test_mean_change_interval_contains_its_mean(values: list[int]) -> None:
     change = mean_change(len(values), sum(values), sum(v * v for v in values))
-    assert change.low is not None and change.high is not None
+    assert change.low is not None
+    assert change.high is not None
     assert change.low <= change.mean <= change.high
 
 
@@ -104,4 +105,5 @@ def test_the_minimum_sample_and_depth_bands_are_knowledge(knowledge: Knowledge) 
     assert rules.courses.too_few(rules.courses.minimum, "courses") is None
     assert rules.depth_bands[-1].up_to_mm >= knowledge.device_max_depth_mm
     ends = [band.up_to_mm for band in rules.depth_bands]
-    assert ends == sorted(ends) and len(set(ends)) == len(ends)
+    assert ends == sorted(ends)
+    assert len(set(ends)) == len(ends)

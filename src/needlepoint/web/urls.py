@@ -5,6 +5,7 @@ from needlepoint.reports.exports import TABLES
 from needlepoint.reports.revenue import BILLING_TABLES
 from needlepoint.web.views import (
     alerts,
+    analytics,
     api_tokens,
     assessments,
     billing,
@@ -103,6 +104,26 @@ urlpatterns = [
     path("clinic/revenue/", revenue.billing_report, name="billing-report"),
     path("clinic/appointments/", calendar_report.calendar_report, name="calendar-report"),
     path("clinic/appointments.csv", calendar_report.calendar_csv, name="calendar-csv"),
+    path("clinic/analytics/outcomes/", analytics.outcomes, name="analytics-outcomes"),
+    path("clinic/analytics/safety/", analytics.safety, name="analytics-safety"),
+    *(
+        path(
+            f"clinic/analytics/{page}/<slug:table>.csv",
+            analytics.analytics_csv,
+            {"page": page},
+            name=f"analytics-{page}-csv",
+        )
+        for page in analytics.PAGES
+    ),
+    *(
+        path(
+            f"clinic/analytics/{page}/<slug:table>/<str:key>/patients/",
+            analytics.figure_patients,
+            {"page": page},
+            name=f"analytics-{page}-patients",
+        )
+        for page in analytics.PAGES
+    ),
     *(
         path(f"clinic/revenue/{kind}.csv", revenue.billing_csv, {"kind": kind}, name=f"{kind}-csv")
         for kind in BILLING_TABLES

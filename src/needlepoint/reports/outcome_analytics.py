@@ -1,0 +1,304 @@
+"""The clinic's outcomes: for each course begun in the period that has a re-assessment, the
+change (latest re-assessment minus the course's baseline assessment) in the Goodman & Baron
+quantitative score and qualitative grade and in the ECCA score, as a mean with its 95 %
+confidence interval, by scar type, Fitzpatrick type, device and depth band, beside the
+published results on the same scales (outcomes.toml). A group of fewer courses than
+analytics.toml's minimum is shown as "too few courses to compare", with no figure.
+
+A course's re-assessment is its patient's latest assessment after the course's baseline; its
+device is the one charted in its last signed session; its depth band is its planned deepest
+zone's; its practitioner is the one who planned it. Every table is one GROUP BY query, so the
+page reads in the same few queries however many courses there are."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast
+
+from needlepoint.clinics.actors import Actor
+from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.clinics.replica import reporting_database
+from needlepoint.clinics.roles import Permission
+from needlepoint.courses.models import Assessment, Course, Session
+from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.knowledge.model.common import SKIN_TYPE_NUMERALS
+from needlepoint.domain.knowledge.model.outcomes import PublishedOutcome
+from needlepoint.domain.statistics import MeanChange, mean_change
+from needlepoint.reports.analytics import (
+    Breakdown,
+    Figure,
+    FigurePatients,
+    Filters,
+    basis,
+    choice_label,
+    csv_table,
+    deepest,
+    depth_band,
+    key_of,
+    patients_behind,
+    rounded,
+)
+from needlepoint.reports.csv import Table
+from needlepoint.safety.audit import audit_read
+
+PAGE = "outcomes"
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    label: str
+    scale: str  # the `scale` of the published outcomes on it (outcomes.toml)
+    unit: str
+
+
+GB_SCORE, GB_GRADE = "Goodman & Baron quantitative score", "Goodman & Baron qualitative grade"
+MEASURES = (
+    Measure("goodman_baron", GB_SCORE, GB_SCORE, "points"),
+    Measure("grade", GB_GRADE, GB_GRADE, "grades"),
+    Measure("ecca", "ECCA score", "ECCA score", "points"),
+)
+
+
+def _score(path: str, scale: str) -> Cast:
+    return Cast(KeyTextTransform("score", KeyTransform(scale, path)), FloatField())
+
+
+def courses_compared(actor: Actor, filters: Filters, knowledge: Knowledge) -> QuerySet[Any]:
+    """The courses of the clinic begun in the period (planned by the practitioner, if one is
+    chosen) that have a re-assessment, each annotated with its changes and its groups."""
+    starts, ends = filters.bounds(actor)
+    later = Assessment.objects.filter(
+        clinic=actor.clinic,
+        patient=OuterRef("patient"),
+        assessed_at__gt=OuterRef("assessment__assessed_at"),
+    ).order_by("-assessed_at", "-pk")
+    last_signed = Session.objects.filter(
+        clinic=actor.clinic, course=OuterRef("pk"), status=Session.Status.SIGNED
+    ).order_by("-number")
+    courses = Course.objects.using(reporting_database()).filter(
+        clinic=actor.clinic, first_session_at__gte=starts, first_session_at__lt=ends
+    )
+    if filters.practitioner is not None:
+        courses = courses.filter(planned_by=filters.practitioner)
+    return (
+        courses.annotate(
+            later_grade=Subquery(later.values("qualitative_grade")[:1]),
+            later_goodman_baron=Subquery(
+                later.values(v=_score("scores", "goodman_baron"))[:1], output_field=FloatField()
+            ),
+            later_ecca=Subquery(
+                later.values(v=_score("scores", "ecca"))[:1], output_field=FloatField()
+            ),
+            device=Subquery(last_signed.values("device")[:1]),
+            deepest=deepest("zones", knowledge),
+        )
+        .filter(later_grade__isnull=False)
+        .annotate(
+            change_grade=F("later_grade") - F("assessment__qualitative_grade"),
+            change_goodman_baron=F("later_goodman_baron")
+            - _score("assessment__scores", "goodman_baron"),
+            change_ecca=F("later_ecca") - _score("assessment__scores", "ecca"),
+            depth_band=depth_band("deepest", knowledge),
+        )
+    )
+
+
+def _sums(only: Q | None = None) -> dict[str, Any]:
+    """n, sum and sum of squares of each measure's change (of the courses in `only`)."""
+    sums: dict[str, Any] = {"courses": Count("pk", filter=only)}
+    for measure in MEASURES:
+        change = f"change_{measure.code}"
+        has = Q(**{f"{change}__isnull": False}) & (only or Q())
+        sums[f"n_{measure.code}"] = Count("pk", filter=has)
+        sums[f"sum_{measure.code}"] = Sum(change, filter=has)
+        sums[f"squares_{measure.code}"] = Sum(F(change) * F(change), filter=has)
+    return sums
+
+
+@dataclass(frozen=True)
+class Change:
+    measure: Measure
+    n: int
+    change: MeanChange | None  # None when too few (or none) to say
+    too_few: str | None
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    key: str
+    label: str
+    courses: int
+    changes: tuple[Change, ...]
+
+
+def _row(
+    key: str, label: str, sums: dict[str, Any], knowledge: Knowledge, prefix: str = ""
+) -> OutcomeRow:
+    rule = knowledge.analytics.courses
+    changes = []
+    for measure in MEASURES:
+        n = sums[f"{prefix}n_{measure.code}"] or 0
+        enough = rule.enough(n)
+        figure = (
+            mean_change(n, float(sums[f"{prefix}sum_{measure.code}"]),
+                        float(sums[f"{prefix}squares_{measure.code}"]))
+            if enough else None
+        )  # fmt: skip
+        changes.append(Change(measure, n, figure, rule.too_few(n, "courses")))
+    return OutcomeRow(key, label, sums[f"{prefix}courses"] or 0, tuple(changes))
+
+
+def breakdowns(knowledge: Knowledge) -> tuple[Breakdown, ...]:
+    bands = {band.code: band.label for band in knowledge.analytics.depth_bands}
+    return (
+        Breakdown("fitzpatrick", "Fitzpatrick type", "patient__fitzpatrick",
+                  lambda v: f"Type {SKIN_TYPE_NUMERALS[v - 1]}" if v else "Not recorded", int),
+        Breakdown("device", "Device (last session)", "device",
+                  choice_label(dict(Session.Device.choices), "No signed session"), blank=True),
+        Breakdown("depth_band", "Planned depth (deepest zone)", "depth_band",
+                  choice_label(bands, "No depth planned")),
+    )  # fmt: skip
+
+
+def scar_type_breakdown(knowledge: Knowledge) -> list[tuple[str, str, Q]]:
+    """(code, label, condition) per scar type in knowledge: a course counts under each type
+    its baseline assessment records."""
+    return [
+        (code, scar.label, Q(assessment__scar_types__icontains=f'"{code}"'))
+        for code, scar in knowledge.scar_types.items()
+    ]
+
+
+@dataclass(frozen=True)
+class OutcomeTable:
+    code: str
+    title: str
+    rows: list[OutcomeRow]
+
+
+@dataclass(frozen=True)
+class Study:
+    outcome: PublishedOutcome
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Published:
+    measure: Measure
+    clinic: Change
+    studies: tuple[Study, ...]
+
+
+@dataclass(frozen=True)
+class OutcomeReport:
+    filters: Filters
+    total: OutcomeRow
+    tables: list[OutcomeTable]
+    published: list[Published]
+    minimum: int
+    basis: tuple[str, ...]  # the citations behind the intervals and the minimum sample
+
+
+def outcome_report(actor: Actor, filters: Filters) -> OutcomeReport:
+    knowledge = clinic_knowledge(actor.clinic)
+    courses = courses_compared(actor, filters, knowledge)
+    total = _row("all", "All courses", courses.aggregate(**_sums()), knowledge)
+    types = scar_type_breakdown(knowledge)
+    by_type: dict[str, Any] = {}
+    for code, _label, condition in types:
+        by_type |= {f"{code}__{name}": value for name, value in _sums(condition).items()}
+    type_sums = courses.aggregate(**by_type)
+    tables = [
+        OutcomeTable("scar_type", "Scar type (baseline)", [
+            _row(code, label, type_sums, knowledge, f"{code}__") for code, label, _ in types
+        ])
+    ]  # fmt: skip
+    for breakdown in breakdowns(knowledge):
+        grouped = courses.values(breakdown.group).annotate(**_sums()).order_by(breakdown.group)
+        rows = [
+            _row(key_of(value), breakdown.label(value), row, knowledge)
+            for row in grouped
+            for value in [row[breakdown.group]]
+        ]
+        tables.append(OutcomeTable(breakdown.code, breakdown.title, rows))
+    published = [
+        Published(measure, change, tuple(
+            Study(o, tuple(knowledge.sources[s].citation for s in o.sources))
+            for o in knowledge.outcomes if o.scale == measure.scale
+        ))
+        for measure, change in zip(MEASURES, total.changes, strict=True)
+    ]  # fmt: skip
+    rules = knowledge.analytics
+    cited = basis(knowledge, rules.mean_interval.sources, rules.courses.sources)
+    return OutcomeReport(filters, total, tables, published, rules.courses.minimum, cited)
+
+
+def access_outcome_report(actor: Actor, filters: Filters) -> OutcomeReport:
+    actor.require(Permission.CLINICAL_READ)
+    report = outcome_report(actor, filters)
+    audit_read(actor, "analytics.outcomes", "clinic", actor.clinic.pk, detail=filters.detail())
+    return report
+
+
+OUTCOME_TABLES = ("all", "scar_type", "fitzpatrick", "device", "depth_band")
+
+
+def access_outcome_table(actor: Actor, filters: Filters, table: str) -> Table:
+    """One table of the page as CSV: a line per group with each measure's n, mean change
+    and 95 % interval (empty where too few to say)."""
+    actor.require(Permission.CLINICAL_READ)
+    if table not in OUTCOME_TABLES:
+        raise ValueError(f"not an outcomes table: {table!r}")
+    report = outcome_report(actor, filters)
+    rows = (
+        [report.total] if table == "all" else next(t.rows for t in report.tables if t.code == table)
+    )
+
+    def lines() -> Iterator[tuple[object, ...]]:
+        for row in rows:
+            cells: list[object] = [row.label, row.courses]
+            for change in row.changes:
+                figure = change.change
+                cells += [change.n, *(
+                    (rounded(figure.mean), rounded(figure.low), rounded(figure.high))
+                    if figure else ("", "", "")
+                )]  # fmt: skip
+            yield tuple(cells)
+
+    header = ["group", "courses"]
+    for measure in MEASURES:
+        header += [f"{measure.code}_n", f"{measure.code}_mean_change",
+                   f"{measure.code}_ci95_low", f"{measure.code}_ci95_high"]  # fmt: skip
+    return csv_table(actor, PAGE, table, filters, header, lines())
+
+
+def access_outcome_patients(actor: Actor, filters: Filters, table: str, key: str) -> FigurePatients:
+    """The patients of the courses behind one row of a table (LookupError: no such row)."""
+    actor.require(Permission.CLINICAL_READ)
+    knowledge = clinic_knowledge(actor.clinic)
+    courses = courses_compared(actor, filters, knowledge)
+    if table == "all" and key == "all":
+        title = "All courses compared"
+    elif table == "scar_type":
+        found = [(label, q) for code, label, q in scar_type_breakdown(knowledge) if code == key]
+        if not found:
+            raise LookupError(f"no scar type {key!r}")
+        title, courses = f"Scar type: {found[0][0]}", courses.filter(found[0][1])
+    else:
+        breakdown = next((b for b in breakdowns(knowledge) if b.code == table), None)
+        if breakdown is None:
+            raise LookupError(f"no outcomes table {table!r}")
+        try:
+            value = breakdown.value_of(key)
+        except ValueError:
+            raise LookupError(f"no group {key!r}") from None
+        title = f"{breakdown.title}: {breakdown.label(value)}"
+        courses = breakdown.only(courses, key)
+    figure = Figure(PAGE, table, key)
+    return patients_behind(actor, figure, title, filters, courses.values("patient_id"))

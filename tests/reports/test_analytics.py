@@ -1,0 +1,197 @@
+"""The clinic's outcome and safety analytics: the figures, their intervals and the minimum
+sample, one clinic's data only, constant query counts, the filters, the CSV and the audited
+list of the patients behind a figure."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from needlepoint.domain.statistics import mean_change, wilson
+from needlepoint.reports.analytics import analytics_filters
+from needlepoint.reports.outcome_analytics import access_outcome_patients, access_outcome_report
+from needlepoint.reports.safety_analytics import access_safety_report
+from needlepoint.safety.models import AuditEvent
+from tests.conftest import as_actor, signed_in
+from tests.factories import StaffFactory
+from tests.reports.analytics_data import checked_in, treated_course
+
+pytestmark = pytest.mark.django_db
+
+
+def _filters(staff, practitioner_id=None):  # type: ignore[no-untyped-def]
+    actor = as_actor(staff)
+    return actor, analytics_filters(
+        actor, actor.today - timedelta(days=365), actor.today, practitioner_id
+    )
+
+
+def _queries(read) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        read()
+    return len(captured)
+
+
+def test_outcomes_mean_change_with_interval_and_too_few_below_the_minimum(
+    practitioner, other_practitioner
+):  # type: ignore[no-untyped-def]
+    # Ten courses, of type III skin, each down 4 Goodman & Baron points (6 -> 2), 40 ECCA
+    # points and one grade; type V a single course; another clinic's courses count nowhere.
+    for n in range(10):
+        treated_course(practitioner, fitzpatrick=3, after=(2, 3 + n % 2 * 10))
+    treated_course(practitioner, fitzpatrick=5, device="roller")
+    treated_course(practitioner, after=None)  # no re-assessment: not compared
+    treated_course(other_practitioner, after=(1, 0))
+    actor, filters = _filters(practitioner)
+
+    queries = _queries(lambda: access_outcome_report(actor, filters))
+    report = access_outcome_report(actor, filters)
+
+    assert report.total.courses == 11
+    by_code = {change.measure.code: change for change in report.total.changes}
+    # 3 scars score 2, 13 score 4 (row B x2): changes -4 (6 courses) and -2 (5)
+    expected = [-4.0] * 6 + [-2.0] * 5
+    want = mean_change(11, sum(expected), sum(c * c for c in expected))
+    assert by_code["goodman_baron"].change == pytest.approx(want)
+    assert by_code["grade"].change is not None
+    assert by_code["grade"].change.mean == -1.0
+    fitzpatrick = {row.label: row for row in _table(report, "fitzpatrick").rows}
+    assert fitzpatrick["Type III"].courses == 10
+    type_v = fitzpatrick["Type V"].changes[0]
+    assert (type_v.change, type_v.too_few) == (None, "too few courses to compare (n = 1)")
+    device = {row.key: row.courses for row in _table(report, "device").rows}
+    assert device == {"pen": 10, "roller": 1}
+    scar_types = {row.key: row.courses for row in _table(report, "scar_type").rows}
+    assert (scar_types["boxcar"], scar_types["rolling"], scar_types["icepick"]) == (11, 11, 0)
+    assert [row.key for row in _table(report, "depth_band").rows] == ["0_5_to_1_0"]
+    studies = {
+        item.measure.code: [s.outcome.study for s in item.studies] for item in report.published
+    }
+    assert "Alam 2014" in studies["goodman_baron"]
+    assert "Rana 2017" in studies["ecca"]
+
+    for _ in range(3):  # more courses, in more groups: the same queries
+        treated_course(practitioner, fitzpatrick=6, device="stamp", depth_mm=2.0)
+    assert _queries(lambda: access_outcome_report(actor, filters)) == queries
+
+
+def _table(report, code):  # type: ignore[no-untyped-def]
+    return next(table for table in report.tables if table.code == code)
+
+
+def test_safety_rates_triage_days_and_alert_times(practitioner, other_practitioner):  # type: ignore[no-untyped-def]
+    treated = [
+        treated_course(practitioner, adverse="bruising" if n < 2 else None) for n in range(5)
+    ]
+    treated_course(practitioner, device="roller", depth_mm=0.5, adverse="pih")
+    treated_course(other_practitioner, adverse="infection")
+    checked_in(treated[0], hours=30, level="monitor", acknowledged_after=timedelta(minutes=30))
+    checked_in(treated[1], hours=26, level="contact_clinic", acknowledged_after=timedelta(hours=5))
+    checked_in(treated[2], hours=2, level="expected")
+    actor, filters = _filters(practitioner)
+
+    queries = _queries(lambda: access_safety_report(actor, filters))
+    report = access_safety_report(actor, filters)
+
+    assert (report.sessions, report.affected) == (6, 3)
+    kinds = {row.key: row for row in report.kinds.rows}
+    assert set(kinds) == {"bruising", "pih"}  # not the other clinic's infection
+    assert kinds["bruising"].rate == wilson(2, 6)
+    assert kinds["bruising"].events == 2
+    assert kinds["bruising"].too_few == "too few sessions to compare (n = 6)"
+    devices = {row.key: (row.sessions, row.affected) for row in _table(report, "device").rows}
+    assert devices == {"pen": (5, 2), "roller": (1, 1)}
+    bands = {row.key: row.sessions for row in _table(report, "depth_band").rows}
+    assert bands == {"up_to_0_5": 1, "0_5_to_1_0": 5}
+    assert {row.label for row in _table(report, "lot").rows} == {"CART-1 (12-pin cartridge)"}
+    days = dict(report.triage.levels)
+    assert [days[level][1] for level in days] == [0, 1, 1, 0]  # monitor and contact on day 1
+    assert sum(days[next(iter(days))]) == 1  # the expected one, on day 0
+    times = report.alert_times
+    assert (times.alerts, times.acknowledged, times.within, times.late) == (2, 2, 1, 1)
+    assert (times.median, times.p90) == (timedelta(minutes=30), timedelta(hours=5))
+    assert times.past == wilson(1, 2)
+
+    treated_course(practitioner, device="stamp", lot_number="CART-2", adverse="other")
+    assert _queries(lambda: access_safety_report(actor, filters)) == queries
+
+
+def test_the_practitioner_filter_and_its_refusals(practitioner, other_practitioner):  # type: ignore[no-untyped-def]
+    colleague = StaffFactory(clinic=practitioner.clinic, role="practitioner", licence_number="L9")
+    treated_course(practitioner)
+    treated_course(colleague, adverse="pih")
+    actor, filters = _filters(practitioner, colleague.pk)
+    assert access_safety_report(actor, filters).sessions == 1
+    assert access_outcome_report(actor, filters).total.courses == 1
+    with pytest.raises(Exception, match="Not one of this clinic's practitioners"):
+        _filters(practitioner, other_practitioner.pk)
+
+
+def test_the_patients_behind_a_figure_are_the_clinics_and_the_opening_is_audited(
+    practitioner, other_practitioner
+):  # type: ignore[no-untyped-def]
+    mine = treated_course(practitioner, name="Ana Amaro")
+    treated_course(other_practitioner, name="Olga Other")
+    actor, filters = _filters(practitioner)
+    found = access_outcome_patients(actor, filters, "device", "pen")
+    assert [p.pk for p in found.patients] == [mine.patient.pk]
+    event = AuditEvent.objects.filter(action="analytics.figure_patients").get()
+    assert event.detail["figure"] == "outcomes.device.pen"
+    assert event.detail["patients"] == [str(mine.patient.pk)]
+    with pytest.raises(LookupError):
+        access_outcome_patients(actor, filters, "fitzpatrick", "seven")
+
+
+def test_pages_filters_csv_and_patient_lists(practitioner, admin, front_desk, other_practitioner):  # type: ignore[no-untyped-def]
+    treated = treated_course(practitioner, adverse="bruising", lot_number="=HYPERLINK(1)")
+    treated_course(other_practitioner, adverse="bruising", name="Olga Other")
+    checked_in(treated, hours=30, level="monitor", acknowledged_after=timedelta(hours=4))
+    client = signed_in(admin)
+    for name in ("analytics-outcomes", "analytics-safety"):
+        page = client.get(reverse(name))
+        assert page.status_code == 200
+    page = client.get(reverse("analytics-safety"))
+    assert b"per day after the session" in page.content
+    assert b"<svg" in page.content
+    bad = client.get(reverse("analytics-safety"), {"first": "2026-13-01"})
+    assert bad.status_code == 400
+    assert b"Enter a valid date" in bad.content
+    reversed_days = client.get(
+        reverse("analytics-outcomes"), {"first": "2026-02-01", "last": "2026-01-01"}
+    )
+    assert reversed_days.status_code == 400
+    assert b"The last day comes before the first" in reversed_days.content
+    foreign = client.get(reverse("analytics-safety"), {"practitioner": other_practitioner.pk})
+    assert foreign.status_code == 400
+    assert b"Select a valid choice" in foreign.content
+    assert signed_in(front_desk).get(reverse("analytics-safety")).status_code == 403
+
+    csv = client.get(reverse("analytics-safety-csv", args=["lot"]))
+    text = b"".join(csv.streaming_content).decode("utf-8-sig")
+    # the formula neutralised; one session is too few for a rate, its interval is given
+    assert text.splitlines()[1] == "'=HYPERLINK(1) (12-pin cartridge),1,1,,,20.65,100.0"
+    assert AuditEvent.objects.filter(action="analytics.safety.csv_export").exists()
+    assert client.get(reverse("analytics-safety-csv", args=["nothing"])).status_code == 404
+
+    listed = client.get(reverse("analytics-safety-patients", args=["kind", "bruising"]))
+    assert listed.status_code == 200
+    assert treated.patient.record_number.encode() in listed.content
+    assert b"Other" not in listed.content
+    triage = client.get(reverse("analytics-safety-patients", args=["triage", "monitor:1"]))
+    assert treated.patient.record_number.encode() in triage.content
+    late = client.get(reverse("analytics-safety-patients", args=["alert_times", "past"]))
+    assert treated.patient.record_number.encode() in late.content
+    figures = [
+        e.detail.get("figure")
+        for e in AuditEvent.objects.filter(action="analytics.figure_patients")
+    ]
+    assert figures == ["safety.kind.bruising", "safety.triage.monitor:1", "safety.alert_times.past"]
+    assert client.get(reverse("analytics-safety-patients", args=["lot", "x"])).status_code == 404
+    assert (
+        client.get(reverse("analytics-safety-patients", args=["triage", "urgent:15"])).status_code
+        == 404
+    )
