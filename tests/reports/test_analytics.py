@@ -170,28 +170,35 @@ def test_pages_filters_csv_and_patient_lists(practitioner, admin, front_desk, ot
     assert b"Select a valid choice" in foreign.content
     assert signed_in(front_desk).get(reverse("analytics-safety")).status_code == 403
 
-    csv = client.get(reverse("analytics-safety-csv", args=["lot"]))
+    csv = client.get(reverse("analytics-safety-csv"), {"table": "lot"})
     text = b"".join(csv.streaming_content).decode("utf-8-sig")
     # the formula neutralised; one session is too few for a rate, its interval is given
     assert text.splitlines()[1] == "'=HYPERLINK(1) (12-pin cartridge),1,1,,,20.65,100.0"
     assert AuditEvent.objects.filter(action="analytics.safety.csv_export").exists()
-    assert client.get(reverse("analytics-safety-csv", args=["nothing"])).status_code == 404
+    assert client.get(reverse("analytics-safety-csv"), {"table": "nothing"}).status_code == 404
 
-    listed = client.get(reverse("analytics-safety-patients", args=["kind", "bruising"]))
+    listed = client.get(reverse("analytics-safety-patients"), {"table": "kind", "key": "bruising"})
     assert listed.status_code == 200
     assert treated.patient.record_number.encode() in listed.content
     assert b"Other" not in listed.content
-    triage = client.get(reverse("analytics-safety-patients", args=["triage", "monitor:1"]))
+    triage = client.get(
+        reverse("analytics-safety-patients"), {"table": "triage", "key": "monitor:1"}
+    )
     assert treated.patient.record_number.encode() in triage.content
-    late = client.get(reverse("analytics-safety-patients", args=["alert_times", "past"]))
+    late = client.get(reverse("analytics-safety-patients"), {"table": "alert_times", "key": "past"})
     assert treated.patient.record_number.encode() in late.content
     figures = [
         e.detail.get("figure")
         for e in AuditEvent.objects.filter(action="analytics.figure_patients")
     ]
     assert figures == ["safety.kind.bruising", "safety.triage.monitor:1", "safety.alert_times.past"]
-    assert client.get(reverse("analytics-safety-patients", args=["lot", "x"])).status_code == 404
     assert (
-        client.get(reverse("analytics-safety-patients", args=["triage", "urgent:15"])).status_code
+        client.get(reverse("analytics-safety-patients"), {"table": "lot", "key": "x"}).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("analytics-safety-patients"), {"table": "triage", "key": "urgent:15"}
+        ).status_code
         == 404
     )

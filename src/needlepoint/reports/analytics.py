@@ -153,7 +153,7 @@ class FigurePatients:
     more: bool  # more than PATIENTS_SHOWN
 
 
-def patients_behind(
+def access_patients_behind(
     actor: Actor,
     figure: Figure,
     title: str,
@@ -196,7 +196,7 @@ def rounded(value: float | None, places: int = 2) -> float | str:
     return "" if value is None else round(value, places)
 
 
-def csv_table(
+def access_csv_table(
     actor: Actor, page: str, table: str, filters: Filters, header: Sequence[str],
     rows: Iterator[Sequence[object]],
 ) -> Table:  # fmt: skip

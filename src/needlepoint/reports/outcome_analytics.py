@@ -34,13 +34,13 @@ from needlepoint.reports.analytics import (
     Figure,
     FigurePatients,
     Filters,
+    access_csv_table,
+    access_patients_behind,
     basis,
     choice_label,
-    csv_table,
     deepest,
     depth_band,
     key_of,
-    patients_behind,
     rounded,
 )
 from needlepoint.reports.csv import Table
@@ -275,7 +275,7 @@ def access_outcome_table(actor: Actor, filters: Filters, table: str) -> Table:
     for measure in MEASURES:
         header += [f"{measure.code}_n", f"{measure.code}_mean_change",
                    f"{measure.code}_ci95_low", f"{measure.code}_ci95_high"]  # fmt: skip
-    return csv_table(actor, PAGE, table, filters, header, lines())
+    return access_csv_table(actor, PAGE, table, filters, header, lines())
 
 
 def access_outcome_patients(actor: Actor, filters: Filters, table: str, key: str) -> FigurePatients:
@@ -301,4 +301,4 @@ def access_outcome_patients(actor: Actor, filters: Filters, table: str, key: str
         title = f"{breakdown.title}: {breakdown.label(value)}"
         courses = breakdown.only(courses, key)
     figure = Figure(PAGE, table, key)
-    return patients_behind(actor, figure, title, filters, courses.values("patient_id"))
+    return access_patients_behind(actor, figure, title, filters, courses.values("patient_id"))

@@ -47,13 +47,13 @@ from needlepoint.reports.analytics import (
     Figure,
     FigurePatients,
     Filters,
+    access_csv_table,
+    access_patients_behind,
     basis,
     choice_label,
-    csv_table,
     deepest,
     depth_band,
     key_of,
-    patients_behind,
     practitioner_label,
     practitioners,
     rounded,
@@ -348,7 +348,7 @@ def access_safety_table(actor: Actor, filters: Filters, table: str) -> Table:
         header = ["group", "sessions", "sessions_with_adverse_event", "adverse_events",
                   "per_100_sessions", "ci95_low", "ci95_high"]  # fmt: skip
         lines = _rate_lines(rows)
-    return csv_table(actor, PAGE, table, filters, header, lines)
+    return access_csv_table(actor, PAGE, table, filters, header, lines)
 
 
 def access_safety_patients(actor: Actor, filters: Filters, table: str, key: str) -> FigurePatients:
@@ -389,4 +389,4 @@ def access_safety_patients(actor: Actor, filters: Filters, table: str, key: str)
             raise LookupError(f"no group {key!r}") from None
         ids = sessions.filter(harmed=True).values("patient_id")
         title = f"Adverse events by {breakdown.title.lower()}: {breakdown.label(value)}"
-    return patients_behind(actor, figure, title, filters, ids)
+    return access_patients_behind(actor, figure, title, filters, ids)

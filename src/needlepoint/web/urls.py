@@ -108,7 +108,7 @@ urlpatterns = [
     path("clinic/analytics/safety/", analytics.safety, name="analytics-safety"),
     *(
         path(
-            f"clinic/analytics/{page}/<slug:table>.csv",
+            f"clinic/analytics/{page}.csv",
             analytics.analytics_csv,
             {"page": page},
             name=f"analytics-{page}-csv",
@@ -117,7 +117,7 @@ urlpatterns = [
     ),
     *(
         path(
-            f"clinic/analytics/{page}/<slug:table>/<str:key>/patients/",
+            f"clinic/analytics/{page}/patients/",
             analytics.figure_patients,
             {"page": page},
             name=f"analytics-{page}-patients",

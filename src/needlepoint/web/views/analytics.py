@@ -76,8 +76,15 @@ def _filters(request: HttpRequest, actor: Actor) -> tuple[AnalyticsForm, Filters
     return form, filters
 
 
+FIGURE_PARAMETERS = ("table", "key")
+
+
 def _query(request: HttpRequest) -> str:
-    return request.GET.urlencode()
+    """The filters of the page, for its links (without a figure's own parameters)."""
+    query = request.GET.copy()
+    for name in FIGURE_PARAMETERS:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def _page(
@@ -129,8 +136,10 @@ TABLES = {"outcomes": OUTCOME_TABLES, "safety": SAFETY_TABLES}
 
 @with_actor(Permission.CLINICAL_READ)
 def analytics_csv(
-    request: HttpRequest, actor: Actor, page: str, table: str
+    request: HttpRequest, actor: Actor, page: str
 ) -> HttpResponse | StreamingHttpResponse:
+    """One table of a page (`?table=`) as CSV, with the page's filters."""
+    table = request.GET.get("table", "")
     if table not in TABLES[page]:
         raise Http404("No such table.")
     form, filters = _filters(request, actor)
@@ -140,10 +149,9 @@ def analytics_csv(
 
 
 @with_actor(Permission.CLINICAL_READ)
-def figure_patients(
-    request: HttpRequest, actor: Actor, page: str, table: str, key: str
-) -> HttpResponse:
-    """The patients behind one figure: opening it is audited, naming the figure."""
+def figure_patients(request: HttpRequest, actor: Actor, page: str) -> HttpResponse:
+    """The patients behind one figure (`?table=&key=`): its opening is audited, naming it."""
+    table, key = request.GET.get("table", ""), request.GET.get("key", "")
     form, filters = _filters(request, actor)
     if filters is None:
         return render(request, f"reports/analytics_{page}.html", {"form": form}, status=400)
