@@ -24,7 +24,7 @@ def test_the_portal_asks_at_baseline_and_keeps_the_first_answers(practitioner, p
     client = signed_in(portal_patient)
     home = client.get("/portal/").content.decode()
     assert "How are your scars? (2 minutes)" in home
-    url = f"/portal/scars/{course.pk}/baseline/"
+    url = f"/portal/questions/{course.pk}/baseline/"
     assert url in home
     form = client.get(url).content.decode()
     assert "How much do your scars bother you at the moment?" in form
@@ -43,7 +43,7 @@ def test_the_portal_asks_at_baseline_and_keeps_the_first_answers(practitioner, p
 def test_another_patients_course_is_not_found(practitioner, portal_patient, patient):
     course = _soon(practitioner, patient)
     response = signed_in(portal_patient).post(
-        f"/portal/scars/{course.pk}/baseline/", {"scar_bother.scar_bother": "3"}
+        f"/portal/questions/{course.pk}/baseline/", {"scar_bother.scar_bother": "3"}
     )
     assert response.status_code == 404
     assert not MeasureResponse.objects.exists()

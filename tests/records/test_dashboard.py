@@ -15,6 +15,7 @@ from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.courses.models import Session
 from needlepoint.courses.selectors import clinic_day
 from needlepoint.intakes.models import Intake, Override, Screening
+from needlepoint.outcomes.models import FollowUp
 from needlepoint.records import dashboard
 from needlepoint.records.dashboard import Section
 from needlepoint.safety.services import lot_recall
@@ -25,7 +26,8 @@ from tests.factories import PatientFactory
 
 def _busy_patient(actor: Any, clinic: Any, n: int) -> list[Session]:
     """A patient with a session today, one overdue with a blocking screening, a session that
-    used a recalled lot (as cartridge and as product) and an open alert."""
+    used a recalled lot (as cartridge and as product), an open alert and a follow-up
+    overdue."""
     patient = PatientFactory(clinic=clinic)
     today = planned_course(actor, patient.pk).sessions.get(number=1)
     overdue = planned_course(actor, patient.pk, timezone.now() - timedelta(days=3))
@@ -52,6 +54,16 @@ def _busy_patient(actor: Any, clinic: Any, n: int) -> list[Session]:
         triage={},
     )
     Alert.objects.create(clinic=clinic, patient=patient, checkin=checkin)
+    due = timezone.now() - timedelta(days=2)
+    FollowUp.objects.create(
+        clinic=clinic,
+        patient=patient,
+        course=overdue,
+        timepoint="follow_up_3m",
+        opens_at=due - timedelta(days=14),
+        due_at=due,
+        overdue_after=due + timedelta(days=30),
+    )
     return [today, treated]
 
 

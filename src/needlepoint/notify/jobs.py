@@ -17,6 +17,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from needlepoint.notify import escalations, outbox, patient_mail
 from needlepoint.notify.statistics import refresh_statistics
+from needlepoint.outcomes.services import followups_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,15 @@ def send_patient_mail() -> int:
 def escalate_alerts() -> int:
     """Every minute: e-mail the clinic about alerts left open too long, then send the outbox."""
     return _queue_and_send("alert escalations", escalations.alert_escalations_queue)
+
+
+@huey.periodic_task(crontab(minute="41"), retries=2, retry_delay=300)  # type: ignore[untyped-decorator]
+def refresh_followups() -> int:
+    """Hourly: keep the follow-up timepoints of finished courses, so the clinic's list of
+    follow-ups overdue and the follow-ups' prompts read them."""
+    changed = followups_refresh()
+    logger.info("follow-ups: %s created or changed", changed)
+    return changed
 
 
 @huey.periodic_task(crontab(minute="17", hour="3"))  # type: ignore[untyped-decorator]

@@ -227,6 +227,28 @@ def milestone(
     return _patient_mail(session.patient, f"Aftercare update from {clinic.name}", paragraphs)
 
 
+def outcome_prompt(
+    patient: Patient, timepoint: str, path: str, channel: str, texts: ClinicTexts
+) -> Composed:
+    """The prompt to answer the outcome questions of a timepoint (`path`: the portal's form)."""
+    clinic = patient.clinic
+    words = texts.render(
+        clinic.pk,
+        MailKind.OUTCOME_PROMPT,
+        channel,
+        clinic=clinic.name,
+        given_name=patient.given_name,
+        contact=_contact(clinic),
+        timepoint=timepoint,
+        outcomes_url=site_url(path),
+    )
+    if channel == Channel.SMS:
+        return _text_message(words)
+    return _patient_mail(
+        patient, f"How are your scars? A few questions from {clinic.name}", [words]
+    )
+
+
 def escalation(alert: Alert, opened_minutes: int, raised_at: datetime, channel: str) -> Composed:
     """To the clinic: no names or symptoms, only the record number and a link."""
     clinic, patient, level = alert.clinic, alert.patient, alert.checkin.get_level_display()

@@ -26,6 +26,7 @@ class MailKind(models.TextChoices):
     ESCALATION = "escalation", "Alert escalation"
     APPOINTMENT_BOOKED = "appointment_booked", "Booking confirmation"
     APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
+    OUTCOME_PROMPT = "outcome_prompt", "Outcome questions"
 
 
 # Mail a patient may turn off; escalations go to the clinic and sign-in mail is essential.
@@ -35,6 +36,7 @@ NON_ESSENTIAL = (
     MailKind.MILESTONE,
     MailKind.APPOINTMENT_BOOKED,
     MailKind.APPOINTMENT_REMINDER,
+    MailKind.OUTCOME_PROMPT,
 )
 
 
@@ -125,6 +127,9 @@ class MailPreference(models.Model):
         (Channel.EMAIL, MailKind.APPOINTMENT_REMINDER): "reminders",
         (Channel.SMS, MailKind.APPOINTMENT_BOOKED): "sms_reminders",
         (Channel.SMS, MailKind.APPOINTMENT_REMINDER): "sms_reminders",
+        # The outcome questions follow the patient's choice of check-in prompts.
+        (Channel.EMAIL, MailKind.OUTCOME_PROMPT): "checkin_prompts",
+        (Channel.SMS, MailKind.OUTCOME_PROMPT): "sms_checkin_prompts",
     }
 
     def __str__(self) -> str:

@@ -99,6 +99,18 @@ WORDINGS: dict[str, Wording] = {
         sms="{clinic}: a reminder of your {what} on {when} with {practitioner}. If you cannot "
         "come, call {contact}.",
     ),
+    MailKind.OUTCOME_PROMPT: Wording(
+        {
+            **_COMMON,
+            "timepoint": "which point of the course it is (before your next session)",
+            "outcomes_url": "the portal's address, where the questions are",
+        },
+        frozenset({"outcomes_url"}),
+        email="{timepoint}, {clinic} would like to know how your scars are. It takes about 2 "
+        "minutes: {outcomes_url}",
+        sms="{clinic}: a few questions about how your treatment is going are waiting in your "
+        "portal (about 2 minutes): {outcomes_url}",
+    ),
 }
 
 

@@ -41,8 +41,6 @@ from needlepoint.safety.audit import audit_read
 logger = logging.getLogger(__name__)
 Rules = Mapping[Timepoint, TimepointRule]
 
-OVERDUE_LIST_SIZE = 20  # follow-ups overdue the dashboard lists, the longest overdue first
-
 
 def clinic_measures(clinic: Clinic) -> dict[str, Measure]:
     """The built-in measures and the clinic's own questionnaires, by code. A stored
@@ -286,22 +284,12 @@ def access_course_timepoint(
     return course, due
 
 
-def access_followups_overdue(
-    actor: Actor, now: datetime | None = None, limit: int = OVERDUE_LIST_SIZE
-) -> list[FollowUp]:
+def followups_overdue(clinic: Clinic, now: datetime) -> QuerySet[FollowUp]:
     """The clinic's follow-ups past their due time without the patient's answers, the longest
-    overdue first, at most `limit`: one indexed read, audited once."""
-    actor.require(Permission.CLINICAL_READ)
-    now = now or timezone.now()
-    found = list(
-        FollowUp.objects.filter(clinic=actor.clinic, answered_at__isnull=True, due_at__lt=now)
+    overdue first (the partial index of unanswered follow-ups by due time); the dashboard
+    reads them a page at a time, through its audited door."""
+    return (
+        FollowUp.objects.filter(clinic=clinic, answered_at__isnull=True, due_at__lt=now)
         .select_related("patient")
-        .order_by("due_at", "id")[:limit]
+        .order_by("due_at", "id")
     )
-    audit_read(
-        actor,
-        "outcome.followups_overdue",
-        "course",
-        detail={"patients": sorted({str(f.patient_id) for f in found})},
-    )
-    return found

@@ -1,5 +1,5 @@
-"""The practitioner's day: today's sessions, patients due, open alerts, blocked screenings and
-sessions that used a recalled lot.
+"""The practitioner's day: today's sessions, patients due, open alerts, blocked screenings,
+sessions that used a recalled lot and follow-ups overdue.
 
 Every list is one bounded, index-backed query read a page at a time (`PAGE_SIZE` rows and
 whether there are more), so the dashboard costs the same with ten patients or a hundred
@@ -24,6 +24,7 @@ from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import OPEN_SESSION_STATUSES, Session
 from needlepoint.courses.selectors import clinic_day
 from needlepoint.intakes.models import BLOCKING_VERDICTS, Override, Screening
+from needlepoint.outcomes.selectors import followups_overdue
 from needlepoint.safety.audit import audit_read
 from needlepoint.safety.models import Lot
 
@@ -38,6 +39,7 @@ class Section(StrEnum):
     ALERTS = "alerts"
     SCREENINGS = "screenings"
     RECALLS = "recalls"
+    FOLLOW_UPS = "follow_ups"
 
     @property
     def heading(self) -> str:
@@ -50,6 +52,7 @@ _HEADINGS = {
     Section.ALERTS: "Open alerts",
     Section.SCREENINGS: "Blocked screenings",
     Section.RECALLS: "Recalled lots used",
+    Section.FOLLOW_UPS: "Follow-ups overdue",
 }
 
 
@@ -81,6 +84,7 @@ class Dashboard:
     alerts: Listing
     screenings: Listing
     recalls: Listing
+    follow_ups: Listing
 
     @property
     def open_alerts(self) -> list[Listing]:
@@ -247,6 +251,21 @@ def _recalls(actor: Actor, page: int) -> tuple[list[Any], bool]:
     return notices, more
 
 
+def _follow_ups(actor: Actor, page: int) -> tuple[list[Any], bool]:
+    """Follow-ups past their due time without the patient's answers, the longest overdue
+    first: the partial index of unanswered follow-ups by due time."""
+    found, more = _page(followups_overdue(actor.clinic, timezone.now()), page)
+    return [
+        Notice(
+            f"{f.get_timepoint_display().capitalize()}: {f.patient.full_name}",
+            f"Due {timezone.localtime(f.due_at, actor.zone):%d %b %Y}"
+            + (" — missed" if f.overdue_after <= timezone.now() else ""),
+            reverse("course-detail", args=[f.course_id]),
+        )
+        for f in found
+    ], more
+
+
 def _reader(actor: Actor, day: date, section: Section) -> Callable[[int], tuple[list[Any], bool]]:
     return {
         Section.TODAY: lambda page: _today(actor, day, page),
@@ -254,6 +273,7 @@ def _reader(actor: Actor, day: date, section: Section) -> Callable[[int], tuple[
         Section.ALERTS: lambda page: _alerts(actor, page),
         Section.SCREENINGS: lambda page: _screenings(actor, page),
         Section.RECALLS: lambda page: _recalls(actor, page),
+        Section.FOLLOW_UPS: lambda page: _follow_ups(actor, page),
     }[section]
 
 

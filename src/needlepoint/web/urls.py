@@ -156,12 +156,12 @@ urlpatterns = [
         name="portal-photo-aligned",
     ),
     path(
-        "portal/scars/<int:course_id>/<str:timepoint>/",
+        "portal/questions/<int:course_id>/<str:timepoint>/",
         outcomes.portal_outcomes,
         name="portal-outcomes",
     ),
     path(
-        "portal/scars/<int:course_id>/<str:timepoint>/<int:session_number>/",
+        "portal/questions/<int:course_id>/<str:timepoint>/<int:session_number>/",
         outcomes.portal_outcomes,
         name="portal-outcomes-session",
     ),
