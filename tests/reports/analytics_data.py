@@ -16,6 +16,7 @@ from needlepoint.checkins.models import Alert, CheckIn
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.courses import services
 from needlepoint.courses.models import Assessment, Course, Session
+from needlepoint.outcomes.models import MeasureResponse
 from needlepoint.patients.models import Patient
 from needlepoint.safety.models import Lot
 from tests.clinical_data import counts, make_lot
@@ -123,3 +124,14 @@ def checked_in(
             status="acknowledged" if acknowledged_after else "open",
         )
     return checkin
+
+
+def rated(treated: Treated, measure: str, grade: int, timepoint: str = "follow_up_3m") -> None:
+    """A GAIS answer (`grade` 1-5) for the course at `timepoint`."""
+    MeasureResponse.objects.create(
+        clinic=treated.course.clinic, patient=treated.patient, course=treated.course,
+        timepoint=timepoint, measure=measure,
+        respondent="clinician" if measure == "gais_clinician" else "patient",
+        answers={"gais": grade}, score=grade, taken_at=timezone.now(),
+        recorded_by=treated.course.planned_by.user,
+    )  # fmt: skip

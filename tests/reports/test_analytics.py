@@ -18,7 +18,7 @@ from needlepoint.reports.safety_analytics import access_safety_report
 from needlepoint.safety.models import AuditEvent
 from tests.conftest import as_actor, signed_in
 from tests.factories import StaffFactory
-from tests.reports.analytics_data import checked_in, treated_course
+from tests.reports.analytics_data import checked_in, rated, treated_course
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +42,12 @@ def test_outcomes_mean_change_with_interval_and_too_few_below_the_minimum(
     # Ten courses, of type III skin, each down 4 Goodman & Baron points (6 -> 2), 40 ECCA
     # points and one grade; type V a single course; another clinic's courses count nowhere.
     for n in range(10):
-        treated_course(practitioner, fitzpatrick=3, after=(2, 3 + n % 2 * 10))
+        treated = treated_course(practitioner, fitzpatrick=3, after=(2, 3 + n % 2 * 10))
+        if n < 3:
+            rated(treated, "gais_clinician", 2 if n else 1)
     treated_course(practitioner, fitzpatrick=5, device="roller")
-    treated_course(practitioner, after=None)  # no re-assessment: not compared
-    treated_course(other_practitioner, after=(1, 0))
+    rated(treated_course(practitioner, after=None), "gais_patient", 3)  # not compared
+    rated(treated_course(other_practitioner, after=(1, 0)), "gais_clinician", 5)
     actor, filters = _filters(practitioner)
 
     queries = _queries(lambda: access_outcome_report(actor, filters))
@@ -74,8 +76,15 @@ def test_outcomes_mean_change_with_interval_and_too_few_below_the_minimum(
     assert "Alam 2014" in studies["goodman_baron"]
     assert "Rana 2017" in studies["ecca"]
 
+    gais = {(row.measure, row.timepoint): [c for _, c, _ in row.counts] for row in report.gais}
+    assert gais == {
+        ("gais_patient", "follow_up_3m"): [0, 0, 1, 0, 0],
+        ("gais_clinician", "follow_up_3m"): [1, 2, 0, 0, 0],  # not the other clinic's 5
+    }
+
     for _ in range(3):  # more courses, in more groups: the same queries
-        treated_course(practitioner, fitzpatrick=6, device="stamp", depth_mm=2.0)
+        more = treated_course(practitioner, fitzpatrick=6, device="stamp", depth_mm=2.0)
+        rated(more, "gais_patient", 1, "follow_up_6m")
     assert _queries(lambda: access_outcome_report(actor, filters)) == queries
 
 
@@ -142,8 +151,12 @@ def test_the_patients_behind_a_figure_are_the_clinics_and_the_opening_is_audited
     event = AuditEvent.objects.filter(action="analytics.figure_patients").get()
     assert event.detail["figure"] == "outcomes.device.pen"
     assert event.detail["patients"] == [str(mine.patient.pk)]
-    with pytest.raises(LookupError):
-        access_outcome_patients(actor, filters, "fitzpatrick", "seven")
+    rated(mine, "gais_patient", 2)
+    found = access_outcome_patients(actor, filters, "gais", "gais_patient:follow_up_3m:2")
+    assert [p.pk for p in found.patients] == [mine.patient.pk]
+    for table, key in (("fitzpatrick", "seven"), ("gais", "gais_patient:baseline:9")):
+        with pytest.raises(LookupError):
+            access_outcome_patients(actor, filters, table, key)
 
 
 def test_pages_filters_csv_and_patient_lists(practitioner, admin, front_desk, other_practitioner):  # type: ignore[no-untyped-def]
@@ -154,6 +167,8 @@ def test_pages_filters_csv_and_patient_lists(practitioner, admin, front_desk, ot
     for name in ("analytics-outcomes", "analytics-safety"):
         page = client.get(reverse(name))
         assert page.status_code == 200
+    gais_csv = client.get(reverse("analytics-outcomes-csv"), {"table": "gais"}).getvalue()
+    assert gais_csv.decode("utf-8-sig").startswith("measure,timepoint,answer,grade,answers")
     page = client.get(reverse("analytics-safety"))
     assert b"per day after the session" in page.content
     assert b"<svg" in page.content

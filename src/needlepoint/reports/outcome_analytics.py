@@ -7,8 +7,10 @@ analytics.toml's minimum is shown as "too few courses to compare", with no figur
 
 A course's re-assessment is its patient's latest assessment after the course's baseline; its
 device is the one charted in its last signed session; its depth band is its planned deepest
-zone's; its practitioner is the one who planned it. Every table is one GROUP BY query, so the
-page reads in the same few queries however many courses there are."""
+zone's; its practitioner is the one who planned it. The GAIS distribution counts the
+patients' and clinicians' GAIS answers of the courses begun in the period, per timepoint.
+Every table is one GROUP BY query, so the page reads in the same few queries however many
+courses there are."""
 
 from __future__ import annotations
 
@@ -27,8 +29,10 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.domain.knowledge.model import Knowledge
 from needlepoint.domain.knowledge.model.common import SKIN_TYPE_NUMERALS
+from needlepoint.domain.knowledge.model.measures import Option, Timepoint
 from needlepoint.domain.knowledge.model.outcomes import PublishedOutcome
 from needlepoint.domain.statistics import MeanChange, mean_change
+from needlepoint.outcomes.models import MeasureResponse
 from needlepoint.reports.analytics import (
     Breakdown,
     Figure,
@@ -69,10 +73,20 @@ def _score(path: str, scale: str) -> Cast:
     return Cast(KeyTextTransform("score", KeyTransform(scale, path)), FloatField())
 
 
-def courses_compared(actor: Actor, filters: Filters, knowledge: Knowledge) -> QuerySet[Any]:
-    """The courses of the clinic begun in the period (planned by the practitioner, if one is
-    chosen) that have a re-assessment, each annotated with its changes and its groups."""
+def courses_begun(actor: Actor, filters: Filters) -> QuerySet[Any]:
+    """The clinic's courses begun in the period (planned by the practitioner, if chosen)."""
     starts, ends = filters.bounds(actor)
+    courses = Course.objects.using(reporting_database()).filter(
+        clinic=actor.clinic, first_session_at__gte=starts, first_session_at__lt=ends
+    )
+    if filters.practitioner is not None:
+        courses = courses.filter(planned_by=filters.practitioner)
+    return courses
+
+
+def courses_compared(actor: Actor, filters: Filters, knowledge: Knowledge) -> QuerySet[Any]:
+    """The courses begun in the period that have a re-assessment, each annotated with its
+    changes and its groups."""
     later = Assessment.objects.filter(
         clinic=actor.clinic,
         patient=OuterRef("patient"),
@@ -81,13 +95,9 @@ def courses_compared(actor: Actor, filters: Filters, knowledge: Knowledge) -> Qu
     last_signed = Session.objects.filter(
         clinic=actor.clinic, course=OuterRef("pk"), status=Session.Status.SIGNED
     ).order_by("-number")
-    courses = Course.objects.using(reporting_database()).filter(
-        clinic=actor.clinic, first_session_at__gte=starts, first_session_at__lt=ends
-    )
-    if filters.practitioner is not None:
-        courses = courses.filter(planned_by=filters.practitioner)
-    return (
-        courses.annotate(
+    courses: QuerySet[Any] = (
+        courses_begun(actor, filters)
+        .annotate(
             later_grade=Subquery(later.values("qualitative_grade")[:1]),
             later_goodman_baron=Subquery(
                 later.values(v=_score("scores", "goodman_baron"))[:1], output_field=FloatField()
@@ -107,6 +117,7 @@ def courses_compared(actor: Actor, filters: Filters, knowledge: Knowledge) -> Qu
             depth_band=depth_band("deepest", knowledge),
         )
     )
+    return courses
 
 
 def _sums(only: Q | None = None) -> dict[str, Any]:
@@ -195,12 +206,63 @@ class Published:
     studies: tuple[Study, ...]
 
 
+GAIS = ("gais_patient", "gais_clinician")
+
+
+@dataclass(frozen=True)
+class GaisRow:
+    """One GAIS measure's answers at one timepoint: (option, count, link key) best first."""
+
+    measure: str
+    label: str
+    timepoint: str
+    counts: list[tuple[Option, int, str]]
+
+    @property
+    def answers(self) -> int:
+        return sum(count for _, count, _ in self.counts)
+
+
+def _gais_responses(actor: Actor, filters: Filters) -> QuerySet[Any]:
+    return MeasureResponse.objects.using(reporting_database()).filter(
+        clinic=actor.clinic,
+        measure__in=GAIS,
+        course__in=courses_begun(actor, filters).values("pk"),
+    )
+
+
+def gais_distribution(actor: Actor, filters: Filters, knowledge: Knowledge) -> list[GaisRow]:
+    """Per GAIS measure and timepoint, how many answers gave each grade: one query."""
+    measures = [knowledge.measures.measures[code] for code in GAIS]
+    grades = {option.value for m in measures for option in m.items[0].options}
+    per_grade = {f"grade_{g:g}": Count("pk", filter=Q(score=g)) for g in sorted(grades)}
+    found = {
+        (row["measure"], row["timepoint"]): row
+        for row in _gais_responses(actor, filters)
+        .values("measure", "timepoint")
+        .annotate(**per_grade)
+    }
+    rows = []
+    for measure in measures:
+        for timepoint in Timepoint:
+            row = found.get((measure.code, timepoint.value))
+            if row is None:
+                continue
+            counts = [
+                (o, row[f"grade_{o.value:g}"], f"{measure.code}:{timepoint.value}:{o.value:g}")
+                for o in measure.items[0].options
+            ]
+            rows.append(GaisRow(measure.code, measure.label, timepoint.value, counts))
+    return rows
+
+
 @dataclass(frozen=True)
 class OutcomeReport:
     filters: Filters
     total: OutcomeRow
     tables: list[OutcomeTable]
     published: list[Published]
+    gais: list[GaisRow]
     minimum: int
     basis: tuple[str, ...]  # the citations behind the intervals and the minimum sample
 
@@ -236,7 +298,8 @@ def outcome_report(actor: Actor, filters: Filters) -> OutcomeReport:
     ]  # fmt: skip
     rules = knowledge.analytics
     cited = basis(knowledge, rules.mean_interval.sources, rules.courses.sources)
-    return OutcomeReport(filters, total, tables, published, rules.courses.minimum, cited)
+    gais = gais_distribution(actor, filters, knowledge)
+    return OutcomeReport(filters, total, tables, published, gais, rules.courses.minimum, cited)
 
 
 def access_outcome_report(actor: Actor, filters: Filters) -> OutcomeReport:
@@ -246,7 +309,7 @@ def access_outcome_report(actor: Actor, filters: Filters) -> OutcomeReport:
     return report
 
 
-OUTCOME_TABLES = ("all", "scar_type", "fitzpatrick", "device", "depth_band")
+OUTCOME_TABLES = ("all", "scar_type", "fitzpatrick", "device", "depth_band", "gais")
 
 
 def access_outcome_table(actor: Actor, filters: Filters, table: str) -> Table:
@@ -256,6 +319,14 @@ def access_outcome_table(actor: Actor, filters: Filters, table: str) -> Table:
     if table not in OUTCOME_TABLES:
         raise ValueError(f"not an outcomes table: {table!r}")
     report = outcome_report(actor, filters)
+    if table == "gais":
+        gais_lines = (
+            (row.label, row.timepoint, option.label, option.value, count)
+            for row in report.gais
+            for option, count, _ in row.counts
+        )
+        gais_header = ("measure", "timepoint", "answer", "grade", "answers")
+        return access_csv_table(actor, PAGE, table, filters, gais_header, gais_lines)
     rows = (
         [report.total] if table == "all" else next(t.rows for t in report.tables if t.code == table)
     )
@@ -283,6 +354,18 @@ def access_outcome_patients(actor: Actor, filters: Filters, table: str, key: str
     actor.require(Permission.CLINICAL_READ)
     knowledge = clinic_knowledge(actor.clinic)
     courses = courses_compared(actor, filters, knowledge)
+    if table == "gais":
+        measure, timepoint, grade = ([*key.split(":"), "", ""])[:3]
+        known = measure in GAIS and timepoint in {t.value for t in Timepoint}
+        if not known or grade not in {f"{o.value:g}" for o in _options(knowledge, measure)}:
+            raise LookupError(f"no GAIS figure {key!r}")
+        responses = _gais_responses(actor, filters).filter(
+            measure=measure, timepoint=timepoint, score=float(grade)
+        )
+        label = knowledge.measures.measures[measure].label
+        title = f"{label}, {timepoint.replace('_', ' ')}: grade {grade}"
+        figure = Figure(PAGE, table, key)
+        return access_patients_behind(actor, figure, title, filters, responses.values("patient_id"))
     if table == "all" and key == "all":
         title = "All courses compared"
     elif table == "scar_type":
@@ -302,3 +385,7 @@ def access_outcome_patients(actor: Actor, filters: Filters, table: str, key: str
         courses = breakdown.only(courses, key)
     figure = Figure(PAGE, table, key)
     return access_patients_behind(actor, figure, title, filters, courses.values("patient_id"))
+
+
+def _options(knowledge: Knowledge, measure: str) -> tuple[Option, ...]:
+    return knowledge.measures.measures[measure].items[0].options
