@@ -166,7 +166,7 @@ def test_compare_page_lines_up_the_follow_up_and_charts_the_course(practitioner,
     assert re.search(r"scale .0\.95\d", html)
     # One inline SVG chart per metric, a line per zone, a point per photo.
     for metric in ("a", "ita_deg", "spot_count"):
-        assert f'data-metric="{metric}"' in html
+        assert f'data-chart="{metric}"' in html
     assert len(re.findall(r"<polyline ", html)) == 3 * 6
     assert html.count("<circle ") == 3 * 6 * 2
 

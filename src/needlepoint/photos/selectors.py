@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -42,6 +43,12 @@ from needlepoint.photos.models import Photo
 from needlepoint.safety.audit import audit_read
 
 HIDDEN = "hidden: consent withdrawn"
+# The figures charted over a course, each with what it is measured from.
+CHART_METRICS = (
+    ("a", "Redness, a*", "CIELAB a* (mean over the zone)"),
+    ("ita_deg", "ITA°", "individual typology angle from the zone's mean L* and b*"),
+    ("spot_count", "Dark spots", "regions darker than the surrounding skin"),
+)
 ALIGNED_JPEG_QUALITY = 90
 
 
@@ -283,3 +290,34 @@ def photo_series(photos: list[Photo]) -> tuple[list[Photo], Series]:
     measured = [p for p in photos if photo_shown(p) and p.analysis.get("face_found")]
     points = [(p.captured_at.isoformat(), Analysis.from_json(p.analysis)) for p in measured]
     return measured, series(points)
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    """One metric of a series of photos: per zone, (when the photo was taken, the value)."""
+
+    metric: str
+    title: str
+    basis: str
+    zones: dict[str, list[tuple[datetime, float | None]]]
+
+    @property
+    def times(self) -> list[datetime]:
+        """When the photos were taken (every zone has a value or None for each)."""
+        return [at for at, _ in next(iter(self.zones.values()))]
+
+
+def metric_series(photos: list[Photo], data: Series) -> list[MetricSeries]:
+    """The charted metrics of a series (`photo_series`' photos and figures), each zone's
+    values paired with its photos' times; metrics no photo measured are left out."""
+    times = [photo.captured_at for photo in photos]
+    found = []
+    for metric, title, basis in CHART_METRICS:
+        zones = {
+            zone: list(zip(times, metrics.get(metric, []), strict=True))
+            for zone, metrics in data.values.items()
+            if any(value is not None for value in metrics.get(metric, []))
+        }
+        if zones:
+            found.append(MetricSeries(metric, title, basis, zones))
+    return found

@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from needlepoint.clinics.roles import Permission
 from needlepoint.photos import selectors
 from needlepoint.photos.models import POSE_CHOICES, Photo
 from needlepoint.photos.responses import NO_STORE
+from needlepoint.reports.charts import metric_charts
 from needlepoint.web.views.access import Actor, with_actor
-from needlepoint.web.views.photos.charts import metric_charts
 
 
 def _pick(candidates: list[Photo], wanted: str | None) -> Photo | None:
@@ -65,7 +66,9 @@ def patient_photo_compare(request: HttpRequest, actor: Actor, patient_id: str) -
         "comparison": comparison,
         "deltas": _delta_rows(comparison) if comparison else [],
         "problem": problem,
-        "charts": metric_charts(measured, data),
+        "charts": metric_charts(
+            selectors.metric_series(measured, data), timezone.get_current_timezone()
+        ),
         "aligned_url": (
             f"{reverse('photo-aligned', args=[patient.pk])}"
             f"?baseline={baseline.pk}&followup={followup.pk}"
