@@ -85,8 +85,9 @@ def treated_session(actor: Actor, patient_id: object, *, hours_ago: float = 20) 
     return treat(actor, course.sessions.get(number=1), start)
 
 
-def treat(actor: Actor, session: Session, start: datetime) -> Session:
-    """Screen, chart (30 minutes from `start`) and sign one session."""
+def treat(actor: Actor, session: Session, start: datetime, depth_mm: float = 1.0) -> Session:
+    """Screen, chart (30 minutes from `start`, a new cartridge lot, `depth_mm` on the left
+    cheek) and sign one session."""
     records.session_start(actor, session.pk, intake_from_json(actor, CLEAR))
     lot = make_lot(session.clinic, f"CART-{session.pk}")
     saved = sessions.session_chart_save(
@@ -96,7 +97,7 @@ def treat(actor: Actor, session: Session, start: datetime) -> Session:
         device="pen",
         device_id="PEN-1",
         cartridge_lot=lot,
-        zones={"left_cheek": {"depth_mm": 1.0, "passes": 2}},
+        zones={"left_cheek": {"depth_mm": depth_mm, "passes": 2}},
         endpoint="erythema",
         started_at=start,
         ended_at=start + timedelta(minutes=30),

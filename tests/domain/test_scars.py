@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge import Knowledge
-from needlepoint.domain.scars import Scores, parse_assessment, scar_counts_json, score
+from needlepoint.domain.scars import (
+    Scores,
+    parse_assessment,
+    scar_counts_json,
+    score,
+    zone_scores,
+)
 
 GB_ROWS = [
     "macular",
@@ -119,6 +125,29 @@ def test_zone_counts_are_summed_before_scoring(knowledge: Knowledge) -> None:
     assert result.goodman_baron.rows["hypertrophic"] == 6
     assert result.ecca.items["rolling"] == 25 * 2  # 6 scars: 5 to 20
     assert result.qualitative_grade == 2
+
+
+def test_each_zone_scores_on_its_own_counts(knowledge: Knowledge) -> None:
+    counted = parse_assessment(
+        {
+            "qualitative_grade": 3,
+            "zones": {
+                "left_cheek": {"ecca": {"counts": {"rolling": 3}}},
+                "chin": {"ecca": {"counts": {"rolling": 3}}, "goodman_baron": {}},
+            },
+        },
+        knowledge,
+    )
+    zones = zone_scores(counted, knowledge)
+    assert set(zones) == {"left_cheek", "chin"}
+    for scores in zones.values():
+        assert scores.ecca is not None
+        assert scores.ecca.items["rolling"] == 25 * 1
+        assert scores.qualitative_grade == 3
+    assert zones["left_cheek"].goodman_baron is None  # not counted there
+    whole = score(counted, knowledge).ecca
+    assert whole is not None
+    assert whole.items["rolling"] == 25 * 2
 
 
 def test_a_scale_not_assessed_is_null_not_zero(knowledge: Knowledge) -> None:

@@ -162,6 +162,16 @@ def score(assessment: Assessment, knowledge: Knowledge) -> Scores:
     )
 
 
+def zone_scores(assessment: Assessment, knowledge: Knowledge) -> dict[str, Scores]:
+    """Each counted zone scored on its own counts, as if it were the whole face (the
+    assessment's own scores band the counts summed over its zones, so these do not add up
+    to them)."""
+    return {
+        zone: score(Assessment(assessment.qualitative_grade, zones={zone: counts}), knowledge)
+        for zone, counts in assessment.zones.items()
+    }
+
+
 def _warnings(
     grade: int, sections: Mapping[str, Sequence[ScaleCounts]], knowledge: Knowledge
 ) -> tuple[ScoreWarning, ...]:

@@ -308,6 +308,10 @@ urlpatterns = [
         outcomes.course_outcomes,
         name="course-outcomes-session",
     ),
+    path("courses/<int:course_id>/timeline/", courses.course_timeline, name="course-timeline"),
+    path(
+        "courses/<int:course_id>/summary.pdf", courses.course_summary_pdf, name="course-summary-pdf"
+    ),
     path("sessions/<int:session_id>/", sessions.session_detail, name="session-detail"),
     path("sessions/<int:session_id>/chart/", sessions.session_chart, name="session-chart"),
     path("sessions/<int:session_id>/addenda/", sessions.session_addendum, name="session-addendum"),

@@ -1,10 +1,10 @@
 """Course pages: planning a course from an assessment (asking for the skin type first when
-it is not recorded) and reading it."""
+it is not recorded), reading it, its timeline and its summary PDFs."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -19,6 +19,12 @@ from needlepoint.domain.planning import course_total
 from needlepoint.intakes.selectors import access_latest_answers
 from needlepoint.outcomes.selectors import access_course_outcomes
 from needlepoint.patients.services import patient_update
+from needlepoint.records.course_timeline import access_course_timeline
+from needlepoint.reports.course_summary import (
+    AUDIENCES,
+    access_course_summary_pdf,
+    timeline_charts,
+)
 from needlepoint.web.forms.courses import CourseForm, FitzpatrickForm
 from needlepoint.web.forms.shared import submit
 from needlepoint.web.views.access import Actor, with_actor
@@ -111,3 +117,34 @@ def course_detail(request: HttpRequest, actor: Actor, course_id: int) -> HttpRes
             "outcomes": access_course_outcomes(actor, course.pk),
         },
     )
+
+
+@with_actor(Permission.CLINICAL_READ)
+def course_timeline(request: HttpRequest, actor: Actor, course_id: int) -> HttpResponse:
+    """The course on one page: scores and photo figures over time as charts with the
+    sessions, adverse events and alerts marked; the photo series per pose; a table of each
+    kind with the exact figures."""
+    timeline = access_course_timeline(actor, course_id)
+    return render(
+        request,
+        "courses/timeline.html",
+        {
+            "timeline": timeline,
+            "course": timeline.course,
+            "patient": timeline.course.patient,
+            "charts": timeline_charts(timeline),
+        },
+    )
+
+
+@with_actor(Permission.CLINICAL_READ)
+def course_summary_pdf(request: HttpRequest, actor: Actor, course_id: int) -> HttpResponse:
+    """The course summary `?for=patient` or `?for=doctor` (a referring doctor), as a PDF
+    download."""
+    audience = request.GET.get("for", "")
+    if audience not in AUDIENCES:
+        raise Http404("A course summary is for the patient or a doctor.")
+    name, pdf = access_course_summary_pdf(actor, course_id, audience)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,142 @@
+"""A course's charts (scores and photo figures over time, the sessions and the course's
+adverse events and alerts marked on the time axis) for its timeline page, and the course
+summary PDF in two versions: for the patient (plain words, their scores and photos) and for
+a referring doctor (depths, lots, scores, adverse events). The PDF carries the photos whose
+consent allows the clinical record only, and says how many were left out."""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.template import Context
+from django.utils import timezone
+from PIL import Image
+
+from needlepoint.clinics.actors import Actor
+from needlepoint.photos import storage
+from needlepoint.photos.models import Photo
+from needlepoint.records.course_timeline import (
+    CourseTimeline,
+    PoseSeries,
+    ScoreSeries,
+    access_course_timeline,
+)
+from needlepoint.reports.charts import LineChart, Mark, Points, line_chart, metric_charts
+from needlepoint.reports.handouts import ENGINE, render_pdf
+
+AUDIENCES = ("patient", "doctor")
+THUMBNAIL_PX = 260
+THUMBNAIL_QUALITY = 80
+
+
+@dataclass(frozen=True)
+class TimelineCharts:
+    marks: list[Mark]
+    scores: list[tuple[ScoreSeries, LineChart]]
+    poses: list[tuple[PoseSeries, list[LineChart]]]
+
+
+def course_marks(timeline: CourseTimeline, events: bool = True) -> list[Mark]:
+    """The treated sessions, and (`events`) the adverse events and alerts, as marks on the
+    time axis."""
+    marks = [
+        Mark(row.at, f"Session {row.session.number}", "session", f"S{row.session.number}")
+        for row in timeline.sessions
+        if row.session.started_at is not None
+    ]
+    marks += [Mark(e.at, e.title, e.kind, "!") for e in timeline.events if events]
+    return marks
+
+
+def timeline_charts(timeline: CourseTimeline, events: bool = True) -> TimelineCharts:
+    """The charts of the scores and of each pose's photo figures, every one with the
+    sessions marked, and the adverse events and alerts unless `events` is false."""
+    marks = course_marks(timeline, events)
+    scores = []
+    for series in timeline.scores:
+        lines = [Points(line.key, line.label, line.values) for line in series.lines]
+        bounds = (series.minimum, series.maximum)
+        chart = line_chart(
+            series.key, series.title, series.basis, lines, timeline.zone, marks=marks, bounds=bounds
+        )
+        if chart is not None:
+            scores.append((series, chart))
+    poses = [(pose, metric_charts(pose.metrics, timeline.zone, marks)) for pose in timeline.poses]
+    return TimelineCharts(marks, scores, poses)
+
+
+def _thumbnail(photo: Photo) -> str:
+    """The stored photo made small, as a data address the PDF embeds."""
+    with Image.open(io.BytesIO(storage.read(photo.file_name))) as image:
+        small = image.convert("RGB")
+        small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+        buffer = io.BytesIO()
+        small.save(buffer, "JPEG", quality=THUMBNAIL_QUALITY)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _day(moment: datetime, timeline: CourseTimeline) -> str:
+    local = moment.astimezone(timeline.zone)
+    return f"{local.day} {local:%b %Y}"
+
+
+def course_summary_html(timeline: CourseTimeline, audience: str, printed_at: datetime) -> str:
+    if audience not in AUDIENCES:
+        raise ValueError(f"a course summary is for the patient or a doctor, not {audience!r}")
+    charts = timeline_charts(timeline, events=audience == "doctor")
+    course = timeline.course
+    context = {
+        "doctor": audience == "doctor",
+        "clinic": course.clinic,
+        "patient": course.patient,
+        "course": course,
+        "sessions": [
+            {"row": row, "day": _day(row.at, timeline), "treated": row.session.started_at}
+            for row in timeline.sessions
+        ],
+        "scores": [
+            {
+                "series": series,
+                "chart": chart,
+                "rows": [
+                    {"day": _day(at, timeline), "line": line.label, "value": value}
+                    for line in series.lines
+                    for at, value in line.values
+                    if value is not None
+                ],
+            }
+            for series, chart in charts.scores
+        ],
+        "poses": [
+            {
+                "pose": pose,
+                "charts": pose_charts,
+                "photos": [
+                    {"src": _thumbnail(p.photo), "day": _day(p.photo.captured_at, timeline)}
+                    for p in pose.photos
+                ],
+            }
+            for pose, pose_charts in charts.poses
+        ],
+        "hidden_photos": timeline.hidden_photos,
+        "events": [{"event": e, "day": _day(e.at, timeline)} for e in timeline.events],
+        "zone": timeline.zone.key,
+        "printed": _day(printed_at, timeline),
+    }
+    return ENGINE.get_template("reports/course_summary.html").render(Context(context))
+
+
+def access_course_summary_pdf(
+    actor: Actor, course_id: object, audience: str, now: datetime | None = None
+) -> tuple[str, bytes]:
+    """A course's summary as (file name, PDF) for the patient or a referring doctor: clinical
+    staff of the course's clinic (404 otherwise); the read is audited with its audience."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"a course summary is for the patient or a doctor, not {audience!r}")
+    timeline = access_course_timeline(actor, course_id, use=f"summary-{audience}")
+    html = course_summary_html(timeline, audience, now or timezone.now())
+    record = timeline.course.patient.record_number
+    return f"course-{timeline.course.pk}-{record}-{audience}.pdf", render_pdf(html)
