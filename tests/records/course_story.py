@@ -1,5 +1,6 @@
 """A course told through the services, for the course timeline's tests: two of its three
-sessions treated (the second deeper), a follow-up assessment with fewer scars, three frontal
+sessions treated (the second deeper), a follow-up assessment with fewer scars, the patient's
+bother from their scars before each session and both GAIS before the second, three frontal
 photos of which the first was taken under a consent since withdrawn, a check-in that raised
 an alert and an adverse event, both on the second session."""
 
@@ -15,6 +16,7 @@ from needlepoint.adverse_events.services import adverse_event_record
 from needlepoint.checkins.services import checkin_submit
 from needlepoint.courses import services
 from needlepoint.courses.models import Assessment, Course, Session
+from needlepoint.outcomes.services import measure_response_record
 from needlepoint.patients.consents import consent_revoke
 from needlepoint.photos.models import Photo
 from needlepoint.photos.services import photo_upload
@@ -58,9 +60,30 @@ def course_story(practitioner: Any, admin: Any, patient: Any) -> Story:
     consent_revoke(as_actor(admin), withdrawn.pk, "Asked by phone to keep no photos.")
     photo_consent(admin, patient)
     baseline = photo_upload(actor, close_up(), "b.jpg", session_id=first.pk, pose="frontal")
-    second = treat(
-        actor, course.sessions.get(number=2), timezone.now() - timedelta(days=3), depth_mm=1.5
+    reporter = as_actor(patient)
+    before_first = first.started_at - timedelta(hours=2)
+    measure_response_record(
+        reporter, course.pk, "baseline", None, {"scar_bother": {"scar_bother": 7}}, now=before_first
     )
+    second_at = timezone.now() - timedelta(days=3)
+    before_second = second_at - timedelta(hours=2)
+    measure_response_record(
+        reporter,
+        course.pk,
+        "pre_session",
+        2,
+        {"scar_bother": {"scar_bother": 4}, "gais_patient": {"gais_patient": "improved"}},
+        now=before_second,
+    )
+    measure_response_record(
+        actor,
+        course.pk,
+        "pre_session",
+        2,
+        {"gais_clinician": {"gais_clinician": "improved"}},
+        now=before_second,
+    )
+    second = treat(actor, course.sessions.get(number=2), second_at, depth_mm=1.5)
     followup = photo_upload(actor, turned_close_up(), "c.jpg", session_id=second.pk, pose="frontal")
     checkin_submit(as_actor(patient), reported({"pus": True}))
     adverse_event_record(

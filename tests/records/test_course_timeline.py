@@ -71,7 +71,19 @@ def test_timeline_gathers_the_course_behind_its_door(story, practitioner, other_
     assert rows[2].lot == ""
 
     scores = {s.key: s for s in timeline.scores}
-    assert list(scores) == ["qualitative_grade", "goodman_baron", "ecca"]
+    assert list(scores) == [
+        "qualitative_grade",
+        "goodman_baron",
+        "ecca",
+        "scar_bother",
+        "gais_patient",
+        "gais_clinician",
+    ]
+    assert [v for _, v in scores["scar_bother"].lines[0].values] == [7, 4]
+    assert (scores["gais_clinician"].respondent, scores["scar_bother"].better) == (
+        "clinician",
+        "lower",
+    )
     assert [v for _, v in scores["qualitative_grade"].lines[0].values] == [2, 1]
     assert scores["qualitative_grade"].basis.startswith(
         "Goodman & Baron qualitative global scarring grade"
@@ -120,16 +132,17 @@ def test_timeline_page_plots_and_tabulates_the_course(story, practitioner, other
     page = client.get(url)
     html = page.content.decode()
     assert page.status_code == 200
-    # Three score charts and three photo-figure charts, each with its basis.
-    for key in ("qualitative_grade", "goodman_baron", "ecca", "a", "ita_deg", "spot_count"):
+    # Six score charts and three photo-figure charts, each with its basis.
+    scores = ("qualitative_grade", "goodman_baron", "ecca", "scar_bother", "gais_patient")
+    for key in (*scores, "gais_clinician", "a", "ita_deg", "spot_count"):
         assert f'data-chart="{key}"' in html
-    assert html.count("<svg ") == 6
+    assert html.count("<svg ") == 9
     assert "CIELAB a* (mean over the zone)" in html
     assert "Basis: <cite" in html
     # The two treated sessions, the adverse event and the alert marked on every chart.
-    assert html.count('data-marker="session"') == 6 * 2
-    assert html.count('data-marker="adverse_event"') == 6
-    assert html.count('data-marker="alert"') == 6
+    assert html.count('data-marker="session"') == 9 * 2
+    assert html.count('data-marker="adverse_event"') == 9
+    assert html.count('data-marker="alert"') == 9
     # Tables with the exact figures.
     assert len(re.findall(r'<tr data-session="\d">', html)) == 3
     assert "Left cheek 1.5 mm \u00d7 2" in html
@@ -187,7 +200,9 @@ def test_summary_pdfs_for_the_patient_and_a_doctor(
     assert "attachment;" in response["Content-Disposition"]
     plain = pdf_text(response.content, tmp_path)
     assert "Your treatment course" in plain
-    assert "How your scars were scored" in plain
+    assert "Your scores" in plain
+    assert "Bother from scars" in plain
+    assert "Your own answers." in plain
     assert "A lower number is better." in plain
     assert "1 photo left out" in plain
     assert f"CART-{story.second.pk}" not in plain  # lots and depths are for the doctor

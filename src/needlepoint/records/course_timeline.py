@@ -1,11 +1,13 @@
 """One course on one timeline: its sessions as charted, the photo series of each pose with
-their per-zone figures, the clinician's scores at each assessment, and the adverse events
+their per-zone figures, the clinician's scores and the patient's reports, and the adverse events
 and alerts of its sessions; for the course page's timeline and the course summary PDFs.
 
-The course's assessments are its planning assessment and the patient's later ones, up to the
-one the patient's next course was planned from. Photos are those of the course's sessions
-and of their check-ins, shown only while the consent they were taken under allows the
-clinical record (`photos.selectors.photo_shown`); the others are counted, never listed.
+The clinician's scores come from the course's assessments (its planning assessment and the
+patient's later ones, up to the one the patient's next course was planned from); the
+patient's reports and the clinician's GAIS from the course's outcome measures. Photos are
+those of the course's sessions and of their check-ins, shown only while the consent they
+were taken under allows the clinical record (`photos.selectors.photo_shown`); the others are
+counted, never listed.
 
 A course costs the same number of queries however many sessions, photos and events it has."""
 
@@ -25,7 +27,9 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Assessment, Course, Session
 from needlepoint.courses.selectors import course_in_scope
 from needlepoint.domain.knowledge.model import Knowledge
+from needlepoint.domain.measures import Score
 from needlepoint.domain.scars import parse_assessment, zone_scores
+from needlepoint.outcomes.selectors import course_scores
 from needlepoint.photos.models import POSE_CHOICES, Photo
 from needlepoint.photos.selectors import MetricSeries, metric_series, photo_series, photo_shown
 from needlepoint.safety.audit import audit_read
@@ -247,6 +251,33 @@ def _clinician_scores(assessments: list[Assessment], knowledge: Knowledge) -> li
     return series
 
 
+def _measure_scores(scores: list[Score]) -> list[ScoreSeries]:
+    """The outcome measures answered in the course, one series each, in the order first
+    answered."""
+    by_measure: dict[str, list[Score]] = {}
+    for score in scores:
+        by_measure.setdefault(score.measure, []).append(score)
+    series = []
+    for code, answered in by_measure.items():
+        first = answered[0]
+        who = "Patient" if first.respondent == "patient" else "Clinician"
+        series.append(
+            ScoreSeries(
+                code,
+                first.label,
+                first.respondent,
+                first.minimum,
+                first.maximum,
+                first.better,
+                f"The {first.respondent}'s own rating at each timepoint answered "
+                f"({first.minimum:g}-{first.maximum:g}, {first.better} is better).",
+                first.sources,
+                [ScoreLine(code, who, [(score.taken_at, score.value) for score in answered])],
+            )
+        )
+    return series
+
+
 def _pose_series(photos: list[Photo]) -> list[PoseSeries]:
     poses = []
     for pose, label in POSE_CHOICES:
@@ -324,7 +355,8 @@ def access_course_timeline(actor: Actor, course_id: object, use: str = "page") -
         zone,
         _session_rows(sessions, knowledge),
         assessments,
-        _clinician_scores(assessments, knowledge),
+        _clinician_scores(assessments, knowledge)
+        + _measure_scores(course_scores(course.clinic_id, course.pk)),
         _pose_series(shown),
         len(photos) - len(shown),
         _events(course, zone),
