@@ -15,6 +15,7 @@ from needlepoint.cli import (
     fhir,
     patient,
     photo,
+    questionnaire,
     rules,
     token,
     worker,
@@ -40,6 +41,7 @@ for command in [
     *patient.COMMANDS,
     *rules.COMMANDS,
     *photo.COMMANDS,
+    *questionnaire.COMMANDS,
 ]:
     cli.add_command(command)
 

@@ -55,7 +55,7 @@ class RulesCommand(click.Command):
             raise InputError(error.format_message()) from None
 
 
-def _read_json(source: str) -> object:
+def read_json(source: str) -> object:
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -77,7 +77,7 @@ def _json_command(
     @click.argument("file", metavar="FILE")
     def command(file: str) -> None:
         try:
-            result = decide(_read_json(file), load_knowledge())
+            result = decide(read_json(file), load_knowledge())
         except DomainError as error:
             raise InputError(str(error)) from None
         _print_json(result)
@@ -97,7 +97,7 @@ def screen_intake(file: str, on: str | None) -> None:
     day = date.today() if on is None else _day(on, "--on")
     try:
         known = load_knowledge()
-        result = screen(parse_intake(_read_json(file), known, day), known, day)
+        result = screen(parse_intake(read_json(file), known, day), known, day)
     except DomainError as error:
         raise InputError(str(error)) from None
     _print_json(result)

@@ -111,8 +111,6 @@ def _item(node: Node) -> Item:
         text,
         minimum=minimum,
         maximum=maximum,
-        minimum_label=str(minimum),
-        maximum_label=str(maximum),
         required=required,
     )
 

@@ -18,13 +18,16 @@ from django.utils import timezone
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.knowledge import clinic_knowledge
+from needlepoint.clinics.models import Clinic
 from needlepoint.clinics.roles import Permission, Role
 from needlepoint.courses.models import Course
 from needlepoint.courses.selectors import course_in_scope
 from needlepoint.domain.errors import InvalidInput
 from needlepoint.domain.knowledge.model.measures import Respondent, Timepoint
 from needlepoint.domain.measures import State, measure_score, measures_at
-from needlepoint.outcomes.models import FollowUp, MeasureResponse
+from needlepoint.fhir.errors import FhirMappingError
+from needlepoint.fhir.instrument import questionnaire_measure
+from needlepoint.outcomes.models import FollowUp, MeasureResponse, Questionnaire
 from needlepoint.outcomes.selectors import (
     answered_timepoints,
     clinic_measures,
@@ -187,3 +190,56 @@ def followups_refresh(now: datetime | None = None) -> int:
         .distinct()
     )
     return sum(course_followups_refresh(course, now) for course in courses)
+
+
+@transaction.atomic
+def questionnaire_load(
+    clinic: Clinic, resource: object, *, actor: Actor | None = None
+) -> tuple[Questionnaire, bool]:
+    """Store a clinic's licensed instrument (a FHIR Questionnaire with its scoring rule, read
+    by `fhir.instrument`), or replace the one of the same name; True when it is new. Refused,
+    naming the element and why, when it does not read; a questionnaire patients have answered
+    may be loaded again only unchanged in what it asks and how it scores (else under a new
+    name), so recorded scores keep their meaning. `actor` is None from the command line."""
+    if actor is not None:
+        actor.require(Permission.STAFF_MANAGE)
+    built_in = frozenset(clinic_knowledge(clinic).measures.measures)
+    try:
+        measure = questionnaire_measure(resource, built_in)
+    except FhirMappingError as error:
+        raise ValidationError({error.path: error.message}) from None
+    existing = Questionnaire.objects.filter(clinic=clinic, code=measure.code).first()
+    if existing is not None:
+        answered = MeasureResponse.objects.filter(clinic=clinic, measure=measure.code).exists()
+        before = questionnaire_measure(existing.resource, built_in)
+        same = (before.items, before.table, before.respondent, before.better) == (
+            measure.items,
+            measure.table,
+            measure.respondent,
+            measure.better,
+        )
+        if answered and not same:
+            raise ValidationError(
+                {
+                    "Questionnaire.name": f"{measure.code!r} has answers recorded: its items and "
+                    "scoring cannot change; load the new version under another name"
+                }
+            )
+    questionnaire, created = Questionnaire.objects.update_or_create(
+        clinic=clinic,
+        code=measure.code,
+        defaults={
+            "title": measure.label[:200],
+            "resource": resource,
+            "loaded_by": actor.user if actor else None,
+        },
+    )
+    audit_record(
+        actor,
+        "questionnaire.load",
+        "questionnaire",
+        questionnaire.pk,
+        detail={"code": measure.code, "items": len(measure.items), "created": created},
+        clinic_id=clinic.pk,
+    )
+    return questionnaire, created

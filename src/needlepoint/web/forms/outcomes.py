@@ -25,7 +25,9 @@ def _field(item: Item) -> forms.Field:
         empty_value=None,
         widget=forms.RadioSelect,
         choices=[(n, str(n)) for n in range(item.minimum, item.maximum + 1)],
-        help_text=f"{item.minimum} = {item.minimum_label}, {item.maximum} = {item.maximum_label}",
+        help_text=f"{item.minimum} = {item.minimum_label}, {item.maximum} = {item.maximum_label}"
+        if item.minimum_label
+        else "",
         required=False,
     )
 
