@@ -25,9 +25,7 @@ from tests.questionnaires import skin_mood
 def _load(clinic, resource, tmp_path):  # type: ignore[no-untyped-def]
     path = tmp_path / "questionnaire.json"
     path.write_text(json.dumps(resource))
-    return CliRunner().invoke(
-        cli, ["questionnaire", "load", "--clinic", clinic.slug, str(path)]
-    )
+    return CliRunner().invoke(cli, ["questionnaire", "load", "--clinic", clinic.slug, str(path)])
 
 
 def test_a_loaded_questionnaire_is_asked_and_scored_like_the_built_in_measures(
@@ -59,9 +57,7 @@ def test_a_loaded_questionnaire_is_asked_and_scored_like_the_built_in_measures(
         questionnaire_load(clinic, changed)
 
 
-def test_a_questionnaire_that_cannot_be_scored_is_one_line_and_nothing_is_stored(
-    clinic, tmp_path
-):
+def test_a_questionnaire_that_cannot_be_scored_is_one_line_and_nothing_is_stored(clinic, tmp_path):
     broken = skin_mood()
     del broken["item"][1]["item"][0]["answerOption"][0]["extension"]
     refused = _load(clinic, broken, tmp_path)

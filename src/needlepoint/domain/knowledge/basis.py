@@ -17,6 +17,7 @@ from needlepoint.domain.knowledge.model.contraindications import (
     Question,
     QuestionKind,
 )
+from needlepoint.domain.knowledge.model.measures import Measure
 from needlepoint.domain.knowledge.model.planning import CLINIC_PRICE_SOURCE, Criteria, PlanRule
 from needlepoint.domain.knowledge.model.recovery import Level, PatientCriteria, Phase
 from needlepoint.domain.knowledge.model.scar_scales import Band, CountCondition, CountScale
@@ -42,6 +43,7 @@ def render_basis(knowledge: Knowledge) -> str:
         _aftercare(knowledge),
         _recovery(knowledge),
         _outcomes(knowledge),
+        _measures(knowledge),
         _charting(knowledge),
         _sources(knowledge),
     ]
@@ -646,6 +648,74 @@ def _outcomes(knowledge: Knowledge) -> str:
                         _cite(o.sources),
                     )
                     for o in knowledge.outcomes
+                ),
+            ),
+        ]
+    )
+
+
+def _scale(measure: Measure) -> str:
+    item = measure.items[0]
+    if item.options:
+        return "; ".join(f"{o.value:g} {o.label}" for o in item.options)
+    return f"{item.minimum} {item.minimum_label} to {item.maximum} {item.maximum_label}"
+
+
+def _measures(knowledge: Knowledge) -> str:
+    measures = knowledge.measures
+    return "\n".join(
+        [
+            "## Outcome measures",
+            "",
+            "Asked at a course's timepoints, in days from the anchor: the first session's",
+            "booked time, each later session's, or the end of the last session once none is",
+            "left to do. A window before a session also closes once the session is done.",
+            "",
+            _table(
+                [
+                    "Timepoint",
+                    "Due (days)",
+                    "Opens before",
+                    "Missed after",
+                    "Confidence",
+                    "Sources",
+                ],
+                (
+                    (
+                        rule.label,
+                        rule.due_days,
+                        rule.opens_days_before,
+                        rule.overdue_days_after,
+                        rule.confidence,
+                        _cite(rule.sources),
+                    )
+                    for rule in measures.timepoints.values()
+                ),
+            ),
+            "",
+            _table(
+                [
+                    "Measure",
+                    "Who",
+                    "Question",
+                    "Scale",
+                    "Better",
+                    "Asked at",
+                    "Confidence",
+                    "Sources",
+                ],
+                (
+                    (
+                        m.label,
+                        m.respondent,
+                        m.items[0].text,
+                        _scale(m),
+                        m.better,
+                        ", ".join(t.value for t in m.timepoints),
+                        m.confidence,
+                        _cite(m.sources),
+                    )
+                    for m in measures.measures.values()
                 ),
             ),
         ]
