@@ -31,13 +31,13 @@ def test_values_and_marks_share_the_time_axis_and_the_scale_is_kept() -> None:
     assert float(marker.x) > float(chin.dots[1].x) > float(chin.dots[0].x) >= LEFT
     assert float(marker.x) < WIDTH
     assert (marker.short, marker.label) == ("S2", "Session 2, 1 May")
-    # The scale runs 0 to 540 whatever the values: its top tick at the top of the plot.
+    # The scale runs 0 to 540 whatever the values, ticked every hundred.
     assert chart.y_ticks[0][1] == "0"
-    assert chart.y_ticks[-1] == (f"{TOP:.1f}", "540")
+    assert [text for _, text in chart.y_ticks] == ["0", "100", "200", "300", "400", "500"]
     plot_h = HEIGHT - TOP - 34
     assert float(chin.dots[0].y) == round(TOP + plot_h * (1 - 40 / 540), 1)
     assert [text for _, text in chart.x_labels] == ["2 Mar", "1 Apr"]
-    assert chart.sessions_marked
+    assert [m.legend for m in chart.marked] == ["sessions (S1, S2…)"]
 
 
 def test_no_value_is_no_chart_and_one_moment_is_centred() -> None:

@@ -4,6 +4,7 @@ so the pages and the PDFs draw the same figure with no script and no image file.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -18,7 +19,14 @@ WIDTH, HEIGHT = 520, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 18, 34
 INSET = 24  # keeps the first and last date labels inside the chart
 LABEL_GAP = 44  # date labels closer than this to the previous one are left out
+STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)  # of a scale's ticks
+MAX_TICKS = 6
 MARKER_COLOURS = {"session": "#6b7a90", "adverse_event": "#b00020", "alert": "#d97706"}
+MARKER_LEGEND = {
+    "session": "sessions (S1, S2…)",
+    "adverse_event": "! adverse events",
+    "alert": "! alerts",
+}
 ZONE_COLOURS = {
     "forehead": "#1f77b4",
     "nose": "#7f7f7f",
@@ -75,6 +83,10 @@ class Marker:
     kind: str
     colour: str
 
+    @property
+    def legend(self) -> str:
+        return MARKER_LEGEND[self.kind]
+
 
 @dataclass(frozen=True)
 class LineChart:
@@ -99,13 +111,23 @@ class LineChart:
     marker_y: int = TOP - 6
 
     @property
-    def sessions_marked(self) -> bool:
-        return any(marker.kind == "session" for marker in self.markers)
+    def marked(self) -> list[Marker]:
+        """One marker of each kind present, for the legend."""
+        kinds = {marker.kind: marker for marker in self.markers}
+        return [kinds[kind] for kind in MARKER_COLOURS if kind in kinds]
 
     def html(self) -> SafeString:
         """The figure: caption with its basis, the SVG, and the legend."""
         html = ENGINE.get_template("reports/line_chart.html").render(Context({"chart": self}))
         return mark_safe(html)  # noqa: S308 - rendered by the autoescaping engine
+
+
+def _round_ticks(low: float, high: float) -> list[float]:
+    """Ticks at a round step over a scale's range (1 to 4: every grade; 0 to 540: every
+    hundred)."""
+    step = next((s for s in STEPS if (high - low) / s <= MAX_TICKS), STEPS[-1])
+    first = math.ceil(low / step) * step
+    return [first + step * k for k in range(int((high - first) // step) + 1)]
 
 
 def shown(value: float) -> str:
@@ -129,7 +151,7 @@ def line_chart(
 ) -> LineChart | None:
     """A line per series placed by time, the marks as vertical lines on the same time axis;
     None when no series has a value. The value axis runs over `bounds` (a scale's range)
-    when given, else over the values with a margin; five ticks."""
+    when given (ticks at a round step), else over the values with a margin (five ticks)."""
     values = [v for line in lines for _, v in line.values if v is not None]
     if not values:
         return None
@@ -184,7 +206,7 @@ def line_chart(
         )
         for mark in sorted(marks, key=lambda mark: mark.at)
     ]
-    ticks = [low + (high - low) * k / 4 for k in range(5)]
+    ticks = _round_ticks(low, high) if bounds else [low + (high - low) * k / 4 for k in range(5)]
     y_ticks = [(f"{y_of(t):.1f}", shown(round(t, 1))) for t in ticks]
     return LineChart(key, title, basis, drawn, x_labels, y_ticks, markers)
 
