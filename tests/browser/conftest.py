@@ -7,11 +7,14 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.db import connections
 
+from tests.conftest import signed_in
 from tests.services import require
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +50,15 @@ def page(django_db_setup, browser, live_server):  # type: ignore[no-untyped-def]
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def phone_for(browser, live_server, patient):  # type: ignore[no-untyped-def]
+    """The patient's phone, signed in to the portal (close its context when done)."""
+    cookie = signed_in(patient).cookies[settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(10_000)
+    return phone

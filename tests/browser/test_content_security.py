@@ -73,5 +73,11 @@ def test_staff_pages_and_the_api_docs_run_without_violations(  # type: ignore[no
 def test_portal_pages_run_without_violations(watched, portal_patient):  # type: ignore[no-untyped-def]
     assert _visit(watched, "/portal/sign-in/") == []
     _sign_in(watched, portal_patient.user.email)
-    for path in ["/portal/", "/portal/check-in/", "/portal/calendar/", "/portal/consents/"]:
+    for path in [
+        "/portal/",
+        "/portal/check-in/",
+        "/portal/calendar/",
+        "/portal/consents/",
+        "/portal/progress/",
+    ]:
         assert _visit(watched, path) == [], path

@@ -4,27 +4,14 @@ their re-screening answer and told to call the clinic, with nothing booked."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from needlepoint.scheduling.models import Appointment
+from tests.browser.conftest import phone_for
 from tests.clinical_data import treated_session
-from tests.conftest import as_actor, signed_in
+from tests.conftest import as_actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-def _phone(browser, live_server, patient):  # type: ignore[no-untyped-def]
-    """The patient's phone, signed in to the portal."""
-    cookie = signed_in(patient).cookies[settings.SESSION_COOKIE_NAME].value
-    context = browser.new_context(base_url=live_server.url, **PHONE)
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-    phone = context.new_page()
-    phone.set_default_timeout(10_000)
-    return phone
 
 
 def _choose_first_time(phone):  # type: ignore[no-untyped-def]
@@ -44,7 +31,7 @@ def test_a_patient_books_their_next_session_on_a_phone(  # type: ignore[no-untyp
     clinic.phone = "+1 212 555 0100"
     clinic.save()
     treated_session(as_actor(practitioner), portal_patient.pk)
-    phone = _phone(browser, live_server, portal_patient)
+    phone = phone_for(browser, live_server, portal_patient)
 
     _choose_first_time(phone)
     legend = "Active skin infection in the treatment area, including an active cold sore"

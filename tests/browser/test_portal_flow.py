@@ -11,12 +11,12 @@ from playwright.sync_api import expect
 
 from needlepoint.adverse_events.models import AdverseEvent
 from needlepoint.checkins.models import Alert
+from tests.browser.conftest import PHONE
 from tests.clinical_data import treated_session
 from tests.conftest import as_actor
 from tests.factories import PASSWORD, PatientFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def test_portal_check_ins_reach_the_clinic(browser, live_server, page, practitioner, clinic):  # type: ignore[no-untyped-def]

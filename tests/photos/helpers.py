@@ -3,21 +3,21 @@
 
 - `astronaut_jpeg()` / `astronaut_png()`: the whole 512-px photo; its face is about 90 px
   wide, so the quality gate says "move closer" (a practitioner may keep it anyway).
-- `close_up()`: the face cropped and enlarged about six times, with a little sensor-like
-  grain so that it is not soft: a photo that passes the gate (about 0.15 s to measure).
+- `close_up()`: the face (as `needlepoint.imaging.samples` ships it) enlarged about six
+  times, with a little sensor-like grain so that it is not soft: a photo that passes the gate
+  (about 0.15 s to measure).
 """
 
 from __future__ import annotations
 
 import io
 import math
-from functools import cache
 from typing import Any
 
-import numpy as np
 from bench.synthetic import astronaut, similarity_warp
 from PIL import Image
 
+from needlepoint.imaging.samples import close_up_image
 from needlepoint.patients.consents import consent_sign, consent_template_publish
 from needlepoint.patients.models import Consent, ConsentTemplate
 from tests.conftest import as_actor
@@ -36,15 +36,6 @@ def png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
-
-
-@cache
-def close_up_image(seed: int = 0) -> Image.Image:
-    crop = astronaut().crop((150, 40, 300, 210))
-    large = crop.resize((900, 1020), Image.Resampling.LANCZOS)
-    grain = np.random.default_rng(seed).normal(0, 6, (1020, 900, 1))
-    pixels = np.clip(np.asarray(large, dtype=np.float32) + grain, 0, 255).astype(np.uint8)
-    return Image.fromarray(pixels)
 
 
 def close_up(seed: int = 0) -> bytes:

@@ -108,3 +108,16 @@ def test_a_patient_sees_only_their_own_photos(clinic, admin, practitioner, porta
     aligned = f"{reverse('portal-photo-aligned')}?baseline={mine[0]}&followup={mine[1]}"
     assert client.get(aligned).status_code == 404
     assert "You have no treatment course yet" in page(other)
+
+
+def test_sample_photos_are_labelled_on_every_page_that_shows_them(
+    practitioner, portal_patient, course
+):
+    portal_patient.photos.update(sample=True)
+    assert page(portal_patient).count("Sample data</span>") == 2
+    client = signed_in(practitioner)
+    compare = client.get(reverse("patient-photo-compare", args=[portal_patient.pk]))
+    assert compare.content.decode().count("Sample data</span>") == 2
+    session = course.sessions.get(number=1)
+    photos_section = client.get(reverse("session-photos", args=[session.pk]))
+    assert "Sample data</span>" in photos_section.content.decode()

@@ -72,7 +72,20 @@ def demo_worker(data_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
     help="Password of every demo account.",
 )
 @click.option("--no-serve", is_flag=True, help="Prepare the demo data and exit.")
-def demo(host: str, port: int, data_dir: Path | None, demo_password: str, no_serve: bool) -> None:
+@click.option(
+    "--sample-photos",
+    is_flag=True,
+    help="Also add a photo series made from a public-domain portrait to the portal patient's "
+    "course (labelled sample data), to see the compare view and the progress view filled.",
+)
+def demo(
+    host: str,
+    port: int,
+    data_dir: Path | None,
+    demo_password: str,
+    no_serve: bool,
+    sample_photos: bool,
+) -> None:
     """Migrate, seed the demo clinics (idempotent) and serve the app, with the background
     worker sending reminders (e-mails and texts to files in the data directory)."""
     start_django(data_dir)
@@ -84,7 +97,7 @@ def demo(host: str, port: int, data_dir: Path | None, demo_password: str, no_ser
     migrate()
     from needlepoint.cli.demo_data import seed_demo
 
-    accounts = seed_demo(demo_password)
+    accounts = seed_demo(demo_password, sample_photos=sample_photos)
     url = f"http://{host}:{port}/"
     click.echo(f"Needlepoint demo at {url}  (API docs: {url}api/v1/docs)")
     click.echo(f"Data directory: {settings.DATA_DIR}")

@@ -67,7 +67,7 @@ HISTORIES = [
 CARTRIDGE, SERUM, NUMBING = "ADD-C12-2405", "LSL-HA-2407", "NBP-LC4-2402"
 
 
-def _practitioner(clinic: Clinic) -> Actor:
+def practitioner_actor(clinic: Clinic) -> Actor:
     actor = actor_for(User.objects.get(email=PRACTITIONERS[clinic.slug]))
     assert actor is not None
     return actor
@@ -80,7 +80,7 @@ def _clinic_time(clinic: Clinic, weeks_ago: int, hour: int) -> datetime:
 
 
 def seed_histories(clinic: Clinic) -> None:
-    actor = _practitioner(clinic)
+    actor = practitioner_actor(clinic)
     lots = {lot.lot_number: lot for lot in Lot.objects.filter(clinic=clinic)}
     for given, changes, grade, scar_types, zones, weeks in HISTORIES:
         patient = demo_patient(clinic, given)

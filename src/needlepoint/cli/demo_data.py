@@ -11,6 +11,7 @@ from needlepoint.cli.demo_billing import seed_billing
 from needlepoint.cli.demo_calendar import seed_calendar
 from needlepoint.cli.demo_clinical import seed_histories
 from needlepoint.cli.demo_people import PATIENTS, PORTAL_PATIENT, demo_email, demo_patient
+from needlepoint.cli.demo_photos import seed_sample_photos
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic, Staff
 from needlepoint.clinics.services import clinic_create
@@ -87,8 +88,9 @@ def _creator(clinic: Clinic) -> Actor:
 
 
 @transaction.atomic
-def seed_demo(password: str) -> list[tuple[str, str]]:
-    """Create whatever of the demo data is missing; return the accounts and what they are."""
+def seed_demo(password: str, *, sample_photos: bool = False) -> list[tuple[str, str]]:
+    """Create whatever of the demo data is missing; return the accounts and what they are.
+    `sample_photos`: add the sample photo series to the portal patient's course too."""
     clinics = {}
     for fields in CLINICS:
         found = Clinic.objects.filter(slug=fields["slug"]).first()
@@ -133,6 +135,8 @@ def seed_demo(password: str) -> list[tuple[str, str]]:
     _seed_sms_consents(clinics["demo"])
     seed_calendar(clinics["demo"], _creator(clinics["demo"]))
     seed_billing(clinics["demo"])
+    if sample_photos:
+        seed_sample_photos(clinics["demo"])
     return accounts
 
 
