@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from needlepoint.checkins.services import checkin_submit
+from needlepoint.outcomes.services import measure_response_record
 from needlepoint.photos import services as photos
 from needlepoint.safety.models import AuditEvent
 from tests.clinical_data import planned_course, reported, treat, treated_session
@@ -18,7 +19,7 @@ from tests.conftest import as_actor, signed_in
 from tests.factories import PatientFactory, UserFactory
 from tests.photos.helpers import close_up, photo_consent
 
-WEEK = timedelta(weeks=1)
+WEEK, HOUR = timedelta(weeks=1), timedelta(hours=1)
 
 
 @pytest.fixture(autouse=True)
@@ -55,11 +56,17 @@ def test_closed_until_the_middle_session(practitioner, portal_patient):
     assert "data-study" not in html
 
 
-def test_a_milestone_shows_the_slider_and_the_studies_with_citations(
+def test_a_milestone_shows_the_slider_their_scores_and_the_studies_with_citations(
     portal_patient, course, django_assert_max_num_queries
 ):
+    first = course.sessions.get(number=1).scheduled_at
+    actor = as_actor(portal_patient)
+    bother = {"scar_bother": {"scar_bother": 7}}
+    measure_response_record(actor, course.pk, "baseline", None, bother, now=first - HOUR)
+    later = {"scar_bother": {"scar_bother": 5}, "gais_patient": {"gais_patient": "improved"}}
+    measure_response_record(actor, course.pk, "pre_session", 2, later, now=first + 4 * WEEK - HOUR)
     client = signed_in(portal_patient)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):
         html = client.get(reverse("portal-progress")).content.decode()
     assert 'aria-current="page">After session 2 of 3</a>' in html
     assert "data-slider-control" in html
@@ -67,6 +74,10 @@ def test_a_milestone_shows_the_slider_and_the_studies_with_citations(
     assert aligned.startswith(reverse("portal-photo-aligned"))
     image = client.get(aligned)
     assert (image.status_code, image["Content-Type"]) == (200, "image/jpeg")
+    chart = html.split('data-chart="scar_bother"')[1].split("</figure>")[0]
+    assert chart.count("<circle") == 2  # the patient's two answers
+    assert 'data-chart="gais_patient"' in html
+    assert chart.count('data-marker="session"') == 2  # the sessions done, marked
     assert 'data-study="Alam 2014"' in html
     assert "Alam M, et al. Efficacy of a needling device" in html  # the citation, not just a name
     assert "Goodman &amp; Baron quantitative score" in html  # each result with its scale

@@ -251,8 +251,8 @@ def _clinician_scores(assessments: list[Assessment], knowledge: Knowledge) -> li
     return series
 
 
-def _measure_scores(scores: list[Score]) -> list[ScoreSeries]:
-    """The outcome measures answered in the course, one series each, in the order first
+def measure_series(scores: list[Score]) -> list[ScoreSeries]:
+    """The outcome measures answered (`course_scores`), one series each, in the order first
     answered."""
     by_measure: dict[str, list[Score]] = {}
     for score in scores:
@@ -356,7 +356,7 @@ def access_course_timeline(actor: Actor, course_id: object, use: str = "page") -
         _session_rows(sessions, knowledge),
         assessments,
         _clinician_scores(assessments, knowledge)
-        + _measure_scores(course_scores(course.clinic_id, course.pk)),
+        + measure_series(course_scores(course.clinic_id, course.pk)),
         _pose_series(shown),
         len(photos) - len(shown),
         _events(course, zone),

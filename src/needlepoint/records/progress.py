@@ -1,8 +1,9 @@
 """A patient's own progress over a course, for the portal (`domain/progress.py` decides):
 open at the course's milestones only; the course's first photo against the milestone's
-latest when the two may be compared, else why not; and what studies of courses like theirs
-reported, unless a red flag stands (an alert not resolved, an adverse event not resolved),
-when the clinic's advice comes first.
+latest when the two may be compared, else why not; their own answers to the outcome
+measures over the course; and what studies of courses like theirs reported, unless a red
+flag stands (an alert or an adverse event not resolved), when the clinic's advice comes
+first.
 
 Only the patient's own courses and photos, and only photos whose consent still allows the
 clinical record; the read is audited with the photos it shows. The same number of queries
@@ -34,8 +35,10 @@ from needlepoint.domain.progress import (
     progress_milestones,
     typical_results,
 )
+from needlepoint.outcomes.selectors import course_scores
 from needlepoint.photos.models import Photo
 from needlepoint.photos.selectors import photo_shown
+from needlepoint.records.course_timeline import ScoreSeries, measure_series
 from needlepoint.safety.audit import audit_read
 
 # An adverse event is a red flag until it has resolved (with or without sequelae).
@@ -57,6 +60,7 @@ class CourseProgress:
     red_flag: bool
     typical: tuple[ExpectedResult, ...]
     citations: Mapping[str, str]  # source id: citation, for the typical results
+    scores: list[ScoreSeries]  # the patient's own answers over the course, a series each
 
     @property
     def compared(self) -> tuple[Photo, Photo] | None:
@@ -155,6 +159,11 @@ def access_my_progress(
         if milestone is not None
         else ()
     )
+    own = (
+        [s for s in course_scores(actor.clinic.pk, course.pk) if s.respondent == "patient"]
+        if milestone is not None
+        else []
+    )
     cited = {source for result in typical for source in result.sources}
     audit_read(
         actor,
@@ -177,6 +186,7 @@ def access_my_progress(
         red_flag=red_flag,
         typical=typical,
         citations={source: knowledge.sources[source].citation for source in sorted(cited)},
+        scores=measure_series(own),
     )
 
 

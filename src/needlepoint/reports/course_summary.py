@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from django.template import Context
 from django.utils import timezone
@@ -55,17 +56,25 @@ def timeline_charts(timeline: CourseTimeline, events: bool = True) -> TimelineCh
     """The charts of the scores and of each pose's photo figures, every one with the
     sessions marked, and the adverse events and alerts unless `events` is false."""
     marks = course_marks(timeline, events)
-    scores = []
-    for series in timeline.scores:
+    scores = score_charts(timeline.scores, timeline.zone, marks)
+    poses = [(pose, metric_charts(pose.metrics, timeline.zone, marks)) for pose in timeline.poses]
+    return TimelineCharts(marks, scores, poses)
+
+
+def score_charts(
+    scores: Sequence[ScoreSeries], zone: tzinfo, marks: Sequence[Mark]
+) -> list[tuple[ScoreSeries, LineChart]]:
+    """A chart per score series over the scale's whole range, with `marks` on the time axis."""
+    charts = []
+    for series in scores:
         lines = [Points(line.key, line.label, line.values) for line in series.lines]
         bounds = (series.minimum, series.maximum)
         chart = line_chart(
-            series.key, series.title, series.basis, lines, timeline.zone, marks=marks, bounds=bounds
+            series.key, series.title, series.basis, lines, zone, marks=marks, bounds=bounds
         )
         if chart is not None:
-            scores.append((series, chart))
-    poses = [(pose, metric_charts(pose.metrics, timeline.zone, marks)) for pose in timeline.poses]
-    return TimelineCharts(marks, scores, poses)
+            charts.append((series, chart))
+    return charts
 
 
 def _thumbnail(photo: Photo) -> str:
@@ -115,7 +124,11 @@ def course_summary_html(timeline: CourseTimeline, audience: str, printed_at: dat
                 "pose": pose,
                 "charts": pose_charts,
                 "photos": [
-                    {"src": _thumbnail(p.photo), "day": _day(p.photo.captured_at, timeline)}
+                    {
+                        "src": _thumbnail(p.photo),
+                        "day": _day(p.photo.captured_at, timeline),
+                        "sample": p.photo.sample,
+                    }
                     for p in pose.photos
                 ],
             }

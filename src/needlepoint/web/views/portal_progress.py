@@ -1,6 +1,7 @@
 """The portal's "My progress": open at the course's milestones only, the before/after slider
-of two photos that may be compared (else why not), and what studies of courses like theirs
-reported, with their citations; never that reassurance past a red flag."""
+of two photos that may be compared (else why not), the patient's own scores over the course
+(the sessions marked), and what studies of courses like theirs reported, with their
+citations; never that reassurance past a red flag."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from needlepoint.courses.models import Session
 from needlepoint.records.progress import access_my_progress
+from needlepoint.reports.charts import Mark
+from needlepoint.reports.course_summary import score_charts
 from needlepoint.web.views.access import Actor, with_actor
 from needlepoint.web.views.photos.compare import aligned_response
 
@@ -21,6 +25,14 @@ def portal_progress(request: HttpRequest, actor: Actor) -> HttpResponse:
         actor, request.GET.get("course"), request.GET.get("milestone", "")
     )
     context: dict[str, object] = {"progress": progress, "clinic": actor.clinic}
+    if progress is not None:
+        marks = [
+            Mark(s.ended_at, f"Session {s.number}", "session", f"S{s.number}")
+            for s in progress.course.sessions.all()
+            if s.status == Session.Status.SIGNED and s.ended_at is not None
+        ]
+        charts = score_charts(progress.scores, actor.zone, marks)
+        context["charts"] = [chart for _, chart in charts]
     compared = progress.compared if progress is not None else None
     if compared is not None:
         baseline, later = compared
