@@ -19,6 +19,7 @@ from needlepoint.api import (
     consents,
     courses,
     lots,
+    outcomes,
     patients,
     photos,
     problems,
@@ -67,6 +68,7 @@ api.add_router("", assessments.router)
 api.add_router("", courses.router)
 api.add_router("", sessions.router)
 api.add_router("", checkins.router)
+api.add_router("", outcomes.router)
 api.add_router("", adverse_events.router)
 api.add_router("", aftercare.router)
 api.add_router("", photos.router)
