@@ -192,6 +192,7 @@ def test_summary_pdfs_for_the_patient_and_a_doctor(
     assert "CIELAB a* (mean over the zone)" in text  # the figures' basis
     assert "1 photo left out: the consent it was taken under does not allow it" in text
     assert _image_count(pdf, tmp_path) == 2  # the two shown photos; the charts are vectors
+    assert "lined up with the first" in text
 
     client = signed_in(practitioner)
     response = client.get(reverse("course-summary-pdf", args=[story.course.pk]) + "?for=patient")

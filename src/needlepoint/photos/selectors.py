@@ -258,17 +258,25 @@ def access_photo_comparison(
     return PhotoComparison(baseline, followup, comparison)
 
 
+def lined_up(baseline: Photo, followup: Photo) -> Image.Image:
+    """The follow-up photo warped onto the baseline's frame (the baseline's size), for
+    callers that have passed the door and the consent gate for both; `ValidationError` when
+    the two cannot be lined up."""
+    comparison = _comparison(baseline, followup)
+    moving = _decoded(followup).image
+    aligned: Image.Image = warp_onto(
+        moving, comparison.transform, (baseline.width, baseline.height)
+    )
+    return aligned
+
+
 def access_photo_aligned(
     actor: Actor, patient_id: object, baseline_id: object, followup_id: object
 ) -> bytes:
     """The follow-up photo lined up with the baseline (the baseline's size), as JPEG; for
     clinical staff, and for a patient of their own photos (the portal's progress view)."""
     baseline, followup = _pair(actor, patient_id, baseline_id, followup_id)
-    comparison = _comparison(baseline, followup)
-    moving = _decoded(followup).image
-    aligned: Image.Image = warp_onto(
-        moving, comparison.transform, (baseline.width, baseline.height)
-    )
+    aligned = lined_up(baseline, followup)
     buffer = io.BytesIO()
     aligned.save(buffer, "JPEG", quality=ALIGNED_JPEG_QUALITY)
     audit_read(

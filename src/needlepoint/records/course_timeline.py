@@ -346,7 +346,6 @@ def access_course_timeline(actor: Actor, course_id: object, use: str = "page") -
         .filter(Q(session__course=course) | Q(checkin__session__course=course))
         .select_related("session", "checkin__session", "consent")
         .prefetch_related("consent__revocations")
-        .defer("landmarks")
         .order_by("captured_at", "uploaded_at")
     )
     shown = [p for p in photos if photo_shown(p)]

@@ -2,7 +2,8 @@
 adverse events and alerts marked on the time axis) for its timeline page, and the course
 summary PDF in two versions: for the patient (plain words, their scores and photos) and for
 a referring doctor (depths, lots, scores, adverse events). The PDF carries the photos whose
-consent allows the clinical record only, and says how many were left out."""
+consent allows the clinical record only, each pose's later ones lined up with its first,
+and says how many were left out."""
 
 from __future__ import annotations
 
@@ -12,17 +13,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from django.core.exceptions import ValidationError
 from django.template import Context
 from django.utils import timezone
 from PIL import Image
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.photos import storage
-from needlepoint.photos.models import Photo
+from needlepoint.photos.selectors import lined_up
 from needlepoint.records.course_timeline import (
     CourseTimeline,
     PoseSeries,
     ScoreSeries,
+    SeriesPhoto,
     access_course_timeline,
 )
 from needlepoint.reports.charts import LineChart, Mark, Points, line_chart, metric_charts
@@ -77,14 +80,35 @@ def score_charts(
     return charts
 
 
-def _thumbnail(photo: Photo) -> str:
-    """The stored photo made small, as a data address the PDF embeds."""
-    with Image.open(io.BytesIO(storage.read(photo.file_name))) as image:
-        small = image.convert("RGB")
-        small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
-        buffer = io.BytesIO()
-        small.save(buffer, "JPEG", quality=THUMBNAIL_QUALITY)
+def _image(pose: PoseSeries, item: SeriesPhoto) -> tuple[Image.Image, bool]:
+    """A photo of the series as the PDF shows it: lined up with the pose's first photo when
+    it can be (then True), else as taken."""
+    if item.lined_up and item.photo.pk != pose.baseline.pk:
+        try:
+            return lined_up(pose.baseline, item.photo), True
+        except ValidationError:
+            pass
+    with Image.open(io.BytesIO(storage.read(item.photo.file_name))) as image:
+        return image.convert("RGB"), False
+
+
+def _thumbnail(image: Image.Image) -> str:
+    """The photo made small, as a data address the PDF embeds."""
+    small = image.convert("RGB")
+    small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+    buffer = io.BytesIO()
+    small.save(buffer, "JPEG", quality=THUMBNAIL_QUALITY)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _photo(pose: PoseSeries, item: SeriesPhoto, timeline: CourseTimeline) -> dict[str, object]:
+    image, aligned = _image(pose, item)
+    return {
+        "src": _thumbnail(image),
+        "day": _day(item.photo.captured_at, timeline),
+        "lined_up": aligned,
+        "sample": item.photo.sample,
+    }
 
 
 def _day(moment: datetime, timeline: CourseTimeline) -> str:
@@ -123,14 +147,7 @@ def course_summary_html(timeline: CourseTimeline, audience: str, printed_at: dat
             {
                 "pose": pose,
                 "charts": pose_charts,
-                "photos": [
-                    {
-                        "src": _thumbnail(p.photo),
-                        "day": _day(p.photo.captured_at, timeline),
-                        "sample": p.photo.sample,
-                    }
-                    for p in pose.photos
-                ],
+                "photos": [_photo(pose, item, timeline) for item in pose.photos],
             }
             for pose, pose_charts in charts.poses
         ],
