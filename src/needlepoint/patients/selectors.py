@@ -39,9 +39,10 @@ def patient_in_scope(actor: Actor, patient_id: object, permission: Permission) -
         key = uuid.UUID(str(patient_id))
     except ValueError:
         raise Http404("No such patient.") from None
-    patient = _visible_patients(actor).select_related("clinic", "user").filter(pk=key).first()
+    patient = _visible_patients(actor).select_related("user").filter(pk=key).first()
     if patient is None:
         raise OutOfScope("patient", key)
+    patient.clinic = actor.clinic  # the one it was looked up in: not read again
     return patient
 
 
