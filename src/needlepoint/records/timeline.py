@@ -1,9 +1,9 @@
 """A patient's history in order, a page at a time: intakes and verdicts, assessments, plans,
 sessions, addenda, aftercare, consents, check-ins, adverse events, lot recalls and photos.
 
-Each kind of entry's times and keys come from one query on its own time column, cut at the
-page's cursor and limited to one page; then only the rows the page shows are read and built.
-A page costs the same however long the patient's history is."""
+Each kind of entry's times and keys come from its own time column, cut at the page's cursor
+and limited to one page (on PostgreSQL every kind's in one `UNION ALL`); then only the rows the
+page shows are read and built. A page costs the same however long the patient's history is."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
 
-from django.db.models import F, Model, Q, QuerySet
+from django.db import connections
+from django.db.models import F, Model, Q, QuerySet, TextField, Value
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
 from needlepoint.adverse_events.models import AdverseEvent
@@ -27,7 +28,7 @@ from needlepoint.clinics.roles import Permission
 from needlepoint.courses.models import Addendum, Assessment, Course, Session
 from needlepoint.intakes.models import Screening
 from needlepoint.notify.aftercare import course_ends, session_aftercare
-from needlepoint.patients.models import Consent
+from needlepoint.patients.models import Consent, Patient
 from needlepoint.patients.selectors import patient_in_scope
 from needlepoint.photos.models import Photo
 from needlepoint.photos.selectors import HIDDEN, photo_shown
@@ -88,6 +89,7 @@ class Cursor:
 
 @dataclass(frozen=True)
 class Page:
+    patient: Patient
     entries: list[Entry]
     earlier: Cursor | None  # where the next (older) page starts, if there is one
 
@@ -101,17 +103,20 @@ class _Scope:
 
     def window(
         self, rows: QuerySet[Any], source: str, at: str | Combinable
-    ) -> QuerySet[Any, tuple[datetime, Any]]:
-        """The times and keys of one source's rows that can still show on this page: before
-        the cursor, newest first, one more than a page (to tell whether an earlier page
-        exists)."""
-        timed = rows.annotate(entry_at=F(at) if isinstance(at, str) else at)
-        timed = timed.filter(entry_at__isnull=False)
+    ) -> QuerySet[Any, tuple[datetime, str, str]]:
+        """The times, source and keys (as text) of one source's rows that can still show on
+        this page: before the cursor, newest first, one more than a page (to tell whether an
+        earlier page exists)."""
+        timed = rows.annotate(
+            entry_at=F(at) if isinstance(at, str) else at,
+            entry_source=Value(source),
+            entry_key=Cast("pk", TextField()),
+        ).filter(entry_at__isnull=False)
         if self.cursor is not None:
             timed = timed.filter(self._before(source))
-        keys: QuerySet[Any, tuple[datetime, Any]] = timed.order_by("-entry_at", "-pk").values_list(
-            "entry_at", "pk"
-        )
+        keys: QuerySet[Any, tuple[datetime, str, str]] = timed.order_by(
+            "-entry_at", "-pk"
+        ).values_list("entry_at", "entry_source", "entry_key")
         return keys[: self.size + 1]
 
     def _before(self, source: str) -> Q:
@@ -418,16 +423,17 @@ def _order(place: Cursor) -> tuple[datetime, int, int, str]:
 def _places(scope: _Scope) -> list[Cursor]:
     """Where the page's entries and the first of the next page are, newest first: each
     source's times and keys only, one page of them each."""
-    places = [
-        Cursor(at, name, str(key))
-        for name, source in _SOURCES.items()
-        for at, key in scope.window(source.rows(scope), name, source.at)
+    windows = [
+        scope.window(source.rows(scope), name, source.at) for name, source in _SOURCES.items()
     ]
+    if connections[windows[0].db].features.supports_slicing_ordering_in_compound:
+        windows = [windows[0].union(*windows[1:], all=True)]  # one round trip
+    places = [Cursor(at, name, key) for window in windows for at, name, key in window]
     return sorted(places, key=_order, reverse=True)[: scope.size + 1]
 
 
 def access_timeline(
-    actor: Actor, patient_id: UUID, before: Cursor | None = None, size: int = PAGE_SIZE
+    actor: Actor, patient_id: object, before: Cursor | None = None, size: int = PAGE_SIZE
 ) -> Page:
     """A page of everything that happened to the patient, newest first, from `before` on.
 
@@ -445,4 +451,5 @@ def access_timeline(
     ]
     entries.sort(key=lambda entry: _order(Cursor.of(entry)), reverse=True)
     audit_read(actor, "timeline.read", "patient", patient.pk)
-    return Page(entries, Cursor.of(entries[-1]) if len(places) > size and entries else None)
+    earlier = Cursor.of(entries[-1]) if len(places) > size and entries else None
+    return Page(patient, entries, earlier)

@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from needlepoint.clinics.roles import Permission
-from needlepoint.patients.selectors import access_patient
 from needlepoint.records import dashboard as dashboards
 from needlepoint.records.timeline import BadCursor, Cursor, access_timeline
 from needlepoint.web.views.access import Actor, with_actor
@@ -21,12 +20,11 @@ def timeline(request: HttpRequest, actor: Actor, patient_id: str) -> HttpRespons
         before = Cursor.parse(request.GET)
     except BadCursor as error:
         raise BadRequest(str(error)) from None
-    patient = access_patient(actor, patient_id)
-    page = access_timeline(actor, patient.pk, before)
+    page = access_timeline(actor, patient_id, before)
     return render(
         request,
         "records/timeline.html",
-        {"patient": patient, "page": page, "paged": before is not None},
+        {"patient": page.patient, "page": page, "paged": before is not None},
     )
 
 
