@@ -99,8 +99,17 @@ def _page(rows: Any, page: int) -> tuple[list[Any], bool]:
     return found[:PAGE_SIZE], len(found) > PAGE_SIZE
 
 
+# The patient's name is all a listing shows of them: a row's other columns (a chart's JSON,
+# a course's plan) are neither read nor decoded.
+NAMED = ("patient__given_name", "patient__family_name")
+
+
 def _sessions(actor: Actor) -> QuerySet[Session]:
-    return Session.objects.filter(clinic=actor.clinic).select_related("patient", "course")
+    return (
+        Session.objects.filter(clinic=actor.clinic)
+        .select_related("patient")
+        .only("number", "scheduled_at", "started_at", "status", *NAMED)
+    )
 
 
 def _today(actor: Actor, day: date, page: int) -> tuple[list[Any], bool]:
@@ -143,6 +152,7 @@ def _alerts(actor: Actor, page: int) -> tuple[list[Any], bool]:
         Alert.objects.filter(clinic=actor.clinic)
         .exclude(status=Alert.Status.RESOLVED)
         .select_related("patient", "checkin")
+        .only("status", "created_at", "checkin__level", *NAMED)
         .order_by("-created_at", "-pk")
     )
     found, more = _page(rows, page)
@@ -197,6 +207,7 @@ def _screenings(actor: Actor, page: int) -> tuple[list[Any], bool]:
         .filter(Q(pk__in=waiting) | answered_in_portal)
         .exclude(Exists(Override.objects.filter(screening=OuterRef("pk"))))
         .select_related("patient")
+        .only("verdict", *NAMED)
         .order_by("-screened_at", "-pk")
     )
     found, more = _page(rows, page)
