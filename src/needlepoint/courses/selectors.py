@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from needlepoint.clinics.actors import Actor
 from needlepoint.clinics.models import Staff
@@ -36,13 +36,16 @@ def course_in_scope(actor: Actor, course_id: object, permission: Permission) -> 
 
 
 def session_in_scope(actor: Actor, session_id: object, permission: Permission) -> Session:
-    # The staff (and their users) in queries of their own: joined too, the eleven tables cost
-    # PostgreSQL more to plan than the two small reads cost to run.
-    staff = Staff.objects.select_related("user")
-    queryset = Session.objects.select_related(
-        "patient", "course", "screening", "cartridge_lot"
-    ).prefetch_related(Prefetch("practitioner", staff), Prefetch("signed_by", staff))
-    return record_in_scope(actor, queryset, session_id, permission)
+    queryset = Session.objects.select_related("patient", "course", "screening", "cartridge_lot")
+    session = record_in_scope(actor, queryset, session_id, permission)
+    # The practitioner and the signer (most often one member) with their users in one read of
+    # its own: joined too, the eleven tables cost PostgreSQL more to plan than it costs to run.
+    ids = {key for key in (session.practitioner_id, session.signed_by_id) if key is not None}
+    staff = Staff.objects.select_related("user").in_bulk(ids) if ids else {}
+    for relation in (Session.practitioner, Session.signed_by):
+        key = getattr(session, relation.field.attname)
+        relation.field.set_cached_value(session, staff.get(key) if key is not None else None)
+    return session
 
 
 def access_session(actor: Actor, session_id: object) -> Session:
