@@ -25,9 +25,11 @@ def _get(raw: str, path: str) -> tuple[int, list[str]]:
 
 def test_a_known_token_reads_no_token_row(raw, patient):
     status, first = _get(raw, f"/api/v1/patients/{patient.pk}")
-    assert status == 200 and first
+    assert status == 200
+    assert first
     status, again = _get(raw, f"/api/v1/patients/{patient.pk}")
-    assert status == 200 and again == []
+    assert status == 200
+    assert again == []
 
 
 def test_revoking_refuses_the_cached_token_at_once(raw, practitioner, patient):
