@@ -56,6 +56,7 @@ def test_upload_read_and_fetch_the_image(practitioner, session, consent, photo_d
     assert body["session_id"] == session.pk
     assert body["pose"] == "frontal"
     assert body["pose_confirmed"] is True
+    assert body["sample"] is False
     assert datetime.fromisoformat(body["captured_at"]) == datetime(2026, 1, 15, 8, 30, tzinfo=UTC)
     assert body["captured_at_from_camera"] is True
     assert body["consent_id"] == str(consent.pk)

@@ -48,6 +48,10 @@ class PhotoOut(Schema):
     session_id: int | None
     checkin_id: int | None
     source: str
+    sample: bool = Field(
+        description="Sample data made by the demo from a public-domain portrait, not a patient's "
+        "photo."
+    )
     pose: str | None
     pose_confirmed: bool
     captured_at: datetime
@@ -103,6 +107,7 @@ def _out(actor: Actor, photo: Photo) -> dict[str, Any]:
         "session_id": photo.session_id,
         "checkin_id": photo.checkin_id,
         "source": photo.source,
+        "sample": photo.sample,
         "pose": photo.pose or None,
         "pose_confirmed": photo.pose_confirmed,
         "captured_at": photo.captured_at,
