@@ -69,6 +69,7 @@ def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.own_data_dir
 def test_demo_token_audit_and_backup_share_one_data_dir(tmp_path):
     env, practitioner = _clean_env(tmp_path), "practitioner@demo.needlepoint.test"
 
@@ -167,6 +168,7 @@ def _modes(data: Path) -> dict[str, int]:
     }
 
 
+@pytest.mark.own_data_dir
 def test_serve_runs_two_instances_on_loopback_with_private_files():
     """Two instances on one host, each with its own data directory and control socket,
     listening on 127.0.0.1 when no --host is given; every file they keep is private."""
@@ -212,6 +214,7 @@ def test_serve_runs_two_instances_on_loopback_with_private_files():
     assert all("Listening at: http://127.0.0.1:" in output for output in outputs)
 
 
+@pytest.mark.own_data_dir
 def test_demo_runs_the_worker_which_sends_what_is_due_at_once_and_stops_with_it(tmp_path):
     """The demo's worker sends the messages due at start (not five minutes later), by the
     demo's data directory, and ends with the server."""
