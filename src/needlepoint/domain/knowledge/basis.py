@@ -650,6 +650,27 @@ def _outcomes(knowledge: Knowledge) -> str:
                     for o in knowledge.outcomes
                 ),
             ),
+            "",
+            _progress(knowledge),
+        ]
+    )
+
+
+def _progress(knowledge: Knowledge) -> str:
+    schedule = knowledge.progress
+    sessions = " and ".join(f"the {which} session" for which in schedule.after_sessions)
+    follow_ups = (
+        ", and at the outcome measures' follow-up timepoints" if schedule.at_follow_ups else ""
+    )
+    return "\n".join(
+        [
+            "### The patient's progress view",
+            "",
+            f"Opens at milestones only, not daily: after {sessions} of the course{follow_ups}"
+            f" ({schedule.confidence}; {_cite(schedule.sources)}). Two photos are compared only",
+            "when they show the same pose, both pass the quality checks and line up on the face;",
+            "the studies above are shown with their scale, sessions and citation, and none while",
+            "an alert or an adverse event of the patient is unresolved.",
         ]
     )
 
