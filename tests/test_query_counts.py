@@ -43,6 +43,7 @@ PAGES = [
     "/patients/{patient}/timeline/",
     "/patients/{patient}/consents/",
     "/courses/{course}/",
+    "/courses/{course}/timeline/",
     "/sessions/{session}/",
     "/lots/{lot}/sessions/",
     "/calendar/",
