@@ -58,8 +58,7 @@ class CourseProgress:
     pair: PhotoPair | None
     photos: Mapping[str, Photo]  # the pair's photos by id
     red_flag: bool
-    typical: tuple[ExpectedResult, ...]
-    citations: Mapping[str, str]  # source id: citation, for the typical results
+    typical: list[tuple[ExpectedResult, list[str]]]  # each result with its citations
     scores: list[ScoreSeries]  # the patient's own answers over the course, a series each
 
     @property
@@ -164,7 +163,6 @@ def access_my_progress(
         if milestone is not None
         else []
     )
-    cited = {source for result in typical for source in result.sources}
     audit_read(
         actor,
         "progress.read",
@@ -184,8 +182,10 @@ def access_my_progress(
         pair=pair,
         photos=photos,
         red_flag=red_flag,
-        typical=typical,
-        citations={source: knowledge.sources[source].citation for source in sorted(cited)},
+        typical=[
+            (result, [knowledge.sources[source].citation for source in result.sources])
+            for result in typical
+        ],
         scores=measure_series(own),
     )
 
