@@ -314,8 +314,10 @@ def _events(course: Course, zone: ZoneInfo) -> list[Event]:
             a.created_at,
             "alert",
             f"Alert: check-in {a.checkin.get_level_display().lower()}",
-            f"{a.get_status_display()}; "
-            + "; ".join(r["text"] for r in a.checkin.triage.get("reasons", [])),
+            " ".join(
+                [f"{a.get_status_display()}:"]
+                + [r["text"] for r in a.checkin.triage.get("reasons", [])]
+            ),
             a.checkin.session.number,
             a.status != Alert.Status.RESOLVED,
             a.pk,
