@@ -203,7 +203,9 @@ def test_summary_pdfs_for_the_patient_and_a_doctor(
     assert "Your treatment course" in plain
     assert "Your scores" in plain
     assert "Bother from scars" in plain
-    assert "Your own answers." in plain
+    assert "Your own answer each time you were asked." in plain
+    assert "A score from counting your scars by type and depth" in plain
+    assert "Goodman & Baron quantitative global scarring grading system" not in plain
     assert "A lower number is better." in plain
     assert "1 photo left out" in plain
     assert f"CART-{story.second.pk}" not in plain  # lots and depths are for the doctor

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from django.core.exceptions import ValidationError
@@ -32,6 +32,20 @@ from needlepoint.reports.charts import LineChart, Mark, Points, line_chart, metr
 from needlepoint.reports.handouts import ENGINE, render_pdf
 
 AUDIENCES = ("patient", "doctor")
+# What each of the clinician's scores means, in plain words, for the patient's version (the
+# doctor's version gives each scale's basis and sources).
+PLAIN = {
+    "qualitative_grade": "Your clinician's overall grade of your scars: 1 flat marks (a "
+    "matter of colour), 2 mild, 3 moderate, 4 severe.",
+    "goodman_baron": "A score from counting your scars by type and depth: fewer and "
+    "shallower scars score lower.",
+    "ecca": "Another score from counting your scars by type, for your whole face and for "
+    "each area on its own.",
+}
+PLAIN_BY = {
+    "patient": "Your own answer each time you were asked.",
+    "clinician": "Your clinician's rating each time they were asked.",
+}
 THUMBNAIL_PX = 260
 THUMBNAIL_QUALITY = 80
 
@@ -116,6 +130,16 @@ def _day(moment: datetime, timeline: CourseTimeline) -> str:
     return f"{local.day} {local:%b %Y}"
 
 
+def _in_plain_words(
+    scores: list[tuple[ScoreSeries, LineChart]],
+) -> list[tuple[ScoreSeries, LineChart]]:
+    """The score charts captioned with what they mean rather than their scale's basis."""
+    return [
+        (series, replace(chart, basis=PLAIN.get(series.key, PLAIN_BY[series.respondent])))
+        for series, chart in scores
+    ]
+
+
 def course_summary_html(timeline: CourseTimeline, audience: str, printed_at: datetime) -> str:
     if audience not in AUDIENCES:
         raise ValueError(f"a course summary is for the patient or a doctor, not {audience!r}")
@@ -141,7 +165,9 @@ def course_summary_html(timeline: CourseTimeline, audience: str, printed_at: dat
                     if value is not None
                 ],
             }
-            for series, chart in charts.scores
+            for series, chart in (
+                charts.scores if audience == "doctor" else _in_plain_words(charts.scores)
+            )
         ],
         "poses": [
             {
