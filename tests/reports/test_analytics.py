@@ -11,11 +11,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from needlepoint.courses import services
+from needlepoint.domain.knowledge import load_knowledge
 from needlepoint.domain.statistics import mean_change, wilson
 from needlepoint.reports.analytics import analytics_filters
-from needlepoint.reports.outcome_analytics import access_outcome_patients, access_outcome_report
+from needlepoint.reports.outcome_analytics import (
+    access_outcome_patients,
+    access_outcome_report,
+    courses_compared,
+)
 from needlepoint.reports.safety_analytics import access_safety_report
 from needlepoint.safety.models import AuditEvent
+from tests.clinical_data import ZONES, counts
 from tests.conftest import as_actor, signed_in
 from tests.factories import StaffFactory
 from tests.reports.analytics_data import checked_in, rated, treated_course
@@ -132,10 +139,15 @@ def test_safety_rates_triage_days_and_alert_times(practitioner, other_practition
 def test_the_practitioner_filter_and_its_refusals(practitioner, other_practitioner):  # type: ignore[no-untyped-def]
     colleague = StaffFactory(clinic=practitioner.clinic, role="practitioner", licence_number="L9")
     treated_course(practitioner)
-    treated_course(colleague, adverse="pih")
+    theirs = treated_course(colleague, adverse="pih")
+    latest = services.assessment_record(
+        as_actor(colleague), theirs.patient.pk, counts(1, ZONES), scar_types=["boxcar"]
+    )  # a second re-assessment, the latest: the one compared
     actor, filters = _filters(practitioner, colleague.pk)
     assert access_safety_report(actor, filters).sessions == 1
     assert access_outcome_report(actor, filters).total.courses == 1
+    compared = courses_compared(actor, filters, load_knowledge())
+    assert list(compared.values_list("later_id", "change_grade")) == [(latest.pk, 1 - 3)]
     with pytest.raises(Exception, match="Not one of this clinic's practitioners"):
         _filters(practitioner, other_practitioner.pk)
 

@@ -18,7 +18,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 
@@ -86,36 +97,36 @@ def courses_begun(actor: Actor, filters: Filters) -> QuerySet[Any]:
 
 def courses_compared(actor: Actor, filters: Filters, knowledge: Knowledge) -> QuerySet[Any]:
     """The courses begun in the period that have a re-assessment, each annotated with its
-    changes and its groups."""
-    later = Assessment.objects.filter(
-        clinic=actor.clinic,
-        patient=OuterRef("patient"),
-        assessed_at__gt=OuterRef("assessment__assessed_at"),
-    ).order_by("-assessed_at", "-pk")
+    changes and its groups. The re-assessment is joined (the patient's assessments after the
+    baseline, none later than it), not looked up per use, so each course's is read once."""
+    later_than_it = Assessment.objects.filter(
+        clinic=actor.clinic, patient=OuterRef("patient")
+    ).filter(
+        Q(assessed_at__gt=OuterRef("later_at"))
+        | Q(assessed_at=OuterRef("later_at"), pk__gt=OuterRef("later_id"))
+    )
     last_signed = Session.objects.filter(
         clinic=actor.clinic, course=OuterRef("pk"), status=Session.Status.SIGNED
     ).order_by("-number")
+    after_baseline = Q(
+        patient__assessments__clinic=F("clinic"),
+        patient__assessments__assessed_at__gt=F("assessment__assessed_at"),
+    )
     courses: QuerySet[Any] = (
         courses_begun(actor, filters)
+        .annotate(later=FilteredRelation("patient__assessments", condition=after_baseline))
+        .annotate(later_at=F("later__assessed_at"), later_id=F("later__id"))
+        .filter(later_at__isnull=False)
+        .exclude(Exists(later_than_it))
         .annotate(
-            later_grade=Subquery(later.values("qualitative_grade")[:1]),
-            later_goodman_baron=Subquery(
-                later.values(v=_score("scores", "goodman_baron"))[:1], output_field=FloatField()
-            ),
-            later_ecca=Subquery(
-                later.values(v=_score("scores", "ecca"))[:1], output_field=FloatField()
-            ),
+            change_grade=F("later__qualitative_grade") - F("assessment__qualitative_grade"),
+            change_goodman_baron=_score("later__scores", "goodman_baron")
+            - _score("assessment__scores", "goodman_baron"),
+            change_ecca=_score("later__scores", "ecca") - _score("assessment__scores", "ecca"),
             device=Subquery(last_signed.values("device")[:1]),
             deepest=deepest("zones", knowledge),
         )
-        .filter(later_grade__isnull=False)
-        .annotate(
-            change_grade=F("later_grade") - F("assessment__qualitative_grade"),
-            change_goodman_baron=F("later_goodman_baron")
-            - _score("assessment__scores", "goodman_baron"),
-            change_ecca=F("later_ecca") - _score("assessment__scores", "ecca"),
-            depth_band=depth_band("deepest", knowledge),
-        )
+        .annotate(depth_band=depth_band("deepest", knowledge))
     )
     return courses
 
@@ -223,7 +234,7 @@ class GaisRow:
         return sum(count for _, count, _ in self.counts)
 
 
-def _gais_responses(actor: Actor, filters: Filters) -> QuerySet[Any]:
+def gais_responses(actor: Actor, filters: Filters) -> QuerySet[Any]:
     return MeasureResponse.objects.using(reporting_database()).filter(
         clinic=actor.clinic,
         measure__in=GAIS,
@@ -238,7 +249,7 @@ def gais_distribution(actor: Actor, filters: Filters, knowledge: Knowledge) -> l
     per_grade = {f"grade_{g:g}": Count("pk", filter=Q(score=g)) for g in sorted(grades)}
     found = {
         (row["measure"], row["timepoint"]): row
-        for row in _gais_responses(actor, filters)
+        for row in gais_responses(actor, filters)
         .values("measure", "timepoint")
         .annotate(**per_grade)
     }
@@ -359,7 +370,7 @@ def access_outcome_patients(actor: Actor, filters: Filters, table: str, key: str
         known = measure in GAIS and timepoint in {t.value for t in Timepoint}
         if not known or grade not in {f"{o.value:g}" for o in _options(knowledge, measure)}:
             raise LookupError(f"no GAIS figure {key!r}")
-        responses = _gais_responses(actor, filters).filter(
+        responses = gais_responses(actor, filters).filter(
             measure=measure, timepoint=timepoint, score=float(grade)
         )
         label = knowledge.measures.measures[measure].label

@@ -178,14 +178,14 @@ class SafetyReport:
     basis: tuple[str, ...]  # the citations behind the intervals and the minimum sample
 
 
-def _events(actor: Actor, filters: Filters, knowledge: Knowledge) -> QuerySet[Any]:
+def events_of_sessions(actor: Actor, filters: Filters, knowledge: Knowledge) -> QuerySet[Any]:
     return AdverseEvent.objects.using(reporting_database()).filter(
         clinic=actor.clinic,
         session__in=sessions_signed(actor, filters, knowledge).values("pk"),
     )
 
 
-def _checkins(actor: Actor, filters: Filters, knowledge: Knowledge) -> QuerySet[Any]:
+def checkins_of_sessions(actor: Actor, filters: Filters, knowledge: Knowledge) -> QuerySet[Any]:
     """The check-ins on the period's sessions, each with when its session ended."""
     return (
         CheckIn.objects.using(reporting_database())
@@ -200,7 +200,7 @@ def _on_day(day: int) -> Q:
              reported_at__lt=F("performed") + DAY * (day + 1))  # fmt: skip
 
 
-def _alerts(actor: Actor, filters: Filters) -> QuerySet[Any]:
+def alerts_raised(actor: Actor, filters: Filters) -> QuerySet[Any]:
     starts, ends = filters.bounds(actor)
     alerts = Alert.objects.using(reporting_database()).filter(
         clinic=actor.clinic, created_at__gte=starts, created_at__lt=ends
@@ -212,7 +212,7 @@ def _alerts(actor: Actor, filters: Filters) -> QuerySet[Any]:
 
 def alert_times(actor: Actor, filters: Filters, now: datetime) -> AlertTimes:
     limit = timedelta(minutes=actor.clinic.alert_escalation_minutes)
-    alerts = _alerts(actor, filters)
+    alerts = alerts_raised(actor, filters)
     counts = alerts.aggregate(
         alerts=Count("pk"),
         acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
@@ -264,7 +264,7 @@ def safety_report(actor: Actor, filters: Filters, now: datetime) -> SafetyReport
     kinds = dict(AdverseEvent.Kind.choices)
     by_kind = {
         row["kind"]: row
-        for row in _events(actor, filters, knowledge)
+        for row in events_of_sessions(actor, filters, knowledge)
         .values("kind")
         .annotate(events=Count("pk"), affected=Count("session", distinct=True))
     }
@@ -273,7 +273,7 @@ def safety_report(actor: Actor, filters: Filters, now: datetime) -> SafetyReport
         for kind, label in kinds.items() if kind in by_kind
     ]  # fmt: skip
     day_counts = (
-        _checkins(actor, filters, knowledge)
+        checkins_of_sessions(actor, filters, knowledge)
         .values("level")
         .annotate(**{f"day_{day}": Count("pk", filter=_on_day(day)) for day in DAYS})
     )
@@ -361,13 +361,13 @@ def access_safety_patients(actor: Actor, filters: Filters, table: str, key: str)
         kinds = dict(AdverseEvent.Kind.choices)
         if key not in kinds:
             raise LookupError(f"no adverse-event type {key!r}")
-        ids = _events(actor, filters, knowledge).filter(kind=key).values("patient_id")
+        ids = events_of_sessions(actor, filters, knowledge).filter(kind=key).values("patient_id")
         title = f"Adverse events: {kinds[key]}"
     elif table == "triage":
         level, _, day = key.partition(":")
         if level not in {lv.value for lv in Level} or not day.isdigit() or int(day) not in DAYS:
             raise LookupError(f"no triage figure {key!r}")
-        ids = _checkins(actor, filters, knowledge).filter(_on_day(int(day)), level=level)
+        ids = checkins_of_sessions(actor, filters, knowledge).filter(_on_day(int(day)), level=level)
         ids, title = ids.values("patient_id"), f"Check-ins: {Level(level).label}, day {day}"
     elif table == "alert_times":
         if key != "past":
@@ -376,7 +376,7 @@ def access_safety_patients(actor: Actor, filters: Filters, table: str, key: str)
         past = Q(acknowledged_at__gt=F("created_at") + limit) | Q(
             acknowledged_at__isnull=True, created_at__lt=timezone.now() - limit
         )
-        ids = _alerts(actor, filters).filter(past).values("patient_id")
+        ids = alerts_raised(actor, filters).filter(past).values("patient_id")
         title = "Alerts past the escalation time"
     else:
         breakdown = next((b for b in breakdowns(actor, knowledge) if b.code == table), None)
