@@ -163,10 +163,14 @@ def test_the_patients_behind_a_figure_are_the_clinics_and_the_opening_is_audited
     event = AuditEvent.objects.filter(action="analytics.figure_patients").get()
     assert event.detail["figure"] == "outcomes.device.pen"
     assert event.detail["patients"] == [str(mine.patient.pk)]
+    banded = access_outcome_patients(actor, filters, "depth_band", "0_5_to_1_0")
+    assert [p.pk for p in banded.patients] == [mine.patient.pk]
+    assert access_outcome_patients(actor, filters, "depth_band", "none").patients == []
     rated(mine, "gais_patient", 2)
     found = access_outcome_patients(actor, filters, "gais", "gais_patient:follow_up_3m:2")
     assert [p.pk for p in found.patients] == [mine.patient.pk]
-    for table, key in (("fitzpatrick", "seven"), ("gais", "gais_patient:baseline:9")):
+    for table, key in (("fitzpatrick", "seven"), ("gais", "gais_patient:baseline:9"),
+                       ("depth_band", "deep")):  # fmt: skip
         with pytest.raises(LookupError):
             access_outcome_patients(actor, filters, table, key)
 

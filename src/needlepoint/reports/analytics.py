@@ -6,13 +6,13 @@ reporting database."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Expression, FloatField, Q, QuerySet, Value, When
+from django.db.models import Expression, FloatField, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, Coalesce, Greatest
 
@@ -86,16 +86,6 @@ def deepest(field: str, knowledge: Knowledge) -> Expression:
     return Greatest(*depths)
 
 
-def depth_band(depth: str, knowledge: Knowledge) -> Case:
-    """The code of the band (analytics.toml) the annotation `depth` falls in; None for 0."""
-    whens, above = [], 0.0
-    for band in knowledge.analytics.depth_bands:
-        condition = Q(**{f"{depth}__gt": above, f"{depth}__lte": band.up_to_mm})
-        whens.append(When(condition, then=Value(band.code)))
-        above = band.up_to_mm
-    return Case(*whens, default=Value(None))
-
-
 def key_of(value: object) -> str:
     return NONE_KEY if value is None or value == "" else str(value)
 
@@ -111,16 +101,60 @@ class Breakdown:
     label: Callable[[Any], str]
     parse: Callable[[str], object] = str
     blank: bool = False  # a text column, where "" means none too
+    # Grouped by a finer value (a depth) and merged in buckets (its band): the bucket of a
+    # value, and the rows of a bucket's key.
+    bucket: Callable[[Any], Any] | None = None
+    within: Callable[[str], Q] | None = None
 
     def value_of(self, key: str) -> object:
         return None if key == NONE_KEY else self.parse(key)
 
     def only(self, rows: QuerySet[Any], key: str) -> QuerySet[Any]:
+        if self.within is not None:
+            return rows.filter(self.within(key))
         value = self.value_of(key)
         if value is None:
             none = Q(**{f"{self.group}__isnull": True})
             return rows.filter(none | Q(**{self.group: ""}) if self.blank else none)
         return rows.filter(**{self.group: value})
+
+    def rows(self, grouped: Iterable[dict[str, Any]]) -> list[tuple[Any, dict[str, Any]]]:
+        """Each group's value and its counts; bucketed rows merged (their counts summed)."""
+        if self.bucket is None:
+            return [(row[self.group], row) for row in grouped]
+        merged: dict[Any, dict[str, Any]] = {}
+        for row in grouped:
+            value = self.bucket(row[self.group])
+            into = merged.setdefault(value, {})
+            for name, count in row.items():
+                if name != self.group:
+                    into[name] = (into.get(name) or 0) + (count or 0)
+        return sorted(merged.items(), key=lambda item: (item[0] is None, str(item[0])))
+
+
+def depth_breakdown(title: str, knowledge: Knowledge) -> Breakdown:
+    """Rows grouped by their deepest zone (the annotation `deepest`), in analytics.toml's
+    bands: the database groups by depth, the few depths found are merged into bands."""
+    rules = knowledge.analytics
+    labels = {band.code: band.label for band in rules.depth_bands}
+
+    def within(key: str) -> Q:
+        if key == NONE_KEY:
+            return Q(deepest__lte=0)
+        above, up_to = rules.band_range(key)
+        return Q(deepest__gt=above, deepest__lte=up_to)
+
+    def bucket(depth: float | None) -> str | None:
+        band = rules.band_of(depth)
+        return band.code if band else None
+
+    def parse(key: str) -> str:
+        if key not in labels:
+            raise ValueError(key)
+        return key
+
+    return Breakdown("depth_band", title, "deepest", choice_label(labels, "No depth"),
+                     parse, bucket=bucket, within=within)  # fmt: skip
 
 
 def number_label(prefix: str) -> Callable[[Any], str]:

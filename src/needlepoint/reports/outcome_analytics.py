@@ -54,7 +54,7 @@ from needlepoint.reports.analytics import (
     basis,
     choice_label,
     deepest,
-    depth_band,
+    depth_breakdown,
     key_of,
     rounded,
 )
@@ -126,7 +126,6 @@ def courses_compared(actor: Actor, filters: Filters, knowledge: Knowledge) -> Qu
             device=Subquery(last_signed.values("device")[:1]),
             deepest=deepest("zones", knowledge),
         )
-        .annotate(depth_band=depth_band("deepest", knowledge))
     )
     return courses
 
@@ -177,14 +176,12 @@ def _row(
 
 
 def breakdowns(knowledge: Knowledge) -> tuple[Breakdown, ...]:
-    bands = {band.code: band.label for band in knowledge.analytics.depth_bands}
     return (
         Breakdown("fitzpatrick", "Fitzpatrick type", "patient__fitzpatrick",
                   lambda v: f"Type {SKIN_TYPE_NUMERALS[v - 1]}" if v else "Not recorded", int),
         Breakdown("device", "Device (last session)", "device",
                   choice_label(dict(Session.Device.choices), "No signed session"), blank=True),
-        Breakdown("depth_band", "Planned depth (deepest zone)", "depth_band",
-                  choice_label(bands, "No depth planned")),
+        depth_breakdown("Planned depth (deepest zone)", knowledge),
     )  # fmt: skip
 
 
@@ -296,8 +293,7 @@ def outcome_report(actor: Actor, filters: Filters) -> OutcomeReport:
         grouped = courses.values(breakdown.group).annotate(**_sums()).order_by(breakdown.group)
         rows = [
             _row(key_of(value), breakdown.label(value), row, knowledge)
-            for row in grouped
-            for value in [row[breakdown.group]]
+            for value, row in breakdown.rows(grouped)
         ]
         tables.append(OutcomeTable(breakdown.code, breakdown.title, rows))
     published = [

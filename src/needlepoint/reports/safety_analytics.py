@@ -52,7 +52,7 @@ from needlepoint.reports.analytics import (
     basis,
     choice_label,
     deepest,
-    depth_band,
+    depth_breakdown,
     key_of,
     practitioner_label,
     practitioners,
@@ -78,9 +78,7 @@ def sessions_signed(actor: Actor, filters: Filters, knowledge: Knowledge) -> Que
     if filters.practitioner is not None:
         sessions = sessions.filter(practitioner=filters.practitioner)
     events = AdverseEvent.objects.filter(clinic=actor.clinic, session=OuterRef("pk"))
-    return sessions.annotate(deepest=deepest("zones", knowledge), harmed=Exists(events)).annotate(
-        depth_band=depth_band("deepest", knowledge)
-    )
+    return sessions.annotate(deepest=deepest("zones", knowledge), harmed=Exists(events))
 
 
 def _lot_label(lots: dict[int, str]) -> Any:
@@ -90,10 +88,8 @@ def _lot_label(lots: dict[int, str]) -> Any:
 def breakdowns(
     actor: Actor, knowledge: Knowledge, lots: dict[int, str] | None = None
 ) -> tuple[Breakdown, ...]:
-    bands = {band.code: band.label for band in knowledge.analytics.depth_bands}
     return (
-        Breakdown("depth_band", "Depth band (deepest zone)", "depth_band",
-                  choice_label(bands, "No depth charted")),
+        depth_breakdown("Depth band (deepest zone)", knowledge),
         Breakdown("device", "Device", "device",
                   choice_label(dict(Session.Device.choices)), blank=True),
         Breakdown("lot", "Cartridge lot", "cartridge_lot_id", _lot_label(lots or {}), int),
@@ -293,9 +289,9 @@ def _rate_table(
     breakdown: Breakdown, grouped: list[dict[str, Any]], knowledge: Knowledge
 ) -> RateTable:
     rows = [
-        _rate_row(key_of(row[breakdown.group]), breakdown.label(row[breakdown.group]),
-                  row["sessions"], row["affected"], knowledge)
-        for row in grouped
+        _rate_row(key_of(value), breakdown.label(value), row["sessions"], row["affected"],
+                  knowledge)
+        for value, row in breakdown.rows(grouped)
     ]  # fmt: skip
     return RateTable(breakdown.code, breakdown.title, rows)
 

@@ -34,3 +34,18 @@ class AnalyticsRules:
     depth_bands: tuple[DepthBand, ...]
     rate_interval: Method
     mean_interval: Method
+
+    def band_of(self, depth_mm: float | None) -> DepthBand | None:
+        """The band a depth falls in; None for no depth (0) or none charted."""
+        if depth_mm is None or depth_mm <= 0:
+            return None
+        return next((band for band in self.depth_bands if depth_mm <= band.up_to_mm), None)
+
+    def band_range(self, code: str) -> tuple[float, float]:
+        """The depths (above, up to and including) of the band `code` (KeyError if none)."""
+        above = 0.0
+        for band in self.depth_bands:
+            if band.code == code:
+                return above, band.up_to_mm
+            above = band.up_to_mm
+        raise KeyError(code)
