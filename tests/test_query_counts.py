@@ -48,6 +48,9 @@ PAGES = [
     "/lots/{lot}/sessions/",
     "/calendar/",
     "/calendar/?view=day&room=all",
+    "/clinic/analytics/outcomes/",
+    "/clinic/analytics/safety/",
+    "/clinic/analytics/safety/patients/?table=kind&key=infection",
 ]
 API = [
     "/api/v1/patients",
