@@ -216,13 +216,20 @@ def test_pages_filters_csv_and_patient_lists(practitioner, admin, front_desk, ot
         reverse("analytics-safety-patients"), {"table": "triage", "key": "monitor:1"}
     )
     assert treated.patient.record_number.encode() in triage.content
+    treated_here = client.get(
+        reverse("analytics-safety-patients"), {"table": "device_sessions", "key": "pen"}
+    )
+    assert treated.patient.record_number.encode() in treated_here.content
     late = client.get(reverse("analytics-safety-patients"), {"table": "alert_times", "key": "past"})
     assert treated.patient.record_number.encode() in late.content
     figures = [
         e.detail.get("figure")
         for e in AuditEvent.objects.filter(action="analytics.figure_patients")
     ]
-    assert figures == ["safety.kind.bruising", "safety.triage.monitor:1", "safety.alert_times.past"]
+    assert figures == [
+        "safety.kind.bruising", "safety.triage.monitor:1", "safety.device_sessions.pen",
+        "safety.alert_times.past",
+    ]  # fmt: skip
     assert (
         client.get(reverse("analytics-safety-patients"), {"table": "lot", "key": "x"}).status_code
         == 404

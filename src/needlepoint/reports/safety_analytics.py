@@ -63,6 +63,7 @@ from needlepoint.safety.audit import audit_read
 from needlepoint.safety.models import Lot
 
 PAGE = "safety"
+SESSIONS = "_sessions"  # a table's suffix in a link to the patients of a group's sessions
 DAYS = range(15)  # days 0-14 after a session
 DAY = timedelta(days=1)
 
@@ -348,8 +349,9 @@ def access_safety_table(actor: Actor, filters: Filters, table: str) -> Table:
 
 
 def access_safety_patients(actor: Actor, filters: Filters, table: str, key: str) -> FigurePatients:
-    """The patients behind one figure: those with an adverse event in a rate's group, with a
-    check-in at a level on a day (`level:day`), or whose alert passed the escalation time."""
+    """The patients behind one figure: those with an adverse event in a rate's group (or
+    treated in it: `device_sessions`), with a check-in at a level on a day (`level:day`), or
+    whose alert passed the escalation time."""
     actor.require(Permission.CLINICAL_READ)
     knowledge = clinic_knowledge(actor.clinic)
     figure = Figure(PAGE, table, key)
@@ -374,8 +376,9 @@ def access_safety_patients(actor: Actor, filters: Filters, table: str, key: str)
         )
         ids = alerts_raised(actor, filters).filter(past).values("patient_id")
         title = "Alerts past the escalation time"
-    else:
-        breakdown = next((b for b in breakdowns(actor, knowledge) if b.code == table), None)
+    else:  # a group's sessions with an adverse event, or all its sessions (`<table>_sessions`)
+        code, treated = table.removesuffix(SESSIONS), table.endswith(SESSIONS)
+        breakdown = next((b for b in breakdowns(actor, knowledge) if b.code == code), None)
         if breakdown is None:
             raise LookupError(f"no safety table {table!r}")
         try:
@@ -383,6 +386,7 @@ def access_safety_patients(actor: Actor, filters: Filters, table: str, key: str)
             value = breakdown.value_of(key)
         except ValueError:
             raise LookupError(f"no group {key!r}") from None
-        ids = sessions.filter(harmed=True).values("patient_id")
-        title = f"Adverse events by {breakdown.title.lower()}: {breakdown.label(value)}"
+        ids = (sessions if treated else sessions.filter(harmed=True)).values("patient_id")
+        what = "Sessions" if treated else "Adverse events"
+        title = f"{what} by {breakdown.title.lower()}: {breakdown.label(value)}"
     return access_patients_behind(actor, figure, title, filters, ids)
