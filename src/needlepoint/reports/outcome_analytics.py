@@ -215,6 +215,12 @@ class Published:
 
 
 GAIS = ("gais_patient", "gais_clinician")
+TIMEPOINT_LABELS = {
+    Timepoint.BASELINE: "Baseline",
+    Timepoint.PRE_SESSION: "Before a later session",
+    Timepoint.FOLLOW_UP_3M: "3 months after the last session",
+    Timepoint.FOLLOW_UP_6M: "6 months after the last session",
+}
 
 
 @dataclass(frozen=True)
@@ -225,6 +231,10 @@ class GaisRow:
     label: str
     timepoint: str
     counts: list[tuple[Option, int, str]]
+
+    @property
+    def timepoint_label(self) -> str:
+        return TIMEPOINT_LABELS[Timepoint(self.timepoint)]
 
     @property
     def answers(self) -> int:
@@ -370,7 +380,7 @@ def access_outcome_patients(actor: Actor, filters: Filters, table: str, key: str
             measure=measure, timepoint=timepoint, score=float(grade)
         )
         label = knowledge.measures.measures[measure].label
-        title = f"{label}, {timepoint.replace('_', ' ')}: grade {grade}"
+        title = f"{label}, {TIMEPOINT_LABELS[Timepoint(timepoint)].lower()}: grade {grade}"
         figure = Figure(PAGE, table, key)
         return access_patients_behind(actor, figure, title, filters, responses.values("patient_id"))
     if table == "all" and key == "all":

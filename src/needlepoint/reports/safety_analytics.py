@@ -153,6 +153,14 @@ class AlertTimes:
     p90: timedelta | None
 
     @property
+    def median_minutes(self) -> float | None:
+        return None if self.median is None else self.median.total_seconds() / 60
+
+    @property
+    def p90_minutes(self) -> float | None:
+        return None if self.p90 is None else self.p90.total_seconds() / 60
+
+    @property
     def past_percent(self) -> tuple[float, float, float] | None:
         return self.past.per(100) if self.past else None
 
@@ -333,8 +341,7 @@ def access_safety_table(actor: Actor, filters: Filters, table: str) -> Table:
                   "p90_minutes"]  # fmt: skip
         lines = iter([(
             t.escalation_minutes, t.alerts, t.acknowledged, t.within, t.late, t.open_past,
-            rounded(t.median.total_seconds() / 60 if t.median else None, 1),
-            rounded(t.p90.total_seconds() / 60 if t.p90 else None, 1),
+            rounded(t.median_minutes, 1), rounded(t.p90_minutes, 1),
         )])  # fmt: skip
     else:
         rows = (
@@ -388,5 +395,5 @@ def access_safety_patients(actor: Actor, filters: Filters, table: str, key: str)
             raise LookupError(f"no group {key!r}") from None
         ids = (sessions if treated else sessions.filter(harmed=True)).values("patient_id")
         what = "Sessions" if treated else "Adverse events"
-        title = f"{what} by {breakdown.title.lower()}: {breakdown.label(value)}"
+        title = f"{what}, {breakdown.title}: {breakdown.label(value)}"
     return access_patients_behind(actor, figure, title, filters, ids)
