@@ -45,7 +45,13 @@ def demo(db: Any, settings: Any, tmp_path: Any) -> Demo:
     practitioner = _actor("practitioner@demo.needlepoint.test")
     maya = demo_patient(clinic, "Maya")
     assert maya is not None
-    treated = Session.objects.get(patient=maya, status=Session.Status.SIGNED)
+    # Her current course's signed session (her first course's three are months older).
+    treated = (
+        Session.objects.filter(patient=maya, status=Session.Status.SIGNED)
+        .order_by("-ended_at")
+        .first()
+    )
+    assert treated is not None
     consent = photo_consent(admin.user.staff, maya, ("clinical_record", "teaching"))
     consent_revoke(admin, consent.pk, "Asked by phone not to use them in teaching.", ["teaching"])
     photo_upload(practitioner, close_up(), "IMG_0001.JPG", session_id=treated.pk, pose="frontal")

@@ -15,6 +15,7 @@ from needlepoint.cli.demo_people import PORTAL_PATIENT, PRACTITIONERS, demo_pati
 from needlepoint.clinics.actors import Actor, actor_for
 from needlepoint.clinics.models import Clinic
 from needlepoint.courses import services, sessions
+from needlepoint.courses.models import Session
 from needlepoint.domain import scars
 from needlepoint.domain.triage import Symptoms
 from needlepoint.intakes.answers import intake_from_json
@@ -73,7 +74,7 @@ def practitioner_actor(clinic: Clinic) -> Actor:
     return actor
 
 
-def _clinic_time(clinic: Clinic, weeks_ago: int, hour: int) -> datetime:
+def clinic_time(clinic: Clinic, weeks_ago: int, hour: int) -> datetime:
     zone = ZoneInfo(clinic.time_zone)
     today = datetime.now(zone).date() - timedelta(weeks=weeks_ago)
     return datetime.combine(today, time(hour), tzinfo=zone)
@@ -91,10 +92,10 @@ def seed_histories(clinic: Clinic) -> None:
         answers = {
             **CLEAR_ANSWERS,
             **changes,
-            "age": _age(patient),
+            "age": age(patient),
             "fitzpatrick": patient.fitzpatrick,
         }
-        _acknowledge(actor, intake_record(actor, patient.pk, intake_from_json(actor, answers)))
+        acknowledge(actor, intake_record(actor, patient.pk, intake_from_json(actor, answers)))
         counts = scars.Assessment(
             grade, zones={z: scars.ScarCounts(scars.ScaleCounts(c)) for z, c in zones.items()}
         )
@@ -109,10 +110,10 @@ def seed_histories(clinic: Clinic) -> None:
             zones={z: {"depth_mm": p.depth_mm} for z, p in plan.zones.items()},
             adjuncts=[a.code for a in plan.adjuncts],
             price_per_session=Decimal(350),
-            first_session_at=_clinic_time(clinic, weeks, 10 if weeks else 15),
+            first_session_at=clinic_time(clinic, weeks, 10 if weeks else 15),
         )
         if weeks:  # the first session happened: chart and sign it
-            _chart_first_session(actor, course, answers, lots)
+            chart_session(actor, course.sessions.get(number=1), course.zones, answers, lots)
     _portal_checkin(clinic)
 
 
@@ -131,11 +132,20 @@ def _portal_checkin(clinic: Clinic) -> None:
     )
 
 
-def _chart_first_session(
-    actor: Actor, course: Any, answers: dict[str, Any], lots: dict[str, Lot]
-) -> None:
-    session = course.sessions.get(number=1)
-    _acknowledge(actor, records.session_start(actor, session.pk, intake_from_json(actor, answers)))
+def chart_session(
+    actor: Actor,
+    session: Session,
+    zones: dict[str, Any],
+    answers: dict[str, Any],
+    lots: dict[str, Lot],
+    *,
+    reviewed: bool = False,
+) -> Session:
+    """Start the session at its booked time (re-screened, precautions acknowledged; `reviewed`:
+    what is open for the patient was reviewed), chart it with the demo's pen and lots on the
+    course's zones, and sign it."""
+    intake = intake_from_json(actor, answers)
+    acknowledge(actor, records.session_start(actor, session.pk, intake, reviewed=reviewed))
     start = session.scheduled_at
     saved = sessions.session_chart_save(
         actor,
@@ -148,16 +158,16 @@ def _chart_first_session(
         device_id="MicroPen EVO #A17",
         cartridge_lot=lots[CARTRIDGE],
         product_lots=[lots[SERUM], lots[NUMBING]],
-        zones={z: {**planned, "passes": 3} for z, planned in course.zones.items()},
+        zones={z: {**planned, "passes": 3} for z, planned in zones.items()},
         endpoint="pinpoint_bleeding",
         immediate_reactions="Even erythema, pinpoint bleeding.",
         started_at=start,
         ended_at=start + timedelta(minutes=30),
     )
-    sessions.session_sign(actor, session.pk, saved.revision)
+    return sessions.session_sign(actor, session.pk, saved.revision)
 
 
-def _acknowledge(actor: Actor, screening: Screening) -> None:
+def acknowledge(actor: Actor, screening: Screening) -> None:
     for finding in screening.unacknowledged():
         screening_acknowledge(
             actor, screening.pk, str(finding["code"]), "Discussed with the patient; plan adjusted."
@@ -172,7 +182,7 @@ def _consent(actor: Actor, patient: Patient) -> None:
         consent_sign(actor, patient.pk, template.pk, patient.full_name, photo_uses=uses)
 
 
-def _age(patient: Patient) -> int:
+def age(patient: Patient) -> int:
     today = datetime.now().date()
     born = patient.date_of_birth
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

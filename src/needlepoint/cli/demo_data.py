@@ -10,6 +10,7 @@ from needlepoint.accounts.models import User
 from needlepoint.cli.demo_billing import seed_billing
 from needlepoint.cli.demo_calendar import seed_calendar
 from needlepoint.cli.demo_clinical import seed_histories
+from needlepoint.cli.demo_outcomes import seed_completed_course
 from needlepoint.cli.demo_people import PATIENTS, PORTAL_PATIENT, demo_email, demo_patient
 from needlepoint.cli.demo_photos import seed_sample_photos
 from needlepoint.clinics.actors import Actor, actor_for
@@ -132,6 +133,7 @@ def seed_demo(password: str, *, sample_photos: bool = False) -> list[tuple[str, 
     for clinic in clinics.values():
         _seed_lots_and_consent(clinic)
     seed_histories(clinics["demo"])
+    seed_completed_course(clinics["demo"])
     _seed_sms_consents(clinics["demo"])
     seed_calendar(clinics["demo"], _creator(clinics["demo"]))
     seed_billing(clinics["demo"])
