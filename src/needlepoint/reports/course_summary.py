@@ -52,7 +52,6 @@ THUMBNAIL_QUALITY = 80
 
 @dataclass(frozen=True)
 class TimelineCharts:
-    marks: list[Mark]
     scores: list[tuple[ScoreSeries, LineChart]]
     poses: list[tuple[PoseSeries, list[LineChart]]]
 
@@ -75,7 +74,7 @@ def timeline_charts(timeline: CourseTimeline, events: bool = True) -> TimelineCh
     marks = course_marks(timeline, events)
     scores = score_charts(timeline.scores, timeline.zone, marks)
     poses = [(pose, metric_charts(pose.metrics, timeline.zone, marks)) for pose in timeline.poses]
-    return TimelineCharts(marks, scores, poses)
+    return TimelineCharts(scores, poses)
 
 
 def score_charts(
@@ -150,10 +149,7 @@ def course_summary_html(timeline: CourseTimeline, audience: str, printed_at: dat
         "clinic": course.clinic,
         "patient": course.patient,
         "course": course,
-        "sessions": [
-            {"row": row, "day": _day(row.at, timeline), "treated": row.session.started_at}
-            for row in timeline.sessions
-        ],
+        "sessions": [{"row": row, "day": _day(row.at, timeline)} for row in timeline.sessions],
         "scores": [
             {
                 "series": series,
