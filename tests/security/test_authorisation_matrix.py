@@ -60,6 +60,8 @@ NEEDS: dict[str, Permission | None] = {
     "addendum_add": P.SESSION_CHART,
     "checkin_submit": P.CHECKIN_SUBMIT,
     "checkin_list": P.CHECKIN_SUBMIT,
+    "course_outcomes": P.CLINICAL_READ,
+    "course_outcomes_record": P.ASSESSMENT_RECORD,  # the clinician's; a patient their own
     "alert_list": P.CLINICAL_READ,
     "alert_read": P.CLINICAL_READ,
     "alert_acknowledge": P.ALERT_MANAGE,
@@ -132,6 +134,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "session_sign": {},
     "addendum_add": {},
     "checkin_submit": {},
+    "course_outcomes_record": {},  # the world's baseline closed with its first session: a 422
     "alert_acknowledge": {},
     "alert_contacted": {"note": "Called the patient."},
     "alert_resolve": {"note": "Settled, as expected."},
@@ -161,6 +164,7 @@ BODIES: dict[str, dict[str, Any]] = {
 PATIENT_OWN = {"aftercare_read", "handout_read", "patient_photo_list", "photo_compare"}
 PATIENT_OWN |= {"photo_read", "photo_image_read", "consent_list"}
 PATIENT_OWN |= {"course_billing_read", "quote_accept"}  # their own money, their own quote
+PATIENT_OWN |= {"course_outcomes", "course_outcomes_record"}  # their own reports
 REFUSED = {401, 403, 404, 405}
 
 
