@@ -132,3 +132,5 @@ def test_sample_photos_are_labelled_on_every_page_that_shows_them(
     session = course.sessions.get(number=1)
     photos_section = client.get(reverse("session-photos", args=[session.pk]))
     assert "Sample data</span>" in photos_section.content.decode()
+    camera = client.get(reverse("session-photo-capture", args=[session.pk]))
+    assert "data-ghost-sample" in camera.content.decode()  # the ghost's note says so

@@ -31,7 +31,9 @@
       ghost.alt =
         "Ghost of the baseline photo (" + option.text + ", " + option.getAttribute("data-ghost-date") + ")";
       ghost.hidden = false;
-      ghostNote.textContent = "Line the face up with the ghost of the baseline photo.";
+      ghostNote.textContent =
+        "Line the face up with the ghost of the baseline photo." +
+        (option.hasAttribute("data-ghost-sample") ? " The baseline is sample data." : "");
     } else {
       ghost.hidden = true;
       ghost.removeAttribute("src");

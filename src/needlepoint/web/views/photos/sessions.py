@@ -109,6 +109,7 @@ def session_photo_capture(request: HttpRequest, actor: Actor, session_id: int) -
                 "label": label,
                 "url": reverse("photo-image", args=[baseline.pk]) if baseline else "",
                 "date": baseline.captured_at if baseline else None,
+                "sample": bool(baseline and baseline.sample),
             }
         )
     context.update(
