@@ -44,6 +44,7 @@ def render_basis(knowledge: Knowledge) -> str:
         _recovery(knowledge),
         _outcomes(knowledge),
         _measures(knowledge),
+        _analytics(knowledge),
         _charting(knowledge),
         _sources(knowledge),
     ]
@@ -671,6 +672,31 @@ def _progress(knowledge: Knowledge) -> str:
             "when they show the same pose, both pass the quality checks and line up on the face;",
             "the studies above are shown with their scale, sessions and citation, and none while",
             "an alert or an adverse event of the patient is unresolved.",
+        ]
+    )
+
+
+def _analytics(knowledge: Knowledge) -> str:
+    rules = knowledge.analytics
+    sample = rules.courses
+    return "\n".join(
+        [
+            "## Clinic analytics",
+            "",
+            f"No figure is claimed for a group of fewer than {sample.minimum} courses (a mean",
+            f"change) or {rules.sessions.minimum} sessions (a rate; its interval is still shown)"
+            f" ({rules.sample_confidence}; {_cite(sample.sources)}). A rate's interval is the"
+            f" {rules.rate_interval.method} ({_cite(rules.rate_interval.sources)}); a mean"
+            f" change's the {rules.mean_interval.method} ({_cite(rules.mean_interval.sources)}).",
+            "Sessions and courses are grouped by their deepest zone's depth:",
+            "",
+            _table(
+                ["Depth band", "Up to (mm)", "Confidence", "Sources"],
+                (
+                    (band.label, f"{band.up_to_mm:g}", band.confidence, _cite(band.sources))
+                    for band in rules.depth_bands
+                ),
+            ),
         ]
     )
 

@@ -31,6 +31,7 @@ class Method:
 class AnalyticsRules:
     courses: SampleRule
     sessions: SampleRule
+    sample_confidence: Confidence  # of the two minimum samples
     depth_bands: tuple[DepthBand, ...]
     rate_interval: Method
     mean_interval: Method

@@ -29,7 +29,6 @@ def read_analytics(document: Document, max_depth_mm: float, cite: Cite) -> Analy
         optional=("note",),
     )
     sources = sample.read("sources", cite)
-    sample.read("confidence", as_confidence)
     bands = fields.read("depth_band", list_of, lambda value, path: _band(value, path, cite))
     unique([band.code for band in bands], "depth_band", "depth band")
     for index, (before, band) in enumerate(itertools.pairwise(bands), start=1):
@@ -41,6 +40,7 @@ def read_analytics(document: Document, max_depth_mm: float, cite: Cite) -> Analy
     return AnalyticsRules(
         courses=SampleRule(sample.read("minimum_courses", as_int, 2, 1000), sources),
         sessions=SampleRule(sample.read("minimum_sessions", as_int, 2, 100000), sources),
+        sample_confidence=sample.read("confidence", as_confidence),
         depth_bands=bands,
         rate_interval=intervals.read("rate", _method, cite),
         mean_interval=intervals.read("mean", _method, cite),
