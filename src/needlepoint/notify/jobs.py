@@ -16,6 +16,7 @@ from django.db import close_old_connections, connection
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from needlepoint.notify import escalations, outbox, patient_mail
+from needlepoint.notify.outcome_mail import queue_outcome_prompts
 from needlepoint.notify.statistics import refresh_statistics
 from needlepoint.outcomes.services import followups_refresh
 
@@ -71,6 +72,13 @@ def send_patient_mail() -> int:
 def escalate_alerts() -> int:
     """Every minute: e-mail the clinic about alerts left open too long, then send the outbox."""
     return _queue_and_send("alert escalations", escalations.alert_escalations_queue)
+
+
+@huey.periodic_task(crontab(minute="*/5"), retries=2, retry_delay=60)  # type: ignore[untyped-decorator]
+def send_outcome_prompts() -> int:
+    """Every five minutes: queue the outcome questions of the timepoints that opened, then
+    send the outbox."""
+    return _queue_and_send("outcome questions", queue_outcome_prompts)
 
 
 @huey.periodic_task(crontab(minute="41"), retries=2, retry_delay=300)  # type: ignore[untyped-decorator]

@@ -10,6 +10,7 @@ from functools import partial
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from needlepoint.clinics.knowledge import clinic_knowledge
 from needlepoint.courses.models import Course, Session
@@ -63,8 +64,9 @@ def _candidates(now: datetime) -> Iterable[Course]:
     )
 
 
-def queue_outcome_prompts(now: datetime) -> int:
+def queue_outcome_prompts(now: datetime | None = None) -> int:
     """Queue the prompt of every timepoint open now for its patient, once per timepoint."""
+    now = now or timezone.now()
     texts, queued = ClinicTexts(), 0
     per_clinic: dict[int, tuple[Rules, dict[str, Measure]]] = {}
     for course in _candidates(now):

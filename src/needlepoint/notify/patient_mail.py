@@ -38,7 +38,6 @@ from needlepoint.notify.outbox import (
     message_queue_to_patient,
     reminder_key,
 )
-from needlepoint.notify.outcome_mail import queue_outcome_prompts
 from needlepoint.notify.selectors import open_alerts
 from needlepoint.notify.texts import ClinicTexts
 
@@ -170,8 +169,8 @@ def _queue_milestones(now: datetime, performed: _PerformedSessions, texts: Clini
 
 
 def mail_queue_due(now: datetime | None = None) -> int:
-    """Queue the patients' reminders (of sessions and of other appointments), check-in prompts,
-    aftercare updates and outcome questions due now, on each of their channels."""
+    """Queue the patients' reminders (of sessions and of other appointments), check-in prompts
+    and aftercare updates due now, on each of their channels."""
     now = now or timezone.now()
     performed, texts = _PerformedSessions(), ClinicTexts()
     return (
@@ -179,5 +178,4 @@ def mail_queue_due(now: datetime | None = None) -> int:
         + queue_appointment_reminders(now)
         + _queue_checkin_prompts(now, performed, texts)
         + _queue_milestones(now, performed, texts)
-        + queue_outcome_prompts(now)
     )
