@@ -86,14 +86,24 @@ def _lot_label(lots: dict[int, str]) -> Any:
     return lambda value: lots.get(value, f"Lot {value}") if value else "No cartridge lot"
 
 
+def _lot_names(actor: Actor, lot_ids: list[Any]) -> dict[int, str]:
+    lots = Lot.objects.using(reporting_database()).filter(
+        clinic=actor.clinic, pk__in=[pk for pk in lot_ids if pk]
+    )
+    return {lot.pk: f"{lot.lot_number} ({lot.product_name})" for lot in lots}
+
+
 def breakdowns(
     actor: Actor, knowledge: Knowledge, lots: dict[int, str] | None = None
 ) -> tuple[Breakdown, ...]:
+    """The rate tables' groupings; `lots` names the cartridge lots (filled once they are
+    known, as the labels are read)."""
     return (
         depth_breakdown("Depth band (deepest zone)", knowledge),
         Breakdown("device", "Device", "device",
                   choice_label(dict(Session.Device.choices)), blank=True),
-        Breakdown("lot", "Cartridge lot", "cartridge_lot_id", _lot_label(lots or {}), int),
+        Breakdown("lot", "Cartridge lot", "cartridge_lot_id",
+                  _lot_label({} if lots is None else lots), int),
         Breakdown("fitzpatrick", "Fitzpatrick type", "patient__fitzpatrick",
                   lambda v: f"Type {SKIN_TYPE_NUMERALS[v - 1]}" if v else "Not recorded", int),
         Breakdown("practitioner", "Practitioner", "practitioner_id",
@@ -245,25 +255,16 @@ def safety_report(actor: Actor, filters: Filters, now: datetime) -> SafetyReport
     rules = knowledge.analytics
     sessions = sessions_signed(actor, filters, knowledge)
     tables = []
-    lot_rows = {}
-    for breakdown in breakdowns(actor, knowledge):
+    lots: dict[int, str] = {}
+    for breakdown in breakdowns(actor, knowledge, lots):
         grouped = list(
             sessions.values(breakdown.group)
             .annotate(sessions=Count("pk"), affected=Count("pk", filter=Q(harmed=True)))
             .order_by(breakdown.group)
         )
         if breakdown.code == "lot":
-            lot_rows = {row["cartridge_lot_id"]: row for row in grouped}
-            continue
+            lots.update(_lot_names(actor, [row[breakdown.group] for row in grouped]))
         tables.append(_rate_table(breakdown, grouped, knowledge))
-    lots = {
-        lot.pk: f"{lot.lot_number} ({lot.product_name})"
-        for lot in Lot.objects.using(reporting_database()).filter(
-            clinic=actor.clinic, pk__in=[pk for pk in lot_rows if pk]
-        )
-    }
-    lot_breakdown = next(b for b in breakdowns(actor, knowledge, lots) if b.code == "lot")
-    tables.insert(2, _rate_table(lot_breakdown, list(lot_rows.values()), knowledge))
     total = sum(row.sessions for row in tables[0].rows)
     affected = sum(row.affected for row in tables[0].rows)
     kinds = dict(AdverseEvent.Kind.choices)
@@ -385,7 +386,8 @@ def access_safety_patients(actor: Actor, filters: Filters, table: str, key: str)
         title = "Alerts past the escalation time"
     else:  # a group's sessions with an adverse event, or all its sessions (`<table>_sessions`)
         code, treated = table.removesuffix(SESSIONS), table.endswith(SESSIONS)
-        breakdown = next((b for b in breakdowns(actor, knowledge) if b.code == code), None)
+        lots: dict[int, str] = {}
+        breakdown = next((b for b in breakdowns(actor, knowledge, lots) if b.code == code), None)
         if breakdown is None:
             raise LookupError(f"no safety table {table!r}")
         try:
@@ -394,6 +396,8 @@ def access_safety_patients(actor: Actor, filters: Filters, table: str, key: str)
         except ValueError:
             raise LookupError(f"no group {key!r}") from None
         ids = (sessions if treated else sessions.filter(harmed=True)).values("patient_id")
+        if code == "lot":
+            lots.update(_lot_names(actor, [value]))
         what = "Sessions" if treated else "Adverse events"
         title = f"{what}, {breakdown.title}: {breakdown.label(value)}"
     return access_patients_behind(actor, figure, title, filters, ids)
