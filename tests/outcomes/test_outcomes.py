@@ -121,7 +121,7 @@ def test_follow_ups_of_a_finished_course_are_listed_until_the_patient_answers(
     assert services.followups_refresh(now) == 0  # nothing new the second time
     listing = access_dashboard_section(staff, staff.today, Section.FOLLOW_UPS, 1)
     [overdue] = listing.items
-    assert overdue.title == f"Follow up 3m: {portal_patient.full_name}"
+    assert overdue.title == f"3-month follow-up: {portal_patient.full_name}"
     assert overdue.url == f"/courses/{course.pk}/"
     services.measure_response_record(
         as_actor(portal_patient),

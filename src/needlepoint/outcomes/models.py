@@ -12,7 +12,13 @@ from needlepoint.courses.models import Course
 from needlepoint.domain.knowledge.model.measures import Respondent, Timepoint
 from needlepoint.patients.models import Patient
 
-TIMEPOINT_CHOICES = [(t.value, t.value.replace("_", " ")) for t in Timepoint]
+TIMEPOINT_LABELS = {
+    Timepoint.BASELINE: "Baseline",
+    Timepoint.PRE_SESSION: "Before a session",
+    Timepoint.FOLLOW_UP_3M: "3-month follow-up",
+    Timepoint.FOLLOW_UP_6M: "6-month follow-up",
+}
+TIMEPOINT_CHOICES = [(t.value, TIMEPOINT_LABELS[t]) for t in Timepoint]
 FOLLOW_UPS = [t.value for t in Timepoint if t.follow_up]
 
 

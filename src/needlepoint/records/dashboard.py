@@ -268,7 +268,7 @@ def _follow_ups(actor: Actor, page: int) -> tuple[list[Any], bool]:
     found, more = _page(followups_overdue(actor.clinic, timezone.now()), page)
     return [
         Notice(
-            f"{f.get_timepoint_display().capitalize()}: {f.patient.full_name}",
+            f"{f.get_timepoint_display()}: {f.patient.full_name}",
             f"Due {timezone.localtime(f.due_at, actor.zone):%d %b %Y}"
             + (" — missed" if f.overdue_after <= timezone.now() else ""),
             reverse("course-detail", args=[f.course_id]),
