@@ -3,14 +3,19 @@ by the rules, read back as scores; follow-ups overdue listed for the clinic."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
 from needlepoint.courses.models import Session
+from needlepoint.domain.knowledge.model.measures import Respondent, Timepoint
+from needlepoint.domain.measures import State
 from needlepoint.outcomes import selectors, services
 from needlepoint.outcomes.models import FollowUp, MeasureResponse
 from needlepoint.records.dashboard import Section, access_dashboard_section
@@ -136,3 +141,29 @@ def test_follow_ups_of_a_finished_course_are_listed_until_the_patient_answers(
     )
     assert access_dashboard_section(staff, staff.today, Section.FOLLOW_UPS, 1).items == []
     assert FollowUp.objects.get(timepoint="follow_up_3m").answered_at is not None
+
+
+def test_the_database_refuses_a_second_response_to_a_timepoint_without_a_session(
+    portal_patient, course
+):
+    """The check before saving can race a second submit; the partial unique constraint (a
+    timepoint with no session number) still refuses it, and the service says so."""
+    actor = as_actor(portal_patient)
+    [row] = services.measure_response_record(actor, course.pk, "baseline", None, _bother(6))
+    row.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        row.save()
+    with (
+        patch.object(services, "course_timepoint", return_value=_open_baseline(course)),
+        pytest.raises(ValidationError, match="already given; the first ones are kept"),
+    ):
+        services.measure_response_record(actor, course.pk, "baseline", None, _bother(2))
+    assert list(MeasureResponse.objects.values_list("score", flat=True)) == [6]
+
+
+def _open_baseline(course):  # type: ignore[no-untyped-def]
+    """The course's baseline as a submit that raced the first one saw it: still open."""
+    due = services.course_timepoint(
+        course, Timepoint.BASELINE, None, Respondent.PATIENT, timezone.now()
+    )
+    return replace(due, state=State.OPEN)
