@@ -9,14 +9,17 @@ from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from needlepoint.cli.main import cli
+from needlepoint.fhir.instrument import questionnaire_measure
 from needlepoint.outcomes import selectors
 from needlepoint.outcomes.models import Questionnaire
 from needlepoint.outcomes.services import questionnaire_load
 from needlepoint.safety.models import AuditEvent
+from needlepoint.web.forms.outcomes import MeasuresForm
 from tests.clinical_data import planned_course
 from tests.conftest import as_actor, signed_in
 from tests.questionnaires import skin_mood
@@ -67,3 +70,27 @@ def test_a_questionnaire_that_cannot_be_scored_is_one_line_and_nothing_is_stored
         "an extension http://hl7.org/fhir/StructureDefinition/ordinalValue with a valueDecimal"
     )
     assert not Questionnaire.objects.exists()
+
+
+def test_a_wide_whole_number_item_is_a_number_box_and_a_short_one_a_row_of_buttons() -> None:
+    resource = skin_mood()
+    resource["item"][1]["item"].append(
+        {
+            "linkId": "days",
+            "text": "On how many of the last 30 days?",
+            "type": "integer",
+            "extension": [
+                {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": 0},
+                {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": 30},
+            ],
+        }
+    )
+    for entry in resource["extension"][:]:
+        if entry["url"].endswith("score-table"):
+            resource["extension"].remove(entry)
+    measure = questionnaire_measure(resource)
+    form = MeasuresForm([measure], {"skin_mood.hide": "often", "skin_mood.days": "12"})
+    assert form.is_valid()
+    assert isinstance(form.fields["skin_mood.days"], forms.IntegerField)
+    assert form.scales == []  # choices and a number box: no 0-10 row
+    assert form.answers() == {"skin_mood": {"hide": "often", "days": 12}}

@@ -11,6 +11,10 @@ from django import forms
 from needlepoint.domain.knowledge.model.measures import Item, Measure
 
 
+# A whole-number item with more values than this is a number box, not a row of buttons.
+MOST_BUTTONS = 11
+
+
 def _field(item: Item) -> forms.Field:
     if item.options:
         return forms.ChoiceField(
@@ -19,6 +23,8 @@ def _field(item: Item) -> forms.Field:
             choices=[(option.code, option.label) for option in item.options],
             required=False,  # the rules name a missing answer (`measure_score`)
         )
+    if item.maximum - item.minimum + 1 > MOST_BUTTONS:
+        return forms.IntegerField(label=item.text, required=False)  # the rules check its range
     return forms.TypedChoiceField(
         label=item.text,
         coerce=int,
@@ -43,7 +49,7 @@ class MeasuresForm(forms.Form):
             for item in measure.items:
                 name = f"{measure.code}.{item.code}"
                 self.fields[name] = _field(item)
-                if not item.options:
+                if isinstance(self.fields[name], forms.TypedChoiceField):
                     self.scales.append(name)
 
     def answers(self) -> dict[str, dict[str, object]]:
