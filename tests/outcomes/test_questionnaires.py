@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from needlepoint.cli.main import cli
@@ -94,3 +95,21 @@ def test_a_wide_whole_number_item_is_a_number_box_and_a_short_one_a_row_of_butto
     assert isinstance(form.fields["skin_mood.days"], forms.IntegerField)
     assert form.scales == []  # choices and a number box: no 0-10 row
     assert form.answers() == {"skin_mood": {"hide": "often", "days": 12}}
+
+
+def test_a_clinic_admin_loads_a_questionnaire_on_the_settings_page(admin, practitioner):
+    client, url = signed_in(admin), "/clinic/questionnaires/"
+    broken = skin_mood()
+    broken["extension"] = [e for e in broken["extension"] if not e["url"].endswith("better")]
+    refused = client.post(url, {"file": _upload(broken)}).content.decode()
+    assert "Questionnaire: say whether a higher or lower score is better" in refused
+    assert not Questionnaire.objects.exists()
+    assert client.post(url, {"file": _upload(skin_mood())}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Skin mood (made-up test instrument)" in page
+    assert Questionnaire.objects.get().clinic_id == admin.clinic_id  # the admin's clinic's
+    assert signed_in(practitioner).get(url).status_code == 403
+
+
+def _upload(resource):  # type: ignore[no-untyped-def]
+    return SimpleUploadedFile("q.json", json.dumps(resource).encode(), "application/json")

@@ -55,6 +55,12 @@ def clinic_measures(clinic: Clinic) -> dict[str, Measure]:
     return measures
 
 
+def clinic_questionnaires(actor: Actor) -> list[Questionnaire]:
+    """The clinic's own questionnaires, for its admins (no patient data)."""
+    actor.require(Permission.STAFF_MANAGE)
+    return list(Questionnaire.objects.filter(clinic=actor.clinic).order_by("code"))
+
+
 def _scores(rows: QuerySet[MeasureResponse], measures: Mapping[str, Measure]) -> list[Score]:
     return [
         score_of(

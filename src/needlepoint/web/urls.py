@@ -24,6 +24,7 @@ from needlepoint.web.views import (
     portal,
     portal_booking,
     portal_progress,
+    questionnaires,
     records,
     revenue,
     screenings,
@@ -77,6 +78,7 @@ urlpatterns = [
     path("audit/", clinic.audit_list, name="audit-log"),
     path("clinic/settings/", clinic.clinic_settings, name="clinic-settings"),
     path("clinic/messages/", notify.message_texts, name="message-texts"),
+    path("clinic/questionnaires/", questionnaires.questionnaires, name="clinic-questionnaires"),
     *(
         path(
             f"clinic/exports/{kind}.csv", exports.clinic_export, {"kind": kind}, name=f"{kind}-csv"

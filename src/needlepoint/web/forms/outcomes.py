@@ -10,7 +10,6 @@ from django import forms
 
 from needlepoint.domain.knowledge.model.measures import Item, Measure
 
-
 # A whole-number item with more values than this is a number box, not a row of buttons.
 MOST_BUTTONS = 11
 
