@@ -26,8 +26,12 @@ from tests.test_query_counts import API, PAGES, grow
 
 __all__ = ["grow"]  # the fixture, shared with the query counts
 
-_TABLE = re.compile(r'^(?:SELECT .*? FROM|UPDATE|DELETE FROM)\s+"(\w+)"', re.S)
-_FOREIGN_KEY_FIRST = re.compile(r'^\(*"\w+"\."\w+_id" (?:= |IN \()')
+_KEYWORD = r"(?:WHERE|INNER|LEFT|JOIN|GROUP|ORDER|LIMIT|OFFSET|UNION|FOR|SET)\b"
+# The first table after FROM (or UPDATE), with the alias Django gives it in a subquery (U0).
+_TABLE = re.compile(
+    rf'^(?:SELECT .*? FROM|UPDATE|DELETE FROM)\s+"(\w+)"(?: (?!{_KEYWORD})(\w+))?', re.S
+)
+_FOREIGN_KEY_FIRST = re.compile(r'^\(*(?:"\w+"|\w+)\."\w+_id" (?:= |IN \()')
 
 
 def unscoped(sql: str, tables: set[str]) -> bool:
@@ -35,9 +39,11 @@ def unscoped(sql: str, tables: set[str]) -> bool:
     match = _TABLE.match(sql)
     if match is None or match.group(1) not in tables:
         return False
-    table = match.group(1)
-    where = sql.split(" WHERE ", 1)[1] if " WHERE " in sql else ""
-    if f'"{table}"."clinic_id" ' in where:
+    table, alias = match.groups()
+    rest = sql[match.end() :]  # the table's own WHERE: not a FILTER (WHERE …) before it
+    where = rest.split(" WHERE ", 1)[1] if " WHERE " in rest else ""
+    reference = alias or f'"{table}"'
+    if f'{reference}."clinic_id" ' in where:
         return False
     return _FOREIGN_KEY_FIRST.match(where) is None
 
@@ -54,6 +60,10 @@ def test_the_rule_tells_scoped_from_unscoped_statements() -> None:
     assert unscoped(_select(f'{session}."id" = 2 LIMIT 21'), tables)
     assert unscoped(f'UPDATE {session} SET "status" = 1 WHERE {session}."status" = 2', tables)
     assert not unscoped('SELECT "id" FROM "accounts_user" WHERE "accounts_user"."id" = 2', tables)
+    # A subquery's table under its alias, after an aggregate's FILTER (WHERE …).
+    counted = 'SELECT COUNT("id") FILTER (WHERE EXISTS(SELECT 1 FROM "courses_session" U0 WHERE '
+    assert not unscoped(counted + '(U0."clinic_id" = 1 AND U0."id" = 2)))', tables)
+    assert unscoped(counted + 'U0."id" = 2))', tables)
 
 
 def _client(url: str, practitioner: Any, admin: Any) -> Client:
