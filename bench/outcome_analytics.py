@@ -58,7 +58,11 @@ def _floors(actor: Any, filters: Any, knowledge: Any) -> dict[str, list[tuple[st
     sessions = safety.sessions_signed(actor, filters, knowledge)
     return {
         "outcomes": [grouped(courses, key) for key in outcome_keys]
-        + [grouped(outcomes.gais_responses(actor, filters), "measure")],
+        + [grouped(outcomes.gais_responses(actor, filters), "measure")]
+        + [
+            grouped(outcomes.gais_latest(actor, filters, knowledge), key)
+            for key in ["course__assessment__scar_types", *outcome_keys[2:]]
+        ],
         "safety": [grouped(sessions, b.group) for b in safety.breakdowns(actor, knowledge)]
         + [
             grouped(safety.events_of_sessions(actor, filters, knowledge), "kind"),

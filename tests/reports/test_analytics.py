@@ -240,3 +240,75 @@ def test_pages_filters_csv_and_patient_lists(practitioner, admin, front_desk, ot
         ).status_code
         == 404
     )
+
+
+def test_gais_by_group_counts_each_courses_latest_answer_of_this_clinic_only(
+    practitioner, other_practitioner, admin
+):  # type: ignore[no-untyped-def]
+    # Ten type III pen courses rated 2 by the clinician (the first rated 4, later 1); a type V
+    # roller course rated 3 by its patient; another clinic's type III pen course rated 5.
+    courses = [treated_course(practitioner, fitzpatrick=3) for _ in range(10)]
+    rated(courses[0], "gais_clinician", 4)
+    rated(courses[0], "gais_clinician", 1, "follow_up_6m")
+    for treated in courses[1:]:
+        rated(treated, "gais_clinician", 2)
+    rated(treated_course(practitioner, fitzpatrick=5, device="roller"), "gais_patient", 3)
+    rated(treated_course(other_practitioner, fitzpatrick=3), "gais_clinician", 5)
+    actor, filters = _filters(practitioner)
+
+    report = access_outcome_report(actor, filters)
+
+    tables = {table.code: table for table in report.gais_groups}
+    assert list(tables) == ["gais_scar_type", "gais_fitzpatrick", "gais_device", "gais_depth_band"]
+
+    def counts(code):  # type: ignore[no-untyped-def]
+        return {
+            (group.key, m.measure): ([c for _, c, _ in m.counts], m.n, m.too_few)
+            for group in tables[code].rows
+            for m in group.measures
+        }
+
+    clinician = ([1, 9, 0, 0, 0], 10, None)
+    assert counts("gais_device") == {
+        ("pen", "gais_clinician"): clinician,
+        ("pen", "gais_patient"): ([], 0, "too few courses to compare (n = 0)"),
+        ("roller", "gais_clinician"): ([], 0, "too few courses to compare (n = 0)"),
+        ("roller", "gais_patient"): ([], 1, "too few courses to compare (n = 1)"),
+    }
+    assert counts("gais_fitzpatrick")[("3", "gais_clinician")] == clinician
+    assert counts("gais_depth_band")[("0_5_to_1_0", "gais_clinician")] == clinician
+    by_type = counts("gais_scar_type")
+    assert by_type[("boxcar", "gais_clinician")] == clinician
+    assert by_type[("icepick", "gais_clinician")][1] == 0
+
+    found = access_outcome_patients(actor, filters, "gais_device", "gais_clinician:pen:2")
+    assert {p.pk for p in found.patients} == {t.patient.pk for t in courses[1:]}
+    event = AuditEvent.objects.filter(action="analytics.figure_patients").get()
+    assert event.detail["figure"] == "outcomes.gais_device.gais_clinician:pen:2"
+    latest = access_outcome_patients(actor, filters, "gais_scar_type", "gais_clinician:boxcar:1")
+    assert [p.pk for p in latest.patients] == [courses[0].patient.pk]
+    # not the latest answer; another clinic's
+    for table, key in (("gais_fitzpatrick", "gais_clinician:3:4"),
+                       ("gais_depth_band", "gais_clinician:0_5_to_1_0:5")):  # fmt: skip
+        assert access_outcome_patients(actor, filters, table, key).patients == []
+    unknown = (
+        ("gais_device", "gais_clinician:pen:6"), ("gais_scar_type", "x:boxcar:1"),
+        ("gais_scar_type", "gais_patient:pitted:1"), ("gais_fitzpatrick", "gais_patient:III:1"),
+        ("gais_lot", "gais_patient:a:1"),
+    )  # fmt: skip
+    for table, key in unknown:
+        with pytest.raises(LookupError):
+            access_outcome_patients(actor, filters, table, key)
+
+    client = signed_in(admin)
+    page = client.get(reverse("analytics-outcomes"))
+    assert b"By device (last session)" in page.content
+    assert b"Too few courses to compare (n = 1)" in page.content
+    assert b"table=gais_device&amp;key=gais_clinician%3Apen%3A2" in page.content
+    csv = client.get(reverse("analytics-outcomes-csv"), {"table": "gais_device"})
+    lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "group,measure,courses,answer,grade,latest_answers"
+    clinician_line = 'Motorised pen,"Improvement, as the clinician sees it (GAIS)",10,'
+    assert lines[6] == clinician_line + "Very much improved,1.0,1"
+    assert lines[15].endswith(",1,Worse,5.0,")  # the roller's one patient: too few, no count
+    assert AuditEvent.objects.filter(action="analytics.outcomes.csv_export").exists()

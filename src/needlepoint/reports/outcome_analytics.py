@@ -8,7 +8,9 @@ analytics.toml's minimum is shown as "too few courses to compare", with no figur
 A course's re-assessment is its patient's latest assessment after the course's baseline; its
 device is the one charted in its last signed session; its depth band is its planned deepest
 zone's; its practitioner is the one who planned it. The GAIS distribution counts the
-patients' and clinicians' GAIS answers of the courses begun in the period, per timepoint.
+patients' and clinicians' GAIS answers of the courses begun in the period, per timepoint,
+and each course's latest answer to each by the same groups (`course_groups`,
+`scar_type_breakdown`), too few to say below the same minimum of courses.
 Every table is one GROUP BY query, so the page reads in the same few queries however many
 courses there are."""
 
@@ -105,9 +107,6 @@ def courses_compared(actor: Actor, filters: Filters, knowledge: Knowledge) -> Qu
         Q(assessed_at__gt=OuterRef("later_at"))
         | Q(assessed_at=OuterRef("later_at"), pk__gt=OuterRef("later_id"))
     )
-    last_signed = Session.objects.filter(
-        clinic=actor.clinic, course=OuterRef("pk"), status=Session.Status.SIGNED
-    ).order_by("-number")
     after_baseline = Q(
         patient__assessments__clinic=F("clinic"),
         patient__assessments__assessed_at__gt=F("assessment__assessed_at"),
@@ -123,11 +122,24 @@ def courses_compared(actor: Actor, filters: Filters, knowledge: Knowledge) -> Qu
             change_goodman_baron=_score("later__scores", "goodman_baron")
             - _score("assessment__scores", "goodman_baron"),
             change_ecca=_score("later__scores", "ecca") - _score("assessment__scores", "ecca"),
-            device=Subquery(last_signed.values("device")[:1]),
-            deepest=deepest("zones", knowledge),
+            **course_groups(actor, knowledge),
         )
     )
     return courses
+
+
+def course_groups(actor: Actor, knowledge: Knowledge, course: str = "") -> dict[str, Any]:
+    """The annotations `breakdowns` group a course by (the device of its last signed session,
+    its planned deepest zone), on rows of courses (`course` "") or of rows that belong to a
+    course (`course` "course__"). Its Fitzpatrick type is its patient's (`patient__`, the
+    same patient on a course's rows)."""
+    last_signed = Session.objects.filter(
+        clinic=actor.clinic, course=OuterRef(f"{course}pk"), status=Session.Status.SIGNED
+    ).order_by("-number")
+    return {
+        "device": Subquery(last_signed.values("device")[:1]),
+        "deepest": deepest(f"{course}zones", knowledge),
+    }
 
 
 def _sums(only: Q | None = None) -> dict[str, Any]:
@@ -185,13 +197,16 @@ def breakdowns(knowledge: Knowledge) -> tuple[Breakdown, ...]:
     )  # fmt: skip
 
 
-def scar_type_breakdown(knowledge: Knowledge) -> list[tuple[str, str, Q]]:
+def scar_type_breakdown(knowledge: Knowledge, course: str = "") -> list[tuple[str, str, Q]]:
     """(code, label, condition) per scar type in knowledge: a course counts under each type
-    its baseline assessment records."""
+    its baseline assessment records (on rows that belong to a course: `course` "course__")."""
     return [
-        (code, scar.label, Q(assessment__scar_types__icontains=f'"{code}"'))
+        (code, scar.label, Q(**{f"{course}assessment__scar_types__icontains": f'"{code}"'}))
         for code, scar in knowledge.scar_types.items()
     ]
+
+
+SCAR_TYPE = "scar_type", "Scar type (baseline)"
 
 
 @dataclass(frozen=True)
@@ -274,6 +289,103 @@ def gais_distribution(actor: Actor, filters: Filters, knowledge: Knowledge) -> l
     return rows
 
 
+def gais_latest(actor: Actor, filters: Filters, knowledge: Knowledge) -> QuerySet[Any]:
+    """Each course's latest answer to each GAIS measure (of the courses begun in the period),
+    annotated with its course's groups."""
+    later = MeasureResponse.objects.filter(
+        clinic=actor.clinic, course=OuterRef("course"), measure=OuterRef("measure")
+    ).filter(
+        Q(taken_at__gt=OuterRef("taken_at"))
+        | Q(taken_at=OuterRef("taken_at"), pk__gt=OuterRef("pk"))
+    )
+    latest: QuerySet[Any] = (
+        gais_responses(actor, filters)
+        .exclude(Exists(later))
+        .annotate(**course_groups(actor, knowledge, "course__"))
+    )
+    return latest
+
+
+@dataclass(frozen=True)
+class GaisCounts:
+    """One GAIS measure's latest answers in a group: n courses answered and, when enough,
+    (option, count, link key) best first."""
+
+    measure: str
+    label: str
+    n: int
+    counts: list[tuple[Option, int, str]]  # empty when too few to say
+    too_few: str | None
+
+
+@dataclass(frozen=True)
+class GaisGroup:
+    key: str
+    label: str
+    measures: tuple[GaisCounts, ...]
+
+
+@dataclass(frozen=True)
+class GaisTable:
+    code: str  # "gais_" and the breakdown's code
+    title: str
+    options: tuple[Option, ...]
+    rows: list[GaisGroup]
+
+
+def _gais_group(
+    key: str, label: str, found: dict[str, Any], knowledge: Knowledge, prefix: str = ""
+) -> GaisGroup:
+    rule = knowledge.analytics.courses
+    measures = []
+    for code in GAIS:
+        measure = knowledge.measures.measures[code]
+        options = _options(knowledge, code)
+        per_option = [found.get(f"{prefix}{code}__{o.value:g}") or 0 for o in options]
+        n = sum(per_option)
+        counts = [
+            (o, count, f"{code}:{key}:{o.value:g}")
+            for o, count in zip(options, per_option, strict=True)
+        ]
+        enough = rule.enough(n)
+        measures.append(GaisCounts(
+            code, measure.label, n, counts if enough else [], rule.too_few(n, "courses")
+        ))  # fmt: skip
+    return GaisGroup(key, label, tuple(measures))
+
+
+def gais_by_group(actor: Actor, filters: Filters, knowledge: Knowledge) -> list[GaisTable]:
+    """Each course's latest GAIS answers by scar type, Fitzpatrick type, device and depth
+    band (the outcome tables' groups): one query per grouping. A group of fewer courses
+    answering than analytics.toml's minimum is too few to say."""
+    responses = gais_latest(actor, filters, knowledge)
+    per_grade = {
+        f"{code}__{o.value:g}": Count("pk", filter=Q(measure=code, score=o.value))
+        for code in GAIS
+        for o in _options(knowledge, code)
+    }
+    types = scar_type_breakdown(knowledge, "course__")
+    by_type: dict[str, Any] = {}
+    for code, _label, condition in types:
+        by_type |= {
+            f"{code}__{name}": Count("pk", filter=count.filter & condition)
+            for name, count in per_grade.items()
+        }
+    type_counts = responses.aggregate(**by_type)
+    options = _options(knowledge, GAIS[0])
+    tables = [GaisTable(f"gais_{SCAR_TYPE[0]}", SCAR_TYPE[1], options, [
+        _gais_group(code, label, type_counts, knowledge, f"{code}__") for code, label, _ in types
+    ])]  # fmt: skip
+    for breakdown in breakdowns(knowledge):
+        grouped = responses.values(breakdown.group).annotate(**per_grade).order_by(breakdown.group)
+        rows = [
+            _gais_group(key_of(value), breakdown.label(value), row, knowledge)
+            for value, row in breakdown.rows(grouped)
+        ]
+        tables.append(GaisTable(f"gais_{breakdown.code}", breakdown.title, options, rows))
+    return tables
+
+
 @dataclass(frozen=True)
 class OutcomeReport:
     filters: Filters
@@ -281,6 +393,7 @@ class OutcomeReport:
     tables: list[OutcomeTable]
     published: list[Published]
     gais: list[GaisRow]
+    gais_groups: list[GaisTable]
     minimum: int
     basis: tuple[str, ...]  # the citations behind the intervals and the minimum sample
 
@@ -295,7 +408,7 @@ def outcome_report(actor: Actor, filters: Filters) -> OutcomeReport:
         by_type |= {f"{code}__{name}": value for name, value in _sums(condition).items()}
     type_sums = courses.aggregate(**by_type)
     tables = [
-        OutcomeTable("scar_type", "Scar type (baseline)", [
+        OutcomeTable(*SCAR_TYPE, [
             _row(code, label, type_sums, knowledge, f"{code}__") for code, label, _ in types
         ])
     ]  # fmt: skip
@@ -316,7 +429,10 @@ def outcome_report(actor: Actor, filters: Filters) -> OutcomeReport:
     rules = knowledge.analytics
     cited = basis(knowledge, rules.mean_interval.sources, rules.courses.sources)
     gais = gais_distribution(actor, filters, knowledge)
-    return OutcomeReport(filters, total, tables, published, gais, rules.courses.minimum, cited)
+    groups = gais_by_group(actor, filters, knowledge)
+    return OutcomeReport(
+        filters, total, tables, published, gais, groups, rules.courses.minimum, cited
+    )
 
 
 def access_outcome_report(actor: Actor, filters: Filters) -> OutcomeReport:
@@ -326,7 +442,8 @@ def access_outcome_report(actor: Actor, filters: Filters) -> OutcomeReport:
     return report
 
 
-OUTCOME_TABLES = ("all", "scar_type", "fitzpatrick", "device", "depth_band", "gais")
+GROUPS = ("scar_type", "fitzpatrick", "device", "depth_band")
+OUTCOME_TABLES = ("all", *GROUPS, "gais", *(f"gais_{group}" for group in GROUPS))
 
 
 def access_outcome_table(actor: Actor, filters: Filters, table: str) -> Table:
@@ -344,6 +461,17 @@ def access_outcome_table(actor: Actor, filters: Filters, table: str) -> Table:
         )
         gais_header = ("measure", "timepoint", "answer", "grade", "answers")
         return access_csv_table(actor, PAGE, table, filters, gais_header, gais_lines)
+    if table.startswith("gais_"):
+        grouped = next(t for t in report.gais_groups if t.code == table)
+        group_lines = (
+            (group.label, counts.label, counts.n, option.label, option.value,
+             count if counts.counts else "")
+            for group in grouped.rows
+            for counts in group.measures
+            for option, count, _ in counts.counts or [(o, 0, "") for o in grouped.options]
+        )  # fmt: skip
+        group_header = ("group", "measure", "courses", "answer", "grade", "latest_answers")
+        return access_csv_table(actor, PAGE, table, filters, group_header, group_lines)
     rows = (
         [report.total] if table == "all" else next(t.rows for t in report.tables if t.code == table)
     )
@@ -383,26 +511,54 @@ def access_outcome_patients(actor: Actor, filters: Filters, table: str, key: str
         title = f"{label}, {TIMEPOINT_LABELS[Timepoint(timepoint)].lower()}: grade {grade}"
         figure = Figure(PAGE, table, key)
         return access_patients_behind(actor, figure, title, filters, responses.values("patient_id"))
+    if table in OUTCOME_TABLES and table.startswith("gais_"):
+        return _gais_group_patients(actor, filters, knowledge, table, key)
     if table == "all" and key == "all":
         title = "All courses compared"
-    elif table == "scar_type":
-        found = [(label, q) for code, label, q in scar_type_breakdown(knowledge) if code == key]
-        if not found:
-            raise LookupError(f"no scar type {key!r}")
-        title, courses = f"Scar type: {found[0][0]}", courses.filter(found[0][1])
     else:
-        breakdown = next((b for b in breakdowns(knowledge) if b.code == table), None)
-        if breakdown is None:
-            raise LookupError(f"no outcomes table {table!r}")
-        try:
-            value = breakdown.value_of(key)
-        except ValueError:
-            raise LookupError(f"no group {key!r}") from None
-        title = f"{breakdown.title}: {breakdown.label(value)}"
-        courses = breakdown.only(courses, key)
+        title, courses = _in_group(knowledge, table, key, courses)
     figure = Figure(PAGE, table, key)
     return access_patients_behind(actor, figure, title, filters, courses.values("patient_id"))
 
 
 def _options(knowledge: Knowledge, measure: str) -> tuple[Option, ...]:
     return knowledge.measures.measures[measure].items[0].options
+
+
+def _gais_group_patients(
+    actor: Actor, filters: Filters, knowledge: Knowledge, table: str, key: str
+) -> FigurePatients:
+    """The patients behind one count of a GAIS group table, `measure:group:grade`."""
+    measure, _, rest = key.partition(":")
+    group, _, grade = rest.rpartition(":")
+    if measure not in GAIS or grade not in {f"{o.value:g}" for o in _options(knowledge, measure)}:
+        raise LookupError(f"no GAIS figure {key!r}")
+    responses = gais_latest(actor, filters, knowledge).filter(measure=measure, score=float(grade))
+    title, responses = _in_group(
+        knowledge, table.removeprefix("gais_"), group, responses, "course__"
+    )
+    label = knowledge.measures.measures[measure].label
+    title = f"{title}, {label} (latest answer): grade {grade}"
+    figure = Figure(PAGE, table, key)
+    return access_patients_behind(actor, figure, title, filters, responses.values("patient_id"))
+
+
+def _in_group(
+    knowledge: Knowledge, code: str, key: str, rows: QuerySet[Any], course: str = ""
+) -> tuple[str, QuerySet[Any]]:
+    """The title of one group (`key`) of a grouping (`code`) and the rows in it: rows of
+    courses, or of rows that belong to a course (`course` "course__", annotated with
+    `course_groups`). LookupError: no such grouping or group."""
+    if code == SCAR_TYPE[0]:
+        found = [(label, q) for c, label, q in scar_type_breakdown(knowledge, course) if c == key]
+        if not found:
+            raise LookupError(f"no scar type {key!r}")
+        return f"Scar type: {found[0][0]}", rows.filter(found[0][1])
+    breakdown = next((b for b in breakdowns(knowledge) if b.code == code), None)
+    if breakdown is None:
+        raise LookupError(f"no outcomes table {code!r}")
+    try:
+        value = breakdown.value_of(key)
+    except ValueError:
+        raise LookupError(f"no group {key!r}") from None
+    return f"{breakdown.title}: {breakdown.label(value)}", breakdown.only(rows, key)
