@@ -30,7 +30,8 @@ def test_the_safety_filters_narrow_the_figures_and_lead_to_the_patients(  # type
     expect(kinds).to_contain_text("Bruising")
     expect(kinds).to_contain_text("Post-inflammatory hyperpigmentation")
 
-    page.get_by_label("Practitioner", exact=True).select_option(label=colleague.user.full_name)
+    filters = page.get_by_role("form", name="Filters")  # a section is named Practitioner too
+    filters.get_by_label("Practitioner", exact=True).select_option(label=colleague.user.full_name)
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("treated by " + colleague.user.full_name)).to_be_visible()
     expect(kinds).not_to_contain_text("Bruising")
