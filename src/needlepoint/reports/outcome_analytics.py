@@ -512,7 +512,7 @@ def access_outcome_patients(actor: Actor, filters: Filters, table: str, key: str
         figure = Figure(PAGE, table, key)
         return access_patients_behind(actor, figure, title, filters, responses.values("patient_id"))
     if table in OUTCOME_TABLES and table.startswith("gais_"):
-        return _gais_group_patients(actor, filters, knowledge, table, key)
+        return access_gais_group_patients(actor, filters, knowledge, table, key)
     if table == "all" and key == "all":
         title = "All courses compared"
     else:
@@ -525,7 +525,7 @@ def _options(knowledge: Knowledge, measure: str) -> tuple[Option, ...]:
     return knowledge.measures.measures[measure].items[0].options
 
 
-def _gais_group_patients(
+def access_gais_group_patients(
     actor: Actor, filters: Filters, knowledge: Knowledge, table: str, key: str
 ) -> FigurePatients:
     """The patients behind one count of a GAIS group table, `measure:group:grade`."""
