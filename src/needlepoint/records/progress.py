@@ -39,14 +39,8 @@ from needlepoint.outcomes.selectors import course_scores
 from needlepoint.photos.models import Photo
 from needlepoint.photos.selectors import photo_shown
 from needlepoint.records.course_timeline import ScoreSeries, measure_series
+from needlepoint.records.open_items import UNRESOLVED_OUTCOMES  # a red flag until resolved
 from needlepoint.safety.audit import audit_read
-
-# An adverse event is a red flag until it has resolved (with or without sequelae).
-UNRESOLVED_OUTCOMES = (
-    AdverseEvent.Outcome.RECOVERING,
-    AdverseEvent.Outcome.ONGOING,
-    AdverseEvent.Outcome.UNKNOWN,
-)
 
 
 @dataclass(frozen=True)
